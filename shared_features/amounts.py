@@ -1,0 +1,67 @@
+"""Parsing user-formatted amounts, vectorised: ``1,234.50``, ``$1,234``, ``(120.00)``,
+``1.234,50``, ``-5``, ``12 345``.
+
+The decimal convention is decided once per file: European (``,`` decimal) only where some value
+is unambiguously European and none is unambiguously US-style; ``1,234`` alone reads as a thousand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_CURRENCY = r"[\$€£¥₹]|\b(?:usd|eur|gbp|chf)\b"
+_SPACES = r"[\s\u00a0\u202f']"
+# Patterns only one convention can produce: 1,234.5 / 12.50 / 1,234,567 / 1234.567
+_US_ONLY = r"^\d{1,3}(?:,\d{3})+\.\d*$|^\d*\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$|^\d*\.\d{4,}$|^\d{4,}\.\d+$"
+# 1.234,5 / 12,5 / 1.234.567 / 1234,567
+_EU_ONLY = r"^\d{1,3}(?:\.\d{3})+,\d*$|^\d*,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$|^\d*,\d{4,}$|^\d{4,},\d+$"
+
+
+def _clean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strip currency, spaces and sign markers; return (digits-and-separators, is_negative)."""
+    s = text.str.strip().str.lower().str.replace(_CURRENCY, "", regex=True)
+    s = s.str.replace(_SPACES, "", regex=True)
+    neg = s.str.match(r"^\(.*\)$") | s.str.startswith("-") | s.str.endswith("-")
+    s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.strip("+-")
+    return s, neg
+
+
+def detect_european(columns: list[pd.Series]) -> bool:
+    """True when the file's amounts use ',' as the decimal mark, unambiguously."""
+    eu = us = False
+    for col in columns:
+        text = col.dropna().astype(str)
+        if text.empty:
+            continue
+        s, _ = _clean(text)
+        eu = eu or bool(s.str.match(_EU_ONLY).any())
+        us = us or bool(s.str.match(_US_ONLY).any())
+    return eu and not us
+
+
+def parse_amounts(col: pd.Series, european: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(values, bad) for one column: float64 with NaN for empty cells; ``bad`` marks cells that
+    have text but are not a number. Plain numbers take pandas' fast path."""
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values, np.zeros(len(values), dtype=bool)
+    text = col.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    fast = pd.to_numeric(text.where(~empty), errors="coerce")
+    values = fast.to_numpy(dtype=np.float64, na_value=np.nan)
+    slow = (~empty & fast.isna()).to_numpy()
+    if european:
+        # Without this a plain '1.234' took the fast path as one-point-two.
+        slow |= text.str.match(r"^[-+(]?\d{1,3}(?:\.\d{3})+\)?$").fillna(False).to_numpy()
+    if slow.any():
+        s, neg = _clean(text[slow])
+        if european:
+            s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            s = s.str.replace(",", "", regex=False)
+        parsed = pd.to_numeric(s.where(s.str.match(r"^\d*\.?\d+$|^\d+\.$")), errors="coerce")
+        parsed = parsed.where(~neg, -parsed)
+        values[slow] = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~empty.to_numpy() & np.isnan(values)
+    return values, bad

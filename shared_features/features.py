@@ -1,0 +1,216 @@
+"""Feature engineering: the only definition of every feature formula.
+
+Everything is vectorised over persons: (persons, months) arrays with an ``observed`` mask, no
+Python loop per person. Raw features are in units a person recognises (currency, ratios, months);
+the spec's transforms, imputation and scaling turn them into model inputs (see ``spec.py``).
+Missing optional fields make the features that need them NaN (imputed later from the spec) and set
+a ``missing_<field>`` indicator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .panel import MonthlyPanel
+from .schema import OPTIONAL_FIELDS
+
+RECENT_MONTHS = 3  # "recent" window for income drop and recent missed payments
+
+
+@dataclass(frozen=True)
+class FeatureDef:
+    name: str
+    label: str  # what a person calls it, used in insight sentences
+    unit: str  # percent | ratio | months | currency | count | share | flag | per_month
+    transform: str  # identity | log1p
+    clip: tuple[float, float]
+    needs: tuple[str, ...] = ()  # optional fields without which the feature is NaN
+
+
+FEATURES: tuple[FeatureDef, ...] = (
+    FeatureDef("income_mean", "average monthly income", "currency", "log1p", (0.0, 1e6)),
+    FeatureDef("income_volatility", "income volatility (month-to-month variation)", "ratio",
+               "identity", (0.0, 3.0)),
+    FeatureDef("income_trend", "income trend (change per month)", "percent", "identity",
+               (-0.2, 0.2)),
+    FeatureDef("income_recent_ratio", "recent income versus your average", "ratio", "identity",
+               (0.0, 3.0)),
+    FeatureDef("expense_ratio", "spending as a share of income", "percent", "identity",
+               (0.0, 5.0)),
+    FeatureDef("expense_volatility", "spending volatility", "ratio", "identity", (0.0, 3.0)),
+    FeatureDef("savings_rate", "savings rate", "percent", "identity", (-3.0, 1.0)),
+    FeatureDef("negative_cashflow_share", "months spending more than you earn", "share",
+               "identity", (0.0, 1.0)),
+    FeatureDef("liquidity_months", "months of expenses covered by savings", "months", "log1p",
+               (0.0, 36.0), ("liquid_savings",)),
+    FeatureDef("liquidity_trend", "change in savings cushion (months per month)", "per_month",
+               "identity", (-2.0, 2.0), ("liquid_savings",)),
+    FeatureDef("debt_service_ratio", "debt payments as a share of income", "percent",
+               "identity", (0.0, 2.0), ("debt_payments",)),
+    FeatureDef("debt_to_income", "debt relative to yearly income", "ratio", "log1p",
+               (0.0, 10.0), ("total_debt",)),
+    FeatureDef("debt_trend", "change in debt per month, relative to income", "percent",
+               "identity", (-1.0, 1.0), ("total_debt",)),
+    FeatureDef("utilization", "credit utilisation", "percent", "identity", (0.0, 1.5),
+               ("total_debt", "credit_limit")),
+    FeatureDef("missed_payments_total", "missed payments in your history", "count", "log1p",
+               (0.0, 24.0), ("missed_payments",)),
+    FeatureDef("missed_payments_recent", "missed payments in the last 3 months", "count",
+               "log1p", (0.0, 12.0), ("missed_payments",)),
+    FeatureDef("months_observed", "months of history provided", "count", "identity",
+               (1.0, 24.0)),
+    *(FeatureDef(f"missing_{f}", f"no {f.replace('_', ' ')} data", "flag", "identity",
+                 (0.0, 1.0)) for f in OPTIONAL_FIELDS),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+FEATURE_BY_NAME: dict[str, FeatureDef] = {f.name: f for f in FEATURES}
+
+_EPS = 1e-9
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray, when_zero: float) -> np.ndarray:
+    """num/den, with ``when_zero`` where den is 0 (e.g. no income) and NaN kept where NaN."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    out = np.where(np.abs(den) < _EPS, when_zero, out)
+    return np.where(np.isnan(num) | np.isnan(den), np.nan, out)
+
+
+def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return np.where(mask, x, np.nan)
+
+
+def _nanmean(x: np.ndarray) -> np.ndarray:
+    """Row mean over non-NaN entries; NaN for an all-NaN row (without numpy's warning)."""
+    valid = ~np.isnan(x)
+    n = valid.sum(axis=1)
+    total = np.where(valid, x, 0.0).sum(axis=1)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def _nanstd(x: np.ndarray) -> np.ndarray:
+    mean = _nanmean(x)
+    return np.sqrt(_nanmean((x - mean[:, None]) ** 2))
+
+
+def _last_valid(x: np.ndarray) -> np.ndarray:
+    """Each row's most recent non-NaN value (months are right-aligned), NaN if none."""
+    valid = ~np.isnan(x)
+    t = x.shape[1]
+    last = t - 1 - np.argmax(valid[:, ::-1], axis=1)
+    out = x[np.arange(x.shape[0]), last]
+    return np.where(valid.any(axis=1), out, np.nan)
+
+
+def _first_valid(x: np.ndarray) -> np.ndarray:
+    valid = ~np.isnan(x)
+    first = np.argmax(valid, axis=1)
+    out = x[np.arange(x.shape[0]), first]
+    return np.where(valid.any(axis=1), out, np.nan)
+
+
+def _span(x: np.ndarray) -> np.ndarray:
+    """Months between the first and last non-NaN value of each row."""
+    valid = ~np.isnan(x)
+    t = x.shape[1]
+    first = np.argmax(valid, axis=1)
+    last = t - 1 - np.argmax(valid[:, ::-1], axis=1)
+    return np.where(valid.any(axis=1), last - first, 0).astype(float)
+
+
+def _slope(x: np.ndarray) -> np.ndarray:
+    """Least-squares slope per month over each row's non-NaN entries (0 with < 2 points)."""
+    valid = ~np.isnan(x)
+    n = valid.sum(axis=1)
+    t = np.broadcast_to(np.arange(x.shape[1], dtype=float), x.shape)
+    t_mean = _nanmean(np.where(valid, t, np.nan))
+    x_mean = _nanmean(x)
+    dt = np.where(valid, t - t_mean[:, None], 0.0)
+    dx = np.where(valid, x - x_mean[:, None], 0.0)
+    var = (dt * dt).sum(axis=1)
+    return np.where((n >= 2) & (var > 0), (dt * dx).sum(axis=1) / np.maximum(var, _EPS), 0.0)
+
+
+def _recent(x: np.ndarray, observed: np.ndarray, months: int) -> np.ndarray:
+    """x with only each person's last ``months`` observed months kept (others NaN)."""
+    rank_from_end = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1]
+    return np.where(observed & (rank_from_end <= months), x, np.nan)
+
+
+def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
+    """All raw features (and a few key-metric extras) per person, as float arrays.
+
+    Keys are FEATURE_NAMES plus ``net_cashflow_mean``, ``expenses_mean`` and
+    ``liquid_savings_last``, which only the key metrics use.
+    """
+    obs = panel.observed
+    income = _masked(panel.field("income"), obs)
+    expenses = _masked(panel.field("expenses"), obs)
+    debt_pay_raw = _masked(panel.field("debt_payments"), obs)
+    savings = _masked(panel.field("liquid_savings"), obs)
+    debt = _masked(panel.field("total_debt"), obs)
+    limit = _masked(panel.field("credit_limit"), obs)
+    missed = _masked(panel.field("missed_payments"), obs)
+
+    # A month's debt payment not reported counts as 0 in cash flow; missing_debt_payments tells
+    # the model so it can discount the figure.
+    debt_pay = np.where(obs & np.isnan(debt_pay_raw), 0.0, debt_pay_raw)
+    outflow = expenses + debt_pay
+    net = income - outflow
+
+    income_mean = _nanmean(income)
+    expenses_mean = _nanmean(expenses)
+    outflow_mean = _nanmean(outflow)
+    months_observed = obs.sum(axis=1).astype(float)
+
+    f: dict[str, np.ndarray] = {}
+    f["income_mean"] = income_mean
+    f["income_volatility"] = _safe_div(_nanstd(income), income_mean, when_zero=3.0)
+    f["income_trend"] = _safe_div(_slope(income), income_mean, when_zero=0.0)
+    recent_income = _nanmean(_recent(income, obs, RECENT_MONTHS))
+    f["income_recent_ratio"] = _safe_div(recent_income, income_mean, when_zero=1.0)
+    f["expense_ratio"] = _safe_div(expenses_mean, income_mean, when_zero=5.0)
+    f["expense_volatility"] = _safe_div(_nanstd(expenses), expenses_mean, when_zero=0.0)
+    f["savings_rate"] = _safe_div(_nanmean(net), income_mean, when_zero=-3.0)
+    f["negative_cashflow_share"] = _nanmean(np.where(obs, (net < 0).astype(float), np.nan))
+
+    savings_last = _last_valid(savings)
+    f["liquidity_months"] = _safe_div(np.maximum(savings_last, 0.0), outflow_mean,
+                                      when_zero=36.0)
+    savings_change = _safe_div(savings_last - _first_valid(savings), _span(savings),
+                               when_zero=0.0)
+    f["liquidity_trend"] = _safe_div(savings_change, outflow_mean, when_zero=0.0)
+
+    f["debt_service_ratio"] = _safe_div(_nanmean(debt_pay_raw), income_mean, when_zero=2.0)
+    debt_last = _last_valid(debt)
+    f["debt_to_income"] = _safe_div(debt_last, 12.0 * income_mean, when_zero=10.0)
+    debt_change = _safe_div(debt_last - _first_valid(debt), _span(debt), when_zero=0.0)
+    f["debt_trend"] = _safe_div(debt_change, income_mean, when_zero=0.0)
+    limit_last = _last_valid(limit)
+    # No credit line but some debt: as stretched as it gets; neither: nothing used.
+    f["utilization"] = _safe_div(debt_last, limit_last,
+                                 when_zero=np.nan)
+    f["utilization"] = np.where((limit_last < _EPS) & ~np.isnan(debt_last),
+                                np.where(debt_last > _EPS, 1.5, 0.0), f["utilization"])
+
+    has_missed = ~np.isnan(missed).all(axis=1)
+    f["missed_payments_total"] = np.where(has_missed, np.nansum(missed, axis=1), np.nan)
+    f["missed_payments_recent"] = np.where(
+        has_missed, np.nansum(_recent(missed, obs, RECENT_MONTHS), axis=1), np.nan)
+    f["months_observed"] = months_observed
+
+    for field in OPTIONAL_FIELDS:
+        values = _masked(panel.field(field), obs)
+        f[f"missing_{field}"] = np.isnan(values).all(axis=1).astype(float)
+
+    f["net_cashflow_mean"] = _nanmean(net)
+    f["expenses_mean"] = expenses_mean
+    f["liquid_savings_last"] = savings_last
+    return f
+
+
+def raw_feature_matrix(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The raw features in model order, (persons, features) float64 with NaN where missing."""
+    return np.column_stack([raw[name] for name in FEATURE_NAMES]).astype(np.float64)

@@ -1,0 +1,323 @@
+"""CSV ingestion: user files -> validated canonical monthly frame -> MonthlyPanel.
+
+Accepts a path, bytes, text or a file object. Headers are matched by synonyms, the delimiter is
+sniffed, amounts and months are parsed leniently, and every problem is reported with the row
+number the user sees in a spreadsheet (the header is row 1). Any problem rejects the whole file:
+there is no partial result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from .amounts import detect_european, parse_amounts
+from .panel import MonthlyPanel
+from .schema import AMOUNT_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, REQUIRED_FIELDS, canonical_column
+
+DEFAULT_PERSON_ID = "person_1"
+SHORT_HISTORY_MONTHS = 3
+_NULL_TEXT = ["", "na", "n/a", "NA", "N/A", "null", "NULL", "None", "-", "nan", "NaN"]
+
+Source = str | bytes | os.PathLike | IO[str] | IO[bytes]
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    max_months_per_person: int = 24
+    max_persons: int = 1_000_000
+    max_problems: int = 20  # problems listed; the total is always counted
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row: header is 1, first data row 2; None for the whole file
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (f"row {self.row}" if self.row else None,
+                                      f"column {self.column!r}" if self.column else None) if p)
+        shown = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{where}: {self.message}{shown}" if where else f"{self.message}{shown}"
+
+
+class InputError(ValueError):
+    """The input cannot be scored; ``problems`` says where and why (first ``max_problems``)."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None,
+                 warnings: list[str] | None = None) -> None:
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        self.warnings = warnings or []
+        more = f" (and {self.total - len(problems)} more)" if self.total > len(problems) else ""
+        super().__init__("; ".join(str(p) for p in problems) + more)
+
+
+@dataclass
+class IngestResult:
+    panel: MonthlyPanel
+    frame: pd.DataFrame  # canonical columns, one row per person-month, sorted
+    warnings: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    missing_optional: list[str] = field(default_factory=list)
+
+
+class _Problems:
+    """Collects problems, keeping the first ``limit`` and counting all."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.items, self.total = limit, [], 0
+
+    def add(self, row: int | None, column: str | None, value: Any, message: str) -> None:
+        self.total += 1
+        if len(self.items) < self.limit:
+            self.items.append(Problem(row, column, None if value is None else str(value),
+                                      message))
+
+    def add_rows(self, rows: np.ndarray, column: str, values: np.ndarray, message: str) -> None:
+        for row, value in zip(rows[: self.limit], values[: self.limit], strict=False):
+            self.add(int(row), column, value, message)
+        self.total += max(0, len(rows) - self.limit)
+
+    def raise_if_any(self, warnings: list[str]) -> None:
+        if self.total:
+            raise InputError(self.items, self.total, warnings)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def _read_text(source: Source) -> tuple[str, list[str]]:
+    if hasattr(source, "read"):
+        source = source.read()
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
+                                           and not source.count(",") and Path(source).exists()):
+        source = Path(source).read_bytes()
+    if isinstance(source, str):
+        return source.lstrip("\ufeff"), []
+    try:
+        return source.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return source.decode("cp1252", errors="replace"), [
+            "the file is not UTF-8; it was read as Windows-1252 (check accented names)"]
+
+
+def _sniff_delimiter(text: str) -> str:
+    head = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = head.splitlines()[0] if head else ""
+        return max(",;\t", key=first.count)
+
+
+def _read_frame(text: str) -> pd.DataFrame:
+    if not text.strip():
+        raise InputError([Problem(None, None, None, "the file is empty")])
+    delimiter = _sniff_delimiter(text)
+    try:
+        # Every cell as text first: ids keep leading zeros and the error messages can quote
+        # exactly what the user wrote. Amount columns are converted vectorised afterwards.
+        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                           skip_blank_lines=True, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise InputError([Problem(None, None, None, f"the file is not a readable CSV: {exc}")]
+                         ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError([Problem(None, None, None, "the file has no header row")]) from exc
+
+
+# -- mapping and parsing -----------------------------------------------------------------------
+
+def _map_headers(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], list[Problem]]:
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    problems: list[Problem] = []
+    for header in frame.columns:
+        canon = canonical_column(str(header))
+        if canon is None:
+            unknown.append(str(header))
+        elif canon in mapping.values():
+            first = next(h for h, c in mapping.items() if c == canon)
+            problems.append(Problem(1, str(header), None,
+                                    f"columns {first!r} and {header!r} both mean {canon!r}"))
+        else:
+            mapping[str(header)] = canon
+    missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
+    for name in missing:
+        problems.append(Problem(1, name, None, f"required column {name!r} is missing "
+                                f"(found: {', '.join(map(str, frame.columns)) or 'none'})"))
+    return mapping, unknown, problems
+
+
+def _parse_months(text: pd.Series) -> np.ndarray:
+    """YYYY-MM, YYYY-MM-DD or any date pandas can read -> datetime64[M]; NaT where unreadable."""
+    text = text.str.strip()
+    parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+        todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
+    return parsed.to_numpy().astype("datetime64[M]")
+
+
+def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
+    """Read a CSV (path, bytes, text or file object) into a validated MonthlyPanel.
+
+    A ``str`` is taken as a path if such a file exists and the string has no newline, else as
+    CSV text. Raises InputError naming rows, columns and problems.
+    """
+    text, warnings = _read_text(source)
+    return ingest_frame(_read_frame(text), limits, warnings)
+
+
+def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
+                 warnings: list[str] | None = None) -> IngestResult:
+    """Validate a frame of user records (any header names, cells as text or numbers)."""
+    limits = limits or IngestLimits()
+    warnings = list(warnings or [])
+    problems = _Problems(limits.max_problems)
+    mapping, unknown, header_problems = _map_headers(frame)
+    for p in header_problems:
+        problems.add(p.row, p.column, p.value, p.message)
+    problems.raise_if_any(warnings)
+    if unknown:
+        warnings.append(f"ignored unknown columns: {', '.join(unknown)}")
+    frame = frame.rename(columns=mapping)[list(mapping.values())].reset_index(drop=True)
+    if frame.empty:
+        raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
+    rows = np.arange(len(frame)) + 2  # spreadsheet row numbers
+
+    ids = (frame["person_id"].astype("string").str.strip().fillna("")
+           if "person_id" in frame else pd.Series([DEFAULT_PERSON_ID] * len(frame)))
+    blank_id = (ids == "").to_numpy()
+    if blank_id.any():
+        problems.add_rows(rows[blank_id], "person_id", ids[blank_id].to_numpy(),
+                          "person_id is empty")
+
+    # -- amounts
+    present = [f for f in FIELD_NAMES if f in frame]
+    european = detect_european([frame[f] for f in present])
+    values = np.full((len(frame), len(FIELD_NAMES)), np.nan)
+    for spec in AMOUNT_FIELDS:
+        if spec.name not in frame:
+            continue
+        col = frame[spec.name].replace(_NULL_TEXT, "") if frame[spec.name].dtype == object \
+            else frame[spec.name]
+        parsed, bad = parse_amounts(col, european)
+        i = FIELD_NAMES.index(spec.name)
+        values[:, i] = parsed
+        if bad.any():
+            problems.add_rows(rows[bad], spec.name, col.to_numpy()[bad], "is not a number")
+        if spec.required:
+            empty = np.isnan(parsed) & ~bad
+            if empty.any():
+                problems.add_rows(rows[empty], spec.name, col.to_numpy()[empty],
+                                  "is empty; a value is required")
+        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+            negative = parsed < 0
+            if negative.any():
+                problems.add_rows(rows[negative], spec.name, col.to_numpy()[negative],
+                                  "must not be negative")
+        if spec.is_count:
+            fractional = ~np.isnan(parsed) & (parsed != np.round(parsed))
+            if fractional.any():
+                problems.add_rows(rows[fractional], spec.name, col.to_numpy()[fractional],
+                                  "must be a whole number")
+
+    # -- months
+    person_codes, persons = pd.factorize(ids, sort=False)
+    counts = np.bincount(person_codes, minlength=len(persons))
+    if "month" in frame:
+        month_text = frame["month"].astype("string").fillna("")
+        months = _parse_months(month_text)
+        unreadable = np.isnat(months)
+        if unreadable.any():
+            problems.add_rows(rows[unreadable], "month", month_text.to_numpy()[unreadable],
+                              "is not a month (use YYYY-MM or a date)")
+    else:
+        months = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
+        multi = counts[person_codes] > 1
+        if multi.any():
+            problems.add(1, "month", None, "a month column is required when a person has "
+                         "more than one row")
+
+    if len(persons) > limits.max_persons:
+        problems.add(None, "person_id", None, f"{len(persons)} persons in one file; the limit "
+                     f"is {limits.max_persons}")
+    problems.raise_if_any(warnings)
+
+    month_index = months.astype("int64") if "month" in frame else np.zeros(len(frame), "int64")
+    order = np.lexsort((month_index, person_codes))
+    key_sorted = np.stack([person_codes[order], month_index[order]])
+    dup = np.flatnonzero((np.diff(key_sorted, axis=1) == 0).all(axis=0))
+    for a in dup[: limits.max_problems]:
+        first, second = rows[order[a]], rows[order[a + 1]]
+        problems.add(int(second), "month", str(months[order[a + 1]]) if "month" in frame
+                     else None, f"duplicate month for person {persons[person_codes[order[a]]]!r}"
+                     f" (also on row {first})")
+    problems.total += max(0, len(dup) - limits.max_problems)
+    too_long = np.flatnonzero(counts > limits.max_months_per_person)
+    for code in too_long[: limits.max_problems]:
+        problems.add(None, "month", None, f"person {persons[code]!r} has {counts[code]} months;"
+                     f" at most {limits.max_months_per_person} are accepted")
+    problems.total += max(0, len(too_long) - limits.max_problems)
+    problems.raise_if_any(warnings)
+
+    panel, dropped_old = _to_panel(values, months, month_index, person_codes,
+                                   np.asarray(persons, dtype=object),
+                                   limits.max_months_per_person)
+    if dropped_old:
+        warnings.append(f"{dropped_old} rows are more than {limits.max_months_per_person} "
+                        "months before their person's latest month and were not used")
+    missing_optional = [f for f in OPTIONAL_FIELDS if f not in frame]
+    if missing_optional:
+        warnings.append(f"optional columns not provided: {', '.join(missing_optional)}; the "
+                        "model imputes them, so the estimate is less certain")
+    for f in OPTIONAL_FIELDS:
+        n_empty = int(np.isnan(values[:, FIELD_NAMES.index(f)]).sum()) if f in frame else 0
+        if 0 < n_empty:
+            warnings.append(f"{n_empty} empty cells in {f} treated as missing")
+    short = int((counts < SHORT_HISTORY_MONTHS).sum())
+    if short:
+        warnings.append(f"{short} of {len(persons)} persons have fewer than "
+                        f"{SHORT_HISTORY_MONTHS} months of history; their estimates are less "
+                        "certain")
+    canon = pd.DataFrame(values[order], columns=list(FIELD_NAMES))
+    canon.insert(0, "month", pd.Series(months[order]).dt.strftime("%Y-%m")
+                 if "month" in frame else None)
+    canon.insert(0, "person_id", np.asarray(persons, dtype=object)[person_codes[order]])
+    return IngestResult(panel, canon, warnings, unknown, missing_optional)
+
+
+def _to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
+              person_codes: np.ndarray, persons: np.ndarray, max_months: int
+              ) -> tuple[MonthlyPanel, int]:
+    """Scatter rows into a right-aligned (persons, months, fields) panel by calendar month.
+
+    Column -1 is each person's latest month; a gap in someone's months is an unobserved column.
+    """
+    n = len(persons)
+    latest = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(latest, person_codes, month_index)
+    offset = latest[person_codes] - month_index  # 0 for the latest month
+    keep = offset < max_months
+    width = int(offset[keep].max()) + 1 if keep.any() else 1
+    col = width - 1 - offset[keep]
+    panel_values = np.full((n, width, len(FIELD_NAMES)), np.nan)
+    panel_values[person_codes[keep], col] = values[keep]
+    observed = np.zeros((n, width), dtype=bool)
+    observed[person_codes[keep], col] = True
+    panel_months = np.full((n, width), np.datetime64("NaT"), dtype="datetime64[M]")
+    panel_months[person_codes[keep], col] = months[keep]
+    return MonthlyPanel(panel_values, observed, persons, panel_months), int((~keep).sum())

@@ -1,0 +1,183 @@
+"""The versioned feature spec: feature order, transforms, fitted imputation and scaling, risk
+bands, calibration and provenance. Training fits and saves it next to the model; serving loads
+it and rebuilds the exact same preprocessing from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import FEATURE_BY_NAME, FEATURE_NAMES
+
+# Bump the major version when a feature formula, the order or a transform changes: an artifact
+# trained on another major version is refused at load.
+FEATURE_SPEC_VERSION = "1.0.0"
+
+
+class SpecMismatchError(RuntimeError):
+    """The artifact's spec does not fit this code (other major version, features or hash)."""
+
+
+@dataclass
+class FeatureParams:
+    name: str
+    transform: str
+    clip: tuple[float, float]
+    impute: float  # median of the clipped, transformed training values
+    mean: float
+    std: float
+
+
+@dataclass
+class RiskBands:
+    """Probability thresholds: Low below ``moderate``, High at or above ``high``."""
+
+    moderate: float = 0.15
+    high: float = 0.40
+
+    def band(self, probability: np.ndarray) -> np.ndarray:
+        return np.where(probability >= self.high, "High",
+                        np.where(probability >= self.moderate, "Moderate", "Low"))
+
+
+def risk_score(probability: np.ndarray) -> np.ndarray:
+    """0-100 score: 100 x the calibrated probability, rounded. Monotone by construction."""
+    return np.rint(np.clip(probability, 0.0, 1.0) * 100.0).astype(int)
+
+
+@dataclass
+class FeatureSpec:
+    features: list[FeatureParams]
+    spec_version: str = FEATURE_SPEC_VERSION
+    history_months: int = 12
+    horizon_months: int = 6
+    risk_bands: RiskBands = field(default_factory=RiskBands)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    # -- preprocessing -------------------------------------------------------------------------
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        """Raw feature matrix (persons, features) -> standardised float32 model input."""
+        x = _clip_and_transform(raw, self.features)
+        impute = np.array([f.impute for f in self.features])
+        x = np.where(np.isnan(x), impute, x)
+        mean = np.array([f.mean for f in self.features])
+        std = np.array([f.std for f in self.features])
+        return ((x - mean) / std).astype(np.float32)
+
+    @property
+    def reference(self) -> np.ndarray:
+        """The training reference point in model-input space (the imputed median person)."""
+        mean = np.array([f.mean for f in self.features])
+        std = np.array([f.std for f in self.features])
+        impute = np.array([f.impute for f in self.features])
+        return ((impute - mean) / std).astype(np.float32)
+
+    # -- identity ------------------------------------------------------------------------------
+    def preprocessing_hash(self) -> str:
+        """sha256 over everything that decides the model input: names, order, params, version."""
+        payload = {"spec_version": self.spec_version, "history_months": self.history_months,
+                   "features": [asdict(f) for f in self.features]}
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def check_compatible(self) -> None:
+        """Refuse a spec this code cannot serve, with a message that says what to do."""
+        theirs, ours = self.spec_version.split(".")[0], FEATURE_SPEC_VERSION.split(".")[0]
+        if theirs != ours:
+            raise SpecMismatchError(
+                f"feature spec version {self.spec_version} is not compatible with this code's "
+                f"{FEATURE_SPEC_VERSION} (major versions differ); retrain the model with this "
+                "version of shared_features")
+        if self.feature_names != list(FEATURE_NAMES):
+            missing = sorted(set(FEATURE_NAMES) - set(self.feature_names))
+            extra = sorted(set(self.feature_names) - set(FEATURE_NAMES))
+            raise SpecMismatchError(
+                "feature spec lists other features than this code computes "
+                f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}, or another "
+                "order); retrain the model")
+        for f in self.features:
+            code = FEATURE_BY_NAME[f.name]
+            if f.transform != code.transform or tuple(f.clip) != tuple(code.clip):
+                raise SpecMismatchError(
+                    f"feature {f.name!r}: spec transform {f.transform}/{tuple(f.clip)} differs "
+                    f"from the code's {code.transform}/{code.clip}; retrain the model")
+
+    # -- persistence ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["feature_names"] = self.feature_names
+        d["preprocessing_sha256"] = self.preprocessing_hash()
+        return d
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n")
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeatureSpec:
+        try:
+            features = [FeatureParams(f["name"], f["transform"], tuple(f["clip"]),
+                                      float(f["impute"]), float(f["mean"]), float(f["std"]))
+                        for f in d["features"]]
+            spec = cls(features=features, spec_version=str(d["spec_version"]),
+                       history_months=int(d.get("history_months", 12)),
+                       horizon_months=int(d.get("horizon_months", 6)),
+                       risk_bands=RiskBands(**d.get("risk_bands", {})),
+                       calibration=dict(d.get("calibration", {})),
+                       provenance=dict(d.get("provenance", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SpecMismatchError(f"feature spec is malformed: {exc!r}") from exc
+        stored = d.get("preprocessing_sha256")
+        if stored is not None and stored != spec.preprocessing_hash():
+            raise SpecMismatchError(
+                "feature spec preprocessing_sha256 does not match its contents; the file was "
+                "edited or corrupted")
+        return spec
+
+    @classmethod
+    def load(cls, path: str | Path) -> FeatureSpec:
+        path = Path(path)
+        try:
+            d = json.loads(path.read_text())
+        except FileNotFoundError as exc:
+            raise SpecMismatchError(f"feature spec not found at {path}") from exc
+        except json.JSONDecodeError as exc:
+            raise SpecMismatchError(f"feature spec {path} is not valid JSON: {exc}") from exc
+        return cls.from_dict(d)
+
+
+def _clip_and_transform(raw: np.ndarray, features: list[FeatureParams] | None = None
+                        ) -> np.ndarray:
+    defs = features or [FEATURE_BY_NAME[n] for n in FEATURE_NAMES]
+    lo = np.array([f.clip[0] for f in defs])
+    hi = np.array([f.clip[1] for f in defs])
+    x = np.clip(raw, lo, hi)  # NaN stays NaN
+    log_cols = np.array([f.transform == "log1p" for f in defs])
+    x[:, log_cols] = np.log1p(x[:, log_cols])
+    return x
+
+
+def fit_spec(raw_train: np.ndarray, **kwargs: Any) -> FeatureSpec:
+    """Fit imputation (median) and scaling (mean/std) on training raw features."""
+    x = _clip_and_transform(raw_train)
+    with np.errstate(all="ignore"):
+        impute = np.nanmedian(x, axis=0)
+    impute = np.where(np.isnan(impute), 0.0, impute)
+    x = np.where(np.isnan(x), impute, x)
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    std = np.where(std < 1e-6, 1.0, std)  # a constant feature stays 0 instead of dividing by 0
+    params = [FeatureParams(name, FEATURE_BY_NAME[name].transform, FEATURE_BY_NAME[name].clip,
+                            float(impute[i]), float(mean[i]), float(std[i]))
+              for i, name in enumerate(FEATURE_NAMES)]
+    return FeatureSpec(features=params, **kwargs)
