@@ -10,12 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+NULL_TOKENS = ("", "na", "n/a", "null", "none", "nan", "-")  # cells that mean "no value"
 _CURRENCY = r"[\$€£¥₹]|\b(?:usd|eur|gbp|chf)\b"
 _SPACES = r"[\s\u00a0\u202f']"
 # Patterns only one convention can produce: 1,234.5 / 12.50 / 1,234,567 / 1234.567
-_US_ONLY = r"^\d{1,3}(?:,\d{3})+\.\d*$|^\d*\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$|^\d*\.\d{4,}$|^\d{4,}\.\d+$"
+_US_ONLY = "|".join((r"^\d{1,3}(?:,\d{3})+\.\d*$", r"^\d*\.\d{1,2}$", r"^\d{1,3}(?:,\d{3}){2,}$",
+                     r"^\d*\.\d{4,}$", r"^\d{4,}\.\d+$"))
 # 1.234,5 / 12,5 / 1.234.567 / 1234,567
-_EU_ONLY = r"^\d{1,3}(?:\.\d{3})+,\d*$|^\d*,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$|^\d*,\d{4,}$|^\d{4,},\d+$"
+_EU_ONLY = "|".join((r"^\d{1,3}(?:\.\d{3})+,\d*$", r"^\d*,\d{1,2}$", r"^\d{1,3}(?:\.\d{3}){2,}$",
+                     r"^\d*,\d{4,}$", r"^\d{4,},\d+$"))
 
 
 def _clean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -47,13 +50,15 @@ def parse_amounts(col: pd.Series, european: bool) -> tuple[np.ndarray, np.ndarra
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         return values, np.zeros(len(values), dtype=bool)
     text = col.astype("string").str.strip()
-    empty = text.isna() | (text == "")
-    fast = pd.to_numeric(text.where(~empty), errors="coerce")
+    empty = (text.isna() | text.str.lower().isin(NULL_TOKENS)).to_numpy(dtype=bool)
+    text = text.where(~empty)
+    fast = pd.to_numeric(text, errors="coerce")
     values = fast.to_numpy(dtype=np.float64, na_value=np.nan)
-    slow = (~empty & fast.isna()).to_numpy()
+    slow = ~empty & fast.isna().to_numpy(dtype=bool)
     if european:
         # Without this a plain '1.234' took the fast path as one-point-two.
-        slow |= text.str.match(r"^[-+(]?\d{1,3}(?:\.\d{3})+\)?$").fillna(False).to_numpy()
+        thousands = text.str.match(r"^[-+(]?\d{1,3}(?:\.\d{3})+\)?$")
+        slow |= thousands.fillna(False).to_numpy(dtype=bool)
     if slow.any():
         s, neg = _clean(text[slow])
         if european:
@@ -63,5 +68,5 @@ def parse_amounts(col: pd.Series, european: bool) -> tuple[np.ndarray, np.ndarra
         parsed = pd.to_numeric(s.where(s.str.match(r"^\d*\.?\d+$|^\d+\.$")), errors="coerce")
         parsed = parsed.where(~neg, -parsed)
         values[slow] = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = ~empty.to_numpy() & np.isnan(values)
+    bad = ~empty & np.isnan(values)
     return values, bad

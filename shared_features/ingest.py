@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +25,6 @@ from .schema import AMOUNT_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, REQUIRED_FIELDS
 
 DEFAULT_PERSON_ID = "person_1"
 SHORT_HISTORY_MONTHS = 3
-_NULL_TEXT = ["", "na", "n/a", "NA", "N/A", "null", "NULL", "None", "-", "nan", "NaN"]
 
 Source = str | bytes | os.PathLike | IO[str] | IO[bytes]
 
@@ -103,6 +103,9 @@ def _read_text(source: Source) -> tuple[str, list[str]]:
         source = Path(source).read_bytes()
     if isinstance(source, str):
         return source.lstrip("\ufeff"), []
+    if b"\x00" in source[:4096]:
+        raise InputError([Problem(None, None, None,
+                                  "the file is binary, not CSV text (export it as CSV)")])
     try:
         return source.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -126,11 +129,24 @@ def _read_frame(text: str) -> pd.DataFrame:
     try:
         # Every cell as text first: ids keep leading zeros and the error messages can quote
         # exactly what the user wrote. Amount columns are converted vectorised afterwards.
-        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                           skip_blank_lines=True, skipinitialspace=True)
+        # header=None: the header row fixes the width, so a row with extra cells is an error
+        # instead of pandas quietly turning the first column into an index.
+        cells = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, header=None,
+                            keep_default_na=False, skip_blank_lines=True, skipinitialspace=True,
+                            index_col=False)
+        frame = cells.iloc[1:].reset_index(drop=True)
+        frame.columns = [str(h).strip() for h in cells.iloc[0]]
+        return frame
     except pd.errors.ParserError as exc:
-        raise InputError([Problem(None, None, None, f"the file is not a readable CSV: {exc}")]
-                         ) from exc
+        # pandas counts file lines from 1 with the header on line 1, as a spreadsheet does.
+        line = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if line:
+            expected, row, saw = map(int, line.groups())
+            problem = Problem(row, None, None, f"the file is not a readable CSV: this row has "
+                              f"{saw} cells but the header has {expected}")
+        else:
+            problem = Problem(None, None, None, f"the file is not a readable CSV: {exc}")
+        raise InputError([problem]) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError([Problem(None, None, None, "the file has no header row")]) from exc
 
@@ -212,8 +228,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     for spec in AMOUNT_FIELDS:
         if spec.name not in frame:
             continue
-        col = frame[spec.name].replace(_NULL_TEXT, "") if frame[spec.name].dtype == object \
-            else frame[spec.name]
+        col = frame[spec.name]
         parsed, bad = parse_amounts(col, european)
         i = FIELD_NAMES.index(spec.name)
         values[:, i] = parsed
@@ -286,7 +301,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
                         "model imputes them, so the estimate is less certain")
     for f in OPTIONAL_FIELDS:
         n_empty = int(np.isnan(values[:, FIELD_NAMES.index(f)]).sum()) if f in frame else 0
-        if 0 < n_empty:
+        if n_empty > 0:
             warnings.append(f"{n_empty} empty cells in {f} treated as missing")
     short = int((counts < SHORT_HISTORY_MONTHS).sum())
     if short:

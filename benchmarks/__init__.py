@@ -1,0 +1,1 @@
+"""Benchmarks: speed figures measured next to a reference in the same run (see docs/)."""

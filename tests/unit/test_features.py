@@ -1,0 +1,126 @@
+"""Feature formulas against values computed by hand."""
+
+import numpy as np
+import pytest
+
+from shared_features import FEATURE_NAMES, MonthlyPanel, compute_raw_features, ingest
+from shared_features.features import raw_feature_matrix
+
+# One person, four months, every field given. Hand-computed figures in the tests below.
+PERSON = {
+    "income": [3000, 3000, 3000, 2000],
+    "expenses": [2000, 2200, 2400, 2600],
+    "debt_payments": [300, 300, 300, 300],
+    "liquid_savings": [4000, 4500, 4600, 2600],
+    "total_debt": [6000, 5800, 5600, 6400],
+    "credit_limit": [10000, 10000, 10000, 10000],
+    "missed_payments": [0, 1, 0, 1],
+}
+
+
+def one_person(**overrides):
+    fields = {k: np.array([v], dtype=float) for k, v in {**PERSON, **overrides}.items()}
+    return MonthlyPanel.from_arrays(fields)
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return {k: v[0] for k, v in compute_raw_features(one_person()).items()}
+
+
+def test_income_level_volatility_and_trend(raw):
+    assert raw["income_mean"] == pytest.approx(2750.0)
+    # population std of (3000, 3000, 3000, 2000) = 433.0127
+    assert raw["income_volatility"] == pytest.approx(433.0127 / 2750.0, rel=1e-5)
+    # least-squares slope over t = 0..3: -300 per month, relative to the mean
+    assert raw["income_trend"] == pytest.approx(-300.0 / 2750.0)
+    # last three months average 2666.67
+    assert raw["income_recent_ratio"] == pytest.approx(8000 / 3 / 2750.0)
+
+
+def test_spending_and_cash_flow(raw):
+    assert raw["expense_ratio"] == pytest.approx(2300.0 / 2750.0)
+    assert raw["expense_volatility"] == pytest.approx(np.std([2000, 2200, 2400, 2600]) / 2300)
+    # net cash flow: 700, 500, 300, -900 -> mean 150
+    assert raw["savings_rate"] == pytest.approx(150.0 / 2750.0)
+    assert raw["negative_cashflow_share"] == pytest.approx(0.25)
+    assert raw["net_cashflow_mean"] == pytest.approx(150.0)
+
+
+def test_liquidity(raw):
+    # last savings 2600 over mean outflow (2300 + 300)
+    assert raw["liquidity_months"] == pytest.approx(2600.0 / 2600.0)
+    # (2600 - 4000) / 3 months / 2600 outflow
+    assert raw["liquidity_trend"] == pytest.approx(-1400.0 / 3 / 2600.0)
+
+
+def test_debt(raw):
+    assert raw["debt_service_ratio"] == pytest.approx(300.0 / 2750.0)
+    assert raw["debt_to_income"] == pytest.approx(6400.0 / (12 * 2750.0))
+    assert raw["debt_trend"] == pytest.approx(400.0 / 3 / 2750.0)
+    assert raw["utilization"] == pytest.approx(0.64)
+
+
+def test_missed_payments_and_history(raw):
+    assert raw["missed_payments_total"] == 2.0
+    assert raw["missed_payments_recent"] == 2.0
+    assert raw["months_observed"] == 4.0
+    for name in FEATURE_NAMES:
+        if name.startswith("missing_"):
+            assert raw[name] == 0.0
+
+
+def test_missing_fields_give_nan_features_and_indicators():
+    panel = MonthlyPanel.from_arrays({"income": np.array([[1000.0, 1000.0]]),
+                                      "expenses": np.array([[800.0, 900.0]])})
+    raw = compute_raw_features(panel)
+    for name in ("liquidity_months", "debt_service_ratio", "debt_to_income", "utilization",
+                 "missed_payments_total"):
+        assert np.isnan(raw[name][0]), name
+    assert raw["missing_liquid_savings"][0] == 1.0
+    assert raw["missing_debt_payments"][0] == 1.0
+    # debt payments missing count as zero in cash flow: (200 + 100) / 2 / 1000
+    assert raw["savings_rate"][0] == pytest.approx(0.15)
+
+
+def test_zero_income_takes_the_documented_extremes():
+    raw = compute_raw_features(one_person(income=[0, 0, 0, 0]))
+    assert raw["expense_ratio"][0] == 5.0
+    assert raw["savings_rate"][0] == -3.0
+    assert raw["income_volatility"][0] == 3.0
+
+
+def test_no_credit_line_with_debt_is_maximal_utilisation():
+    raw = compute_raw_features(one_person(credit_limit=[0, 0, 0, 0]))
+    assert raw["utilization"][0] == 1.5
+    raw = compute_raw_features(one_person(credit_limit=[0, 0, 0, 0], total_debt=[0, 0, 0, 0]))
+    assert raw["utilization"][0] == 0.0
+
+
+def test_gaps_and_short_histories_use_observed_months_only():
+    result = ingest("person_id,month,income,expenses\n"
+                    "a,2024-01,1000,500\na,2024-04,2000,500\nb,2024-04,3000,1000\n")
+    raw = compute_raw_features(result.panel)
+    assert raw["months_observed"].tolist() == [2.0, 1.0]
+    assert raw["income_mean"].tolist() == [1500.0, 3000.0]
+    # slope over calendar months 0 and 3: 1000 / 3 per month
+    assert raw["income_trend"][0] == pytest.approx(1000 / 3 / 1500)
+    assert raw["income_trend"][1] == 0.0
+
+
+def test_persons_are_independent_of_each_other():
+    a = one_person()
+    b = one_person(income=[5000, 5000, 5000, 5000])
+    both = MonthlyPanel(np.concatenate([a.values, b.values]),
+                        np.concatenate([a.observed, b.observed]), np.array(["a", "b"]))
+    together = raw_feature_matrix(compute_raw_features(both))
+    alone = np.vstack([raw_feature_matrix(compute_raw_features(p)) for p in (a, b)])
+    np.testing.assert_array_equal(together, alone)
+
+
+def test_last_months_keeps_the_history_window():
+    panel = MonthlyPanel.from_arrays({"income": np.arange(24.0)[None], "expenses":
+                                      np.ones((1, 24))})
+    window = panel.last_months(12)
+    assert window.n_months == 12
+    assert window.field("income")[0, 0] == 12.0

@@ -1,0 +1,133 @@
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shared_features import IngestLimits, InputError, ingest
+
+MALFORMED = Path(__file__).parents[1] / "data" / "malformed"
+EXPECTED = json.loads((MALFORMED / "expected.json").read_text())
+
+HEADER = ("person_id,month,income,expenses,debt_payments,liquid_savings,total_debt,credit_limit,"
+          "missed_payments\n")
+CSV = HEADER + """b,2024-03,2000,1500,100,500,3000,5000,0
+a,2024-02,3000,2000,200,1000,1000,4000,0
+a,2024-01,3000,2500,200,1200,1000,4000,1
+b,2024-01,2000,1600,100,700,2900,5000,0
+"""
+
+
+def test_panel_is_right_aligned_by_calendar_month():
+    result = ingest(CSV)
+    panel = result.panel
+    assert panel.person_ids.tolist() == ["b", "a"]  # order of first appearance
+    assert panel.values.shape == (2, 3, 7)
+    # b has 2024-01 and 2024-03: February is a gap, not observed.
+    assert panel.observed.tolist() == [[True, False, True], [False, True, True]]
+    assert panel.field("income")[1, 1:].tolist() == [3000.0, 3000.0]
+    assert panel.field("expenses")[0, [0, 2]].tolist() == [1600.0, 1500.0]
+    assert str(panel.months[0, 2]) == "2024-03"
+    assert result.warnings == [
+        "2 of 2 persons have fewer than 3 months of history; their estimates are less certain"]
+
+
+def test_frame_is_canonical_and_sorted():
+    frame = ingest(CSV).frame
+    assert list(frame.columns[:3]) == ["person_id", "month", "income"]
+    assert frame[["person_id", "month"]].values.tolist() == [
+        ["b", "2024-01"], ["b", "2024-03"], ["a", "2024-01"], ["a", "2024-02"]]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters_are_sniffed(delimiter):
+    text = CSV.replace(",", delimiter)
+    assert ingest(text).panel.n_persons == 2
+
+
+def test_sources_path_bytes_text_and_file_objects(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(CSV)
+    expected = ingest(CSV).panel.values
+    for source in (path, str(path), CSV.encode(), "\ufeff" + CSV, io.StringIO(CSV),
+                   io.BytesIO(b"\xef\xbb\xbf" + CSV.encode())):
+        np.testing.assert_array_equal(ingest(source).panel.values, expected)
+
+
+def test_synonym_headers_formatted_amounts_and_dates():
+    text = ('Customer ID;Date;Monthly Income;Spending;Savings;Notes\n'
+            'x;15/01/2024;"1.234,50";1.000;"5,5";hello\n'
+            'x;2024-02-20;"2.000,00";900;6;\n')
+    result = ingest(text)
+    assert result.panel.field("income")[0].tolist() == [1234.5, 2000.0]
+    assert result.panel.field("liquid_savings")[0].tolist() == [5.5, 6.0]
+    assert result.unknown_columns == ["Notes"]
+    assert "ignored unknown columns: Notes" in result.warnings
+    assert result.missing_optional == ["debt_payments", "total_debt", "credit_limit",
+                                       "missed_payments"]
+
+
+def test_no_person_column_means_one_person():
+    result = ingest("month,income,expenses\n2024-01,10,5\n2024-02,10,6\n")
+    assert result.panel.person_ids.tolist() == ["person_1"]
+    assert result.panel.observed.tolist() == [[True, True]]
+
+
+def test_single_row_without_month_is_allowed():
+    result = ingest("income,expenses\n10,5\n")
+    assert result.panel.values.shape == (1, 1, 7)
+
+
+def test_empty_optional_cells_are_missing_with_a_warning():
+    result = ingest("person_id,month,income,expenses,liquid_savings\n"
+                    "a,2024-01,10,5,\na,2024-02,10,5,n/a\na,2024-03,10,5,3\n")
+    assert np.isnan(result.panel.field("liquid_savings")[0, :2]).all()
+    assert "2 empty cells in liquid_savings treated as missing" in result.warnings
+
+
+def test_negative_savings_is_an_overdraft_not_an_error():
+    result = ingest("month,income,expenses,liquid_savings\n2024-01,10,5,-300\n")
+    assert result.panel.field("liquid_savings")[0, 0] == -300
+
+
+def test_persons_limit():
+    with pytest.raises(InputError, match="2 persons in one file; the limit is 1"):
+        ingest(CSV, IngestLimits(max_persons=1))
+
+
+def test_problems_are_capped_but_counted():
+    rows = "\n".join(f"p{i},2024-01,-1,5" for i in range(30))
+    with pytest.raises(InputError) as info:
+        ingest("person_id,month,income,expenses\n" + rows, IngestLimits(max_problems=5))
+    assert len(info.value.problems) == 5
+    assert info.value.total == 30
+    assert "(and 25 more)" in str(info.value)
+    assert [p.row for p in info.value.problems] == [2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_malformed_file_gets_its_message(name):
+    with pytest.raises(InputError) as info:
+        ingest((MALFORMED / name).read_bytes())
+    assert EXPECTED[name] in str(info.value)
+
+
+def test_malformed_corpus_is_complete():
+    assert sorted(p.name for p in MALFORMED.glob("*.csv")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "row", "column"), [
+    ("negative_income.csv", 3, "income"),
+    ("bad_amount.csv", 3, "income"),
+    ("duplicate_month.csv", 3, "month"),
+    ("bad_month.csv", 3, "month"),
+    ("blank_required_value.csv", 3, "income"),
+    ("ragged_row.csv", 3, None),
+    ("missing_income.csv", 1, "income"),
+])
+def test_problems_name_the_row_and_column(name, row, column):
+    with pytest.raises(InputError) as info:
+        ingest((MALFORMED / name).read_bytes())
+    first = info.value.problems[0]
+    assert (first.row, first.column) == (row, column)
