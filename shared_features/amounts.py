@@ -34,6 +34,8 @@ def detect_european(columns: list[pd.Series]) -> bool:
     """True when the file's amounts use ',' as the decimal mark, unambiguously."""
     eu = us = False
     for col in columns:
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            continue  # already read as plain numbers: no separators left to judge by
         text = col.dropna().astype(str)
         if text.empty:
             continue

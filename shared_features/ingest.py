@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
 
-from .amounts import detect_european, parse_amounts
+from .amounts import NULL_TOKENS, detect_european, parse_amounts
 from .panel import MonthlyPanel
 from .schema import AMOUNT_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, REQUIRED_FIELDS, canonical_column
 
@@ -65,7 +66,6 @@ class InputError(ValueError):
 @dataclass
 class IngestResult:
     panel: MonthlyPanel
-    frame: pd.DataFrame  # canonical columns, one row per person-month, sorted
     warnings: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
@@ -95,60 +95,89 @@ class _Problems:
 
 # -- reading -----------------------------------------------------------------------------------
 
-def _read_text(source: Source) -> tuple[str, list[str]]:
+def _raw_data(source: Source) -> bytes | str:
+    """The file's content, undecoded: bytes are handed to the CSV parser as they are, so a large
+    upload is not held a second time as a Python string."""
     if hasattr(source, "read"):
         source = source.read()
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                           and not source.count(",") and Path(source).exists()):
+                                           and "," not in source and Path(source).exists()):
         source = Path(source).read_bytes()
-    if isinstance(source, str):
-        return source.lstrip("\ufeff"), []
-    if b"\x00" in source[:4096]:
+    if isinstance(source, bytes) and b"\x00" in source[:4096]:
         raise InputError([Problem(None, None, None,
                                   "the file is binary, not CSV text (export it as CSV)")])
-    try:
-        return source.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return source.decode("cp1252", errors="replace"), [
-            "the file is not UTF-8; it was read as Windows-1252 (check accented names)"]
+    return source
 
 
-def _sniff_delimiter(text: str) -> str:
-    head = "\n".join(text.splitlines()[:20])
+def _head_text(data: bytes | str, size: int = 65536) -> str:
+    head = data[:size]
+    text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    return text.lstrip("\ufeff")
+
+
+def _sniff_delimiter(head: str) -> str:
+    sample = "\n".join(head.splitlines()[:20])
     try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        first = head.splitlines()[0] if head else ""
+        first = sample.splitlines()[0] if sample else ""
         return max(",;\t", key=first.count)
 
 
-def _read_frame(text: str) -> pd.DataFrame:
-    if not text.strip():
+def _parse_csv(data: bytes | str, **options: Any) -> pd.DataFrame:
+    """pandas' C parser over bytes (UTF-8, BOM allowed) or text; raises UnicodeDecodeError."""
+    buffer = io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data.lstrip("\ufeff"))
+    with catch_warnings():
+        # Every row one cell longer than the header makes pandas drop data with only a
+        # warning; that is a malformed file, so it must fail like any other ragged row.
+        simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(buffer, encoding="utf-8-sig", index_col=False,
+                           skip_blank_lines=True, skipinitialspace=True, **options)
+
+
+def _read_frame(data: bytes | str) -> tuple[pd.DataFrame, list[str]]:
+    """The file as a frame with the user's headers: ids and months as text, amount columns as
+    numbers where pandas' parser could read them (formatted ones stay text for parse_amounts)."""
+    head = _head_text(data)
+    if not head.strip():
         raise InputError([Problem(None, None, None, "the file is empty")])
-    delimiter = _sniff_delimiter(text)
+    delimiter = _sniff_delimiter(head)
     try:
-        # Every cell as text first: ids keep leading zeros and the error messages can quote
-        # exactly what the user wrote. Amount columns are converted vectorised afterwards.
-        # header=None: the header row fixes the width, so a row with extra cells is an error
-        # instead of pandas quietly turning the first column into an index.
-        cells = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, header=None,
-                            keep_default_na=False, skip_blank_lines=True, skipinitialspace=True,
-                            index_col=False)
-        frame = cells.iloc[1:].reset_index(drop=True)
-        frame.columns = [str(h).strip() for h in cells.iloc[0]]
-        return frame
-    except pd.errors.ParserError as exc:
-        # pandas counts file lines from 1 with the header on line 1, as a spreadsheet does.
-        line = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if line:
-            expected, row, saw = map(int, line.groups())
-            problem = Problem(row, None, None, f"the file is not a readable CSV: this row has "
-                              f"{saw} cells but the header has {expected}")
-        else:
-            problem = Problem(None, None, None, f"the file is not a readable CSV: {exc}")
-        raise InputError([problem]) from exc
+        try:
+            # A European file must be read as text: pandas' number parser would take its
+            # '1.000' for one. The first rows usually tell; a later unambiguous value is
+            # caught after the fast read and the file is read again as text.
+            head = _parse_csv(data, sep=delimiter, nrows=2000, dtype=str, keep_default_na=False)
+            amounts = [h for h in head.columns if canonical_column(str(h)) in FIELD_NAMES]
+            if not detect_european([head[h] for h in amounts]):
+                frame = _parse_csv(data, sep=delimiter, keep_default_na=False,
+                                   dtype={h: str for h in head.columns if h not in amounts},
+                                   na_values=dict.fromkeys(amounts, NULL_TOKENS))
+                if not detect_european([frame[h] for h in amounts]):
+                    return frame, []
+            return _parse_csv(data, sep=delimiter, dtype=str, keep_default_na=False), []
+        except UnicodeDecodeError:
+            data = data.decode("cp1252", errors="replace") if isinstance(data, bytes) else data
+            frame, _ = _read_frame(data)
+            return frame, ["the file is not UTF-8; it was read as Windows-1252 "
+                           "(check accented names)"]
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise InputError([_parser_problem(exc)]) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError([Problem(None, None, None, "the file has no header row")]) from exc
+
+
+def _parser_problem(exc: Exception) -> Problem:
+    # pandas counts file lines from 1 with the header on line 1, as a spreadsheet does.
+    line = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if line:
+        expected, row, saw = map(int, line.groups())
+        return Problem(row, None, None, f"the file is not a readable CSV: this row has {saw} "
+                       f"cells but the header has {expected}")
+    if isinstance(exc, pd.errors.ParserWarning):
+        return Problem(None, None, None, "the file is not a readable CSV: its rows have more "
+                       "cells than the header")
+    return Problem(None, None, None, f"the file is not a readable CSV: {exc}")
 
 
 # -- mapping and parsing -----------------------------------------------------------------------
@@ -174,16 +203,22 @@ def _map_headers(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], list[P
     return mapping, unknown, problems
 
 
-def _parse_months(text: pd.Series) -> np.ndarray:
+def _factorized_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, stripped unique texts): string work done once per distinct value, not per row
+    (a file has few distinct months and one id per person)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    texts = pd.Series(uniques, dtype="string").fillna("").str.strip()
+    return codes, texts.to_numpy(dtype=object)
+
+
+def _parse_months(texts: np.ndarray) -> np.ndarray:
     """YYYY-MM, YYYY-MM-DD or any date pandas can read -> datetime64[M]; NaT where unreadable."""
-    text = text.str.strip()
+    text = pd.Series(texts, dtype=object)
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-    todo = parsed.isna() & (text != "")
-    if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%Y-%m-%d", "mixed"):
         todo = parsed.isna() & (text != "")
-    if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
+        if todo.any():
+            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     return parsed.to_numpy().astype("datetime64[M]")
 
 
@@ -193,8 +228,8 @@ def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
     A ``str`` is taken as a path if such a file exists and the string has no newline, else as
     CSV text. Raises InputError naming rows, columns and problems.
     """
-    text, warnings = _read_text(source)
-    return ingest_frame(_read_frame(text), limits, warnings)
+    frame, warnings = _read_frame(_raw_data(source))
+    return ingest_frame(frame, limits, warnings)
 
 
 def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
@@ -214,11 +249,13 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
         raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
     rows = np.arange(len(frame)) + 2  # spreadsheet row numbers
 
-    ids = (frame["person_id"].astype("string").str.strip().fillna("")
-           if "person_id" in frame else pd.Series([DEFAULT_PERSON_ID] * len(frame)))
-    blank_id = (ids == "").to_numpy()
+    if "person_id" in frame:
+        id_codes, id_texts = _factorized_text(frame["person_id"])
+    else:
+        id_codes, id_texts = np.zeros(len(frame), dtype=np.intp), np.array([DEFAULT_PERSON_ID])
+    blank_id = (id_texts == "")[id_codes]
     if blank_id.any():
-        problems.add_rows(rows[blank_id], "person_id", ids[blank_id].to_numpy(),
+        problems.add_rows(rows[blank_id], "person_id", id_texts[id_codes[blank_id]],
                           "person_id is empty")
 
     # -- amounts
@@ -251,14 +288,15 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
                                   "must be a whole number")
 
     # -- months
-    person_codes, persons = pd.factorize(ids, sort=False)
+    # Ids that differ only by surrounding spaces are one person.
+    person_codes, persons = pd.factorize(id_texts[id_codes], sort=False)
     counts = np.bincount(person_codes, minlength=len(persons))
     if "month" in frame:
-        month_text = frame["month"].astype("string").fillna("")
-        months = _parse_months(month_text)
+        month_codes, month_texts = _factorized_text(frame["month"])
+        months = _parse_months(month_texts)[month_codes]
         unreadable = np.isnat(months)
         if unreadable.any():
-            problems.add_rows(rows[unreadable], "month", month_text.to_numpy()[unreadable],
+            problems.add_rows(rows[unreadable], "month", month_texts[month_codes[unreadable]],
                               "is not a month (use YYYY-MM or a date)")
     else:
         months = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
@@ -308,11 +346,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
         warnings.append(f"{short} of {len(persons)} persons have fewer than "
                         f"{SHORT_HISTORY_MONTHS} months of history; their estimates are less "
                         "certain")
-    canon = pd.DataFrame(values[order], columns=list(FIELD_NAMES))
-    canon.insert(0, "month", pd.Series(months[order]).dt.strftime("%Y-%m")
-                 if "month" in frame else None)
-    canon.insert(0, "person_id", np.asarray(persons, dtype=object)[person_codes[order]])
-    return IngestResult(panel, canon, warnings, unknown, missing_optional)
+    return IngestResult(panel, warnings, unknown, missing_optional)
 
 
 def _to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
@@ -323,8 +357,7 @@ def _to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
     Column -1 is each person's latest month; a gap in someone's months is an unobserved column.
     """
     n = len(persons)
-    latest = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(latest, person_codes, month_index)
+    latest = pd.Series(month_index).groupby(person_codes).max().to_numpy()
     offset = latest[person_codes] - month_index  # 0 for the latest month
     keep = offset < max_months
     width = int(offset[keep].max()) + 1 if keep.any() else 1
