@@ -32,17 +32,20 @@ def _clean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def detect_european(columns: list[pd.Series]) -> bool:
     """True when the file's amounts use ',' as the decimal mark, unambiguously."""
-    eu = us = False
+    eu = False
     for col in columns:
         if pd.api.types.is_numeric_dtype(col.dtype):
             continue  # already read as plain numbers: no separators left to judge by
         text = col.dropna().astype(str)
+        # Only values with a separator can tell, and each distinct one needs judging once.
+        text = text[text.str.contains(",", regex=False) | text.str.contains(".", regex=False)]
         if text.empty:
             continue
-        s, _ = _clean(text)
+        s, _ = _clean(pd.Series(text.unique(), dtype="string"))
+        if s.str.match(_US_ONLY).any():
+            return False
         eu = eu or bool(s.str.match(_EU_ONLY).any())
-        us = us or bool(s.str.match(_US_ONLY).any())
-    return eu and not us
+    return eu
 
 
 def parse_amounts(col: pd.Series, european: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,9 @@
 A value at ``[section] key`` in the file is overridden by the environment variable
 ``<PREFIX>__SECTION__KEY`` (upper case, double underscores between levels), e.g.
 ``TRAIN__DATA__N_PEOPLE=20000`` or ``SCORER__LIMITS__MAX_PERSONS=500``. The value is read as a
-TOML value when it parses as one (numbers, booleans, arrays) and as a plain string otherwise.
+TOML value when it parses as one (numbers, booleans, arrays) and as a plain string otherwise;
+a setting whose file value is a string always takes the variable's text as it is (an API key
+``1e3`` stays ``"1e3"``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def apply_env_overrides(config: dict[str, Any], prefix: str,
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
                 raise ValueError(f"{name}: [{part}] is a value, not a section, in the config")
-        node[path[-1]] = _parse_env_value(text)
+        keep_text = isinstance(node.get(path[-1]), str)
+        node[path[-1]] = text if keep_text else _parse_env_value(text)
     return merged
 
 

@@ -82,8 +82,8 @@ def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(mask, x, np.nan)
 
 
-def _nanmean(x: np.ndarray) -> np.ndarray:
-    """Row mean over non-NaN entries; NaN for an all-NaN row (without numpy's warning)."""
+def mean_over_months(x: np.ndarray) -> np.ndarray:
+    """Each person's mean over non-NaN months; NaN for none (without numpy's warning)."""
     valid = ~np.isnan(x)
     n = valid.sum(axis=1)
     total = np.where(valid, x, 0.0).sum(axis=1)
@@ -91,11 +91,11 @@ def _nanmean(x: np.ndarray) -> np.ndarray:
 
 
 def _nanstd(x: np.ndarray) -> np.ndarray:
-    mean = _nanmean(x)
-    return np.sqrt(_nanmean((x - mean[:, None]) ** 2))
+    mean = mean_over_months(x)
+    return np.sqrt(mean_over_months((x - mean[:, None]) ** 2))
 
 
-def _last_valid(x: np.ndarray) -> np.ndarray:
+def latest_value(x: np.ndarray) -> np.ndarray:
     """Each row's most recent non-NaN value (months are right-aligned), NaN if none."""
     valid = ~np.isnan(x)
     t = x.shape[1]
@@ -125,8 +125,8 @@ def _slope(x: np.ndarray) -> np.ndarray:
     valid = ~np.isnan(x)
     n = valid.sum(axis=1)
     t = np.broadcast_to(np.arange(x.shape[1], dtype=float), x.shape)
-    t_mean = _nanmean(np.where(valid, t, np.nan))
-    x_mean = _nanmean(x)
+    t_mean = mean_over_months(np.where(valid, t, np.nan))
+    x_mean = mean_over_months(x)
     dt = np.where(valid, t - t_mean[:, None], 0.0)
     dx = np.where(valid, x - x_mean[:, None], 0.0)
     var = (dt * dt).sum(axis=1)
@@ -137,6 +137,24 @@ def _recent(x: np.ndarray, observed: np.ndarray, months: int) -> np.ndarray:
     """x with only each person's last ``months`` observed months kept (others NaN)."""
     rank_from_end = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1]
     return np.where(observed & (rank_from_end <= months), x, np.nan)
+
+
+def _cash_flows(panel: MonthlyPanel) -> tuple[np.ndarray, np.ndarray]:
+    """(outflow, net cash flow) per person and month; NaN where the month is not observed.
+
+    A month's debt payment not reported counts as 0; missing_debt_payments tells the model so
+    it can discount the figure.
+    """
+    obs = panel.observed
+    payments = panel.field("debt_payments")
+    outflow = panel.field("expenses") + np.where(np.isnan(payments), 0.0, payments)
+    outflow = _masked(outflow, obs)
+    return outflow, _masked(panel.field("income"), obs) - outflow
+
+
+def monthly_net_cashflow(panel: MonthlyPanel) -> np.ndarray:
+    """Income - expenses - debt payments, (persons, months), as the features count it."""
+    return _cash_flows(panel)[1]
 
 
 def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
@@ -154,41 +172,38 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     limit = _masked(panel.field("credit_limit"), obs)
     missed = _masked(panel.field("missed_payments"), obs)
 
-    # A month's debt payment not reported counts as 0 in cash flow; missing_debt_payments tells
-    # the model so it can discount the figure.
-    debt_pay = np.where(obs & np.isnan(debt_pay_raw), 0.0, debt_pay_raw)
-    outflow = expenses + debt_pay
-    net = income - outflow
+    outflow, net = _cash_flows(panel)
 
-    income_mean = _nanmean(income)
-    expenses_mean = _nanmean(expenses)
-    outflow_mean = _nanmean(outflow)
+    income_mean = mean_over_months(income)
+    expenses_mean = mean_over_months(expenses)
+    outflow_mean = mean_over_months(outflow)
     months_observed = obs.sum(axis=1).astype(float)
 
     f: dict[str, np.ndarray] = {}
     f["income_mean"] = income_mean
     f["income_volatility"] = _safe_div(_nanstd(income), income_mean, when_zero=3.0)
     f["income_trend"] = _safe_div(_slope(income), income_mean, when_zero=0.0)
-    recent_income = _nanmean(_recent(income, obs, RECENT_MONTHS))
+    recent_income = mean_over_months(_recent(income, obs, RECENT_MONTHS))
     f["income_recent_ratio"] = _safe_div(recent_income, income_mean, when_zero=1.0)
     f["expense_ratio"] = _safe_div(expenses_mean, income_mean, when_zero=5.0)
     f["expense_volatility"] = _safe_div(_nanstd(expenses), expenses_mean, when_zero=0.0)
-    f["savings_rate"] = _safe_div(_nanmean(net), income_mean, when_zero=-3.0)
-    f["negative_cashflow_share"] = _nanmean(np.where(obs, (net < 0).astype(float), np.nan))
+    f["savings_rate"] = _safe_div(mean_over_months(net), income_mean, when_zero=-3.0)
+    f["negative_cashflow_share"] = mean_over_months(np.where(obs, (net < 0).astype(float), np.nan))
 
-    savings_last = _last_valid(savings)
+    savings_last = latest_value(savings)
     f["liquidity_months"] = _safe_div(np.maximum(savings_last, 0.0), outflow_mean,
                                       when_zero=36.0)
     savings_change = _safe_div(savings_last - _first_valid(savings), _span(savings),
                                when_zero=0.0)
     f["liquidity_trend"] = _safe_div(savings_change, outflow_mean, when_zero=0.0)
 
-    f["debt_service_ratio"] = _safe_div(_nanmean(debt_pay_raw), income_mean, when_zero=2.0)
-    debt_last = _last_valid(debt)
+    f["debt_service_ratio"] = _safe_div(mean_over_months(debt_pay_raw), income_mean,
+                                        when_zero=2.0)
+    debt_last = latest_value(debt)
     f["debt_to_income"] = _safe_div(debt_last, 12.0 * income_mean, when_zero=10.0)
     debt_change = _safe_div(debt_last - _first_valid(debt), _span(debt), when_zero=0.0)
     f["debt_trend"] = _safe_div(debt_change, income_mean, when_zero=0.0)
-    limit_last = _last_valid(limit)
+    limit_last = latest_value(limit)
     # No credit line but some debt: as stretched as it gets; neither: nothing used.
     f["utilization"] = _safe_div(debt_last, limit_last,
                                  when_zero=np.nan)
@@ -205,7 +220,7 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
         values = _masked(panel.field(field), obs)
         f[f"missing_{field}"] = np.isnan(values).all(axis=1).astype(float)
 
-    f["net_cashflow_mean"] = _nanmean(net)
+    f["net_cashflow_mean"] = mean_over_months(net)
     f["expenses_mean"] = expenses_mean
     f["liquid_savings_last"] = savings_last
     return f

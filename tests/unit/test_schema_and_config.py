@@ -42,3 +42,9 @@ def test_env_override_does_not_mutate_the_input():
 def test_env_override_into_a_value_is_refused():
     with pytest.raises(ValueError, match="is a value, not a section"):
         apply_env_overrides({"a": 1}, "P", {"P__A__B": "2"})
+
+
+def test_string_settings_keep_the_variables_text():
+    config = apply_env_overrides({"api": {"key": "", "port": 1}}, "P",
+                                 {"P__API__KEY": "1e3", "P__API__PORT": "8000"})
+    assert config == {"api": {"key": "1e3", "port": 8000}}

@@ -1,0 +1,197 @@
+"""Explanations by occlusion against the training reference.
+
+For each person and feature, the feature's standardised value is replaced by the spec's reference
+(the imputed median training person) and the person is re-scored; the effect of the feature is
+``p - p_occluded``: positive when the person's actual value raises the risk. All persons x
+(features + 1) rows go through the session in one batch.
+
+Insights are ranked by the effect on the log-odds (the model's ``logit``), which orders them
+exactly as the probability effect does for a given person but does not vanish where the
+probability saturates: the riskiest people still hear why. The sentence gives the effect in
+risk-score points when it is big enough to show.
+
+A missing optional field makes the features that need it sit exactly at the reference, so their
+effect is zero; what the model reacts to is the ``missing_<field>`` indicator. Such a field is
+reported as one insight ("no savings data ..."), and the indicator says nothing when data exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from shared_features import FEATURES, OPTIONAL_FIELDS
+from shared_features.features import RECENT_MONTHS
+
+from . import wording as w
+from .scorer import Scorer
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    top_up: int = 3  # most risk-raising insights per person
+    top_down: int = 2  # most risk-lowering insights per person
+    min_points: float = 0.5  # an effect this big in risk-score points is worth a sentence ...
+    min_log_odds: float = 0.1  # ... and so is one this big in log-odds (saturated persons)
+
+
+@dataclass
+class Effects:
+    probability: np.ndarray  # (n,)
+    log_odds: np.ndarray  # (n,)
+    on_probability: np.ndarray  # (n, f): p - p with the feature at the reference
+    on_log_odds: np.ndarray  # (n, f): the same on the logit
+
+
+def occlusion_batch(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(n*(f+1), f) rows: per person, the person as is, then each feature at the reference."""
+    n, f = x.shape
+    batch = np.repeat(x[:, None, :], f + 1, axis=1)
+    idx = np.arange(f)
+    batch[:, idx + 1, idx] = reference
+    return batch.reshape(n * (f + 1), f)
+
+
+def effects_from(p_batch: np.ndarray, z_batch: np.ndarray, n: int, f: int) -> Effects:
+    """Probabilities and logits of ``occlusion_batch`` rows -> the persons' Effects."""
+    p, z = p_batch.reshape(n, f + 1), z_batch.reshape(n, f + 1)
+    return Effects(p[:, 0], z[:, 0], p[:, :1] - p[:, 1:], z[:, :1] - z[:, 1:])
+
+
+def occlusion_effects(scorer: Scorer, x: np.ndarray) -> Effects:
+    """Every person's effects from one session batch of n*(f+1) rows."""
+    n, f = x.shape
+    return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), n, f)
+
+
+def _dependants() -> list[tuple[int, list[int]]]:
+    """(index of missing_<field>, indices of features that need <field>) per optional field."""
+    index = {d.name: i for i, d in enumerate(FEATURES)}
+    return [(index[f"missing_{field}"], [i for i, d in enumerate(FEATURES) if field in d.needs])
+            for field in OPTIONAL_FIELDS]
+
+
+def group_missing(effects: Effects, raw: np.ndarray) -> Effects:
+    """Fold each missing field's effects into its indicator; silence indicators of fields present.
+
+    ``raw`` is the raw feature matrix in model order (indicators are 1.0 where missing).
+    """
+    return Effects(effects.probability, effects.log_odds,
+                   _fold(effects.on_probability, raw), _fold(effects.on_log_odds, raw))
+
+
+def _fold(effects: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    out = effects.copy()
+    for ind, deps in _dependants():
+        missing = raw[:, ind] >= 0.5
+        folded = out[:, ind] + (out[:, deps].sum(axis=1) if deps else 0.0)
+        out[:, ind] = np.where(missing, folded, 0.0)
+        if deps:
+            # Zeroed once folded, so a feature needing two missing fields is not counted twice.
+            out[:, deps] = np.where(missing[:, None], 0.0, out[:, deps])
+    return out
+
+
+def _direction(v: float, up: str, down: str) -> str:
+    return up if v >= 0 else down
+
+
+# How each feature reads in a sentence, given the person's raw value. A feature without an entry
+# falls back to "Your <label> is <value>", so a new feature in shared_features still reads well.
+PHRASES: dict[str, Callable[[float], str]] = {
+    "income_mean": lambda v: f"Your average monthly income is {w.money(v)}",
+    "income_volatility": lambda v: f"Your income varies by about {w.pct(v)} from month to month",
+    "income_trend": lambda v: (f"Your income is {_direction(v, 'rising', 'falling')} by about "
+                               f"{w.pct(abs(v), 1)} a month"),
+    "income_recent_ratio": lambda v: (f"Your income over the last {RECENT_MONTHS} months is "
+                                      f"{w.pct(v)} of your average"),
+    "expense_ratio": lambda v: f"Your spending is {w.pct(v)} of your income",
+    "expense_volatility": lambda v: f"Your spending varies by about {w.pct(v)} month to month",
+    "savings_rate": lambda v: (f"You keep {w.pct(v)} of your income after spending and debt "
+                               "payments" if v >= 0 else
+                               f"You spend {w.pct(-v)} more than your income"),
+    "negative_cashflow_share": lambda v: (f"You spent more than you earned in {w.pct(v)} of "
+                                          "the months"),
+    "liquidity_months": lambda v: f"Your savings cover {v:.1f} months of expenses",
+    "liquidity_trend": lambda v: (f"Your savings cushion is "
+                                  f"{_direction(v, 'growing', 'shrinking')} by {abs(v):.2f} "
+                                  "months of expenses a month"),
+    "debt_service_ratio": lambda v: f"Debt payments take {w.pct(v)} of your income",
+    "debt_to_income": lambda v: f"Your debt is {w.pct(v)} of a year's income",
+    "debt_trend": lambda v: (f"Your debt is {_direction(v, 'growing', 'falling')} by "
+                             f"{w.pct(abs(v))} of your monthly income a month"),
+    "utilization": lambda v: f"You are using {w.pct(v)} of your credit limit",
+    "missed_payments_total": lambda v: f"You missed {w.count(v, 'payment')} in the months given",
+    "missed_payments_recent": lambda v: (f"You missed {w.count(v, 'payment')} in the last "
+                                         f"{RECENT_MONTHS} months"),
+    "months_observed": lambda v: f"You provided {w.count(v, 'month')} of history",
+    **{f"missing_{field}": (lambda v, field=field: f"No {field.replace('_', ' ')} data was "
+                            "provided, so the model assumed a typical value")
+       for field in OPTIONAL_FIELDS},
+}
+
+
+def _phrase_for(index: int) -> Callable[[float], str]:
+    d = FEATURES[index]
+    return PHRASES.get(d.name, lambda v, d=d: f"Your {d.label} is {w.by_unit(d.unit, v)}")
+
+
+_PHRASE_BY_INDEX: list[Callable[[float], str]] = [_phrase_for(i) for i in range(len(FEATURES))]
+
+
+def insight(index: int, value: float, effect: float, log_odds: float,
+            min_points: float = 0.5) -> dict[str, Any]:
+    """One insight: the feature, the person's value, its effects and the sentence.
+
+    ``effect`` is the probability effect; numbers are shown as given (``top_insights`` rounds
+    them vectorised beforehand).
+    """
+    d = FEATURES[index]
+    pts = round(effect * 100.0, 1)  # risk_score is 100 x probability (shared_features)
+    verb = "raises" if log_odds > 0 else "lowers"
+    known = value == value  # not NaN
+    size = f" by {w.points(pts)}" if abs(pts) >= min_points else ""
+    return {
+        "feature": d.name,
+        "label": d.label,
+        "value": value if known else None,
+        "display_value": w.by_unit(d.unit, value) if known else None,
+        "effect": effect,
+        "points": pts,
+        "log_odds": log_odds,
+        "direction": verb,
+        "sentence": f"{_PHRASE_BY_INDEX[index](value)}, which {verb} your risk{size}.",
+    }
+
+
+def top_insights(effects: Effects, raw: np.ndarray, options: ExplainOptions
+                 ) -> list[list[dict[str, Any]]]:
+    """Per person: the strongest risk-raising then risk-lowering insights, strongest first.
+
+    ``effects`` must already be grouped (``group_missing``). Features whose raw value is unknown
+    (NaN) have nothing to say and are skipped (missing-data indicators are never NaN).
+    """
+    unknown = np.isnan(raw)
+    z = np.where(unknown, 0.0, effects.on_log_odds)
+    p = np.where(unknown, 0.0, effects.on_probability)
+    worth = (np.abs(p) * 100.0 >= options.min_points) | (np.abs(z) >= options.min_log_odds)
+    k_up, k_down = max(0, options.top_up), max(0, options.top_down)
+    up = np.argsort(-z, axis=1, kind="stable")[:, :k_up]
+    down = np.argsort(z, axis=1, kind="stable")[:, :k_down]
+    rows = np.arange(len(z))[:, None]
+    keep_up = (worth & (z > 0))[rows, up].tolist()
+    keep_down = (worth & (z < 0))[rows, down].tolist()
+    # Rounded here, vectorised, rather than per insight: round() per value is slow in bulk.
+    raw_l, p_l, z_l = np.round(raw, 4).tolist(), np.round(p, 4).tolist(), np.round(z, 3).tolist()
+    up_l, down_l = up.tolist(), down.tolist()
+    m = options.min_points
+    return [
+        [insight(j, raw_l[i][j], p_l[i][j], z_l[i][j], m)
+         for j, k in zip(up_l[i], keep_up[i], strict=True) if k]
+        + [insight(j, raw_l[i][j], p_l[i][j], z_l[i][j], m)
+           for j, k in zip(down_l[i], keep_down[i], strict=True) if k]
+        for i in range(len(z))
+    ]

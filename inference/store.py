@@ -1,0 +1,195 @@
+"""SQLite store of scoring runs and per-person results (stdlib sqlite3).
+
+WAL journal (readers do not block the writer), a busy timeout (concurrent writers from several
+gunicorn workers wait instead of failing), foreign keys on so deleting a run cascades to its
+results, and the schema versioned with ``PRAGMA user_version``: each entry of ``MIGRATIONS``
+upgrades the database by one version, inside one transaction. A run and all its results are
+written in one transaction, so a reader never sees half a run.
+
+A ``Store`` wraps one connection; open one per thread (the web layer opens one per request).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .documents import RESULT_FIELDS, ResultRow, RunDocument, encode
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs and their per-person results
+    """
+    CREATE TABLE runs (
+        id               TEXT PRIMARY KEY,
+        created_at       TEXT NOT NULL,
+        source_name      TEXT,
+        n_persons        INTEGER NOT NULL,
+        band_counts      TEXT NOT NULL,
+        mean_probability REAL,
+        model_version    TEXT NOT NULL,
+        model_sha256     TEXT NOT NULL,
+        warnings         TEXT NOT NULL
+    );
+    CREATE INDEX runs_created_at ON runs (created_at DESC);
+    CREATE TABLE results (
+        run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,
+        person_id       TEXT NOT NULL,
+        probability     REAL NOT NULL,
+        risk_score      INTEGER NOT NULL,
+        risk_band       TEXT NOT NULL,
+        key_metrics     TEXT NOT NULL,
+        insights        TEXT NOT NULL,
+        recommendations TEXT NOT NULL,
+        history         TEXT NOT NULL,
+        warnings        TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
+                "mean_probability", "model_version", "model_sha256", "warnings")
+_RUN_JSON = ("band_counts", "warnings")
+_RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text they were given
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema than this code, unreadable file, ...)."""
+
+
+class Store:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), never implicit.
+        self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000.0,
+                                    isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL, faster
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> int:
+        """Bring the schema to SCHEMA_VERSION; safe when several processes do it at once."""
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"database {self.path} has schema version {version}, newer than "
+                             f"this code's {SCHEMA_VERSION}; upgrade the service")
+        while version < SCHEMA_VERSION:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-read under the write lock: another worker may have migrated meanwhile.
+                version = self.schema_version()
+                if version < SCHEMA_VERSION:
+                    for statement in _statements(MIGRATIONS[version]):
+                        self.conn.execute(statement)
+                    version += 1
+                    self.conn.execute(f"PRAGMA user_version = {version}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return version
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def ping(self) -> None:
+        """Raise if the database is not usable at the expected schema version."""
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"database {self.path} is at schema version {version}, expected "
+                             f"{SCHEMA_VERSION}")
+
+    # -- writes ----------------------------------------------------------------------------------
+    def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
+        """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
+        run_row = tuple(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
+        run_id = run["id"]
+        rows = [(run_id, i, *r) for i, r in enumerate(results)]
+        placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
+                              f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
+            self.conn.executemany(f"INSERT INTO results (run_id, position, "
+                                  f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def delete_run(self, run_id: str) -> bool:
+        """Delete a run and (by cascade) its results; False if there was no such run."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = self.conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return deleted > 0
+
+    # -- reads -----------------------------------------------------------------------------------
+    def list_runs(self, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Newest first; (one page of run summaries, total number of runs)."""
+        rows = self.conn.execute(
+            f"SELECT {','.join(_RUN_COLUMNS)} FROM runs ORDER BY created_at DESC, rowid DESC "
+            "LIMIT ? OFFSET ?", (int(limit), int(offset))).fetchall()
+        total = self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return [_run_dict(r) for r in rows], int(total)
+
+    def get_run(self, run_id: str) -> RunDocument | None:
+        """The run summary with its encoded results in upload order, or None."""
+        row = self.conn.execute(f"SELECT {','.join(_RUN_COLUMNS)} FROM runs WHERE id = ?",
+                                (run_id,)).fetchone()
+        if row is None:
+            return None
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: they are ResultRows as they come
+        results = cursor.execute(
+            f"SELECT {','.join(_RESULT_COLUMNS)} FROM results WHERE run_id = ? "
+            "ORDER BY position", (run_id,)).fetchall()
+        return RunDocument(_run_dict(row), results)
+
+    def count_runs(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
+    def count_results(self, run_id: str | None = None) -> int:
+        if run_id is None:
+            return int(self.conn.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
+                                     (run_id,)).fetchone()[0])
+
+
+def _run_dict(row: sqlite3.Row) -> dict[str, Any]:
+    return {c: json.loads(row[c]) if c in _RUN_JSON else row[c] for c in _RUN_COLUMNS}
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction first; run the statements one by one instead.
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = False) -> Store:
+    """Open (and optionally migrate) the store, creating the database's directory if needed."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path, busy_timeout_ms)
+    if migrate:
+        store.migrate()
+    return store

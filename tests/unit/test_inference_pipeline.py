@@ -1,0 +1,88 @@
+"""The whole per-panel pipeline: shapes, JSON, consistency between batch and single scoring."""
+
+import json
+
+import numpy as np
+
+from inference.documents import RunDocument
+from inference.pipeline import assess, monthly_history_json
+from shared_features import KEY_METRICS, ingest
+from web.api.schemas import PersonResultSchema, ScoreResultSchema
+
+
+def test_results_match_the_person_result_schema(scorer, sim):
+    assessment = assess(sim.panel(25, seed=9), scorer)
+    results = assessment.results()
+    assert len(results) == 25
+    assert PersonResultSchema(many=True).validate(results) == {}
+    first = results[0]
+    assert set(first["key_metrics"]) == {k for k, *_ in KEY_METRICS}
+    assert 0 <= first["risk_score"] <= 100 and first["risk_band"] in {"Low", "Moderate", "High"}
+    assert all(len(r["insights"]) <= 5 for r in results)
+
+
+def test_document_json_is_valid_and_round_trips(scorer, sim):
+    assessment = assess(sim.panel(5, seed=10), scorer)
+    doc = RunDocument({"id": "x", "created_at": "2024-01-01T00:00:00+00:00",
+                       "source_name": "s.csv", "n_persons": 5, "band_counts": {},
+                       "mean_probability": 0.1, "model_version": "1.0.0",
+                       "model_sha256": "0" * 64, "warnings": []}, assessment.rows)
+    decoded = json.loads(doc.to_json())
+    assert decoded == doc.to_dict()
+    assert ScoreResultSchema().validate(decoded) == {}
+
+
+def test_one_person_alone_scores_as_in_a_batch(scorer, sim):
+    panel = sim.panel(30, seed=11)
+    batch = assess(panel, scorer).results()
+    alone = assess(panel.take(slice(7, 8)), scorer).results()[0]
+    assert alone == batch[7]
+
+
+def test_one_feature_computation_and_one_session_call(scorer, sim, monkeypatch):
+    calls = []
+    original = scorer.run
+    monkeypatch.setattr(scorer, "run", lambda rows: calls.append(len(rows)) or original(rows))
+    assess(sim.panel(10, seed=12), scorer)
+    assert len(calls) == 1
+
+
+def test_history_keeps_the_uploaded_months_and_gaps():
+    csv = ("person_id,month,income,expenses,liquid_savings\n"
+           "a,2024-01,100,50,10\na,2024-03,120,60,\n"
+           "b,2024-02,200,150,5\nb,2024-03,210,160,6\n")
+    panel = ingest(csv).panel
+    a, b = (json.loads(h) for h in monthly_history_json(panel))
+    assert a["months"] == ["2024-01", None, "2024-03"]
+    assert a["income"] == [100.0, None, 120.0] and a["liquid_savings"] == [10.0, None, None]
+    assert b["months"] == ["2024-02", "2024-03"] and b["expenses"] == [150.0, 160.0]
+    assert b["debt_payments"] == [None, None]
+
+
+def test_large_batches_encode_like_small_ones(scorer, sim):
+    # Above a size the history and key metrics are encoded by pandas instead of Python.
+    panel = sim.panel(300, seed=13)
+    big = assess(panel, scorer).results()
+    small = assess(panel.take(slice(0, 3)), scorer).results()
+    for b, s in zip(big[:3], small, strict=False):
+        assert b["history"] == s["history"]
+        assert b["key_metrics"] == s["key_metrics"]
+
+
+def test_person_warnings_name_missing_data_and_short_histories(scorer):
+    csv = ("person_id,month,income,expenses,liquid_savings\n"
+           "a,2024-01,100,50,10\na,2024-02,120,60,12\n")
+    result = assess(ingest(csv).panel, scorer).results()[0]
+    text = " ".join(result["warnings"])
+    assert "no debt payments, total debt, credit limit, missed payments data" in text
+    assert "only 2 months of history" in text
+    assert result["key_metrics"]["debt_to_income"] is None
+
+
+def test_probabilities_are_calibrated_output_rounded(scorer, sim):
+    panel = sim.panel(10, seed=14)
+    results = assess(panel, scorer).results()
+    from shared_features import model_input
+
+    p = scorer.probability(model_input(panel, scorer.spec)[0])
+    np.testing.assert_allclose([r["probability"] for r in results], np.round(p, 4))

@@ -1,0 +1,98 @@
+"""The SQLite store: schema versioning, WAL, one transaction per run, cascade on delete."""
+
+import sqlite3
+import threading
+
+import pytest
+
+from inference.documents import encode
+from inference.store import SCHEMA_VERSION, Store, StoreError, open_store
+
+
+def _run(run_id, n=3, created="2024-01-01T00:00:00+00:00"):
+    summary = {"id": run_id, "created_at": created, "source_name": f"{run_id}.csv",
+               "n_persons": n, "band_counts": {"Low": n, "Moderate": 0, "High": 0},
+               "mean_probability": 0.1, "model_version": "1.0.0", "model_sha256": "a" * 64,
+               "warnings": ["w"]}
+    rows = [(f"p{i}", 0.1, 10, "Low", encode({"savings_rate": 0.1}), encode([]), encode([]),
+             encode({"months": ["2024-01"], "income": [1.0]}), encode([])) for i in range(n)]
+    return summary, rows
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "sub" / "db.sqlite3", migrate=True) as s:
+        yield s
+
+
+def test_migrate_creates_the_schema_in_wal_mode(store, tmp_path):
+    assert (tmp_path / "sub").is_dir()
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.migrate() == SCHEMA_VERSION  # idempotent
+    store.ping()
+
+
+def test_save_read_list_delete(store):
+    for i in range(3):
+        store.save_run(*_run(f"r{i}", n=i + 1, created=f"2024-01-0{i + 1}T00:00:00+00:00"))
+    runs, total = store.list_runs(limit=2)
+    assert total == 3 and [r["id"] for r in runs] == ["r2", "r1"]
+    assert runs[0]["band_counts"] == {"Low": 3, "Moderate": 0, "High": 0}
+    assert [r["id"] for r in store.list_runs(limit=2, offset=2)[0]] == ["r0"]
+    doc = store.get_run("r1")
+    assert doc.summary["warnings"] == ["w"] and len(doc.rows) == 2
+    assert doc.to_dict()["results"][1]["person_id"] == "p1"
+    assert doc.to_dict()["results"][0]["key_metrics"] == {"savings_rate": 0.1}
+    assert store.delete_run("r1") is True
+    assert store.get_run("r1") is None and store.delete_run("r1") is False
+    assert store.count_results("r1") == 0  # cascaded
+    assert store.count_results() == 1 + 3
+
+
+def test_a_failed_write_leaves_nothing_behind(store):
+    summary, rows = _run("r1")
+    rows[2] = rows[2][:3] + (None,) + rows[2][4:]  # risk_band NOT NULL violated on the 3rd row
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_run(summary, rows)
+    assert store.count_runs() == 0 and store.count_results() == 0
+    store.save_run(*_run("r1"))  # and the connection is usable afterwards
+    assert store.count_runs() == 1
+
+
+def test_duplicate_run_id_is_refused(store):
+    store.save_run(*_run("r1"))
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_run(*_run("r1"))
+    assert store.count_results() == 3
+
+
+def test_a_newer_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this code"):
+        open_store(path, migrate=True)
+
+
+def test_concurrent_migrations_and_writers(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    errors = []
+
+    def work(k):
+        try:
+            with open_store(path, migrate=True) as s:
+                for j in range(5):
+                    s.save_run(*_run(f"t{k}-{j}"))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(path) as s:
+        assert s.count_runs() == 40 and s.count_results() == 120

@@ -1,0 +1,139 @@
+"""JSON API routes: parse the request, call the service, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint, abort
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from inference.documents import RunDocument
+
+from ..extensions import get_service, get_settings
+from .auth import check_api_key
+from .schemas import (
+    ErrorSchema,
+    ModelInfoSchema,
+    RunListQuerySchema,
+    RunListSchema,
+    ScoreQuerySchema,
+    ScoreRecordsSchema,
+    ScoreResultSchema,
+    ScoreUploadSchema,
+)
+from .template import TEMPLATE_CSV, TEMPLATE_FILENAME
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1",
+                description="Score monthly finances, and read or delete past scoring runs.")
+
+CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
+SECURED = [{"ApiKeyAuth": []}]
+
+SCORE_BODY = {
+    "required": True,
+    "description": "Monthly records, one per person per month, in one of three forms. Columns "
+                   "are matched by name and common synonyms; GET /api/v1/template.csv shows "
+                   "the canonical ones.",
+    "content": {
+        "multipart/form-data": {"schema": ScoreUploadSchema},
+        "text/csv": {"schema": {"type": "string"}},
+        # A bare JSON list of records is accepted as well as {"records": [...]}.
+        "application/json": {"schema": ScoreRecordsSchema},
+    },
+}
+
+
+def _document(doc: RunDocument) -> Response:
+    """A run as JSON. Its results were encoded once when scored (see inference.documents), so it
+    is sent as is rather than dumped again through ScoreResultSchema, which describes it."""
+    return Response(doc.to_json(), mimetype="application/json")
+
+
+def _errors(*codes: int):
+    """Document the shared error shape for these status codes."""
+    def decorate(func):
+        for code in codes:
+            func = blp.alt_response(code, schema=ErrorSchema, description="Error")(func)
+        return func
+    return decorate
+
+
+@blp.before_request
+def _require_api_key() -> None:
+    check_api_key(get_settings().api_key)
+
+
+@blp.route("/score", methods=["POST"])
+@blp.arguments(ScoreQuerySchema, location="query", as_kwargs=True)
+@blp.doc(requestBody=SCORE_BODY, security=SECURED,
+         summary="Score a CSV upload, a CSV body or JSON records; the run is stored")
+@blp.response(200, ScoreResultSchema)
+@_errors(400, 401, 413, 415, 422, 503)
+def score(source_name: str | None = None) -> Any:
+    service = get_service()
+    service.ensure_ready()  # 503 with the reason before reading a body that cannot be scored
+    kind = request.mimetype
+    if kind == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
+        return _document(service.score_csv(upload.read(), source_name or upload.filename))
+    if kind in CSV_TYPES:
+        return _document(service.score_csv(request.get_data(), source_name))
+    if kind == "application/json" or kind.endswith("+json"):
+        payload = request.get_json()
+        if isinstance(payload, list):  # a bare list of records is accepted too
+            payload = {"records": payload}
+        body = ScoreRecordsSchema().load(payload)
+        return _document(service.score_records(body["records"],
+                                               source_name or body["source_name"]))
+    raise UnsupportedMediaType(
+        f"send multipart/form-data (field 'file'), text/csv or application/json, not "
+        f"{kind or 'a body without Content-Type'}")
+
+
+@blp.route("/runs", methods=["GET"])
+@blp.arguments(RunListQuerySchema, location="query")
+@blp.doc(security=SECURED, summary="List scoring runs, newest first")
+@blp.response(200, RunListSchema)
+@_errors(401, 422)
+def list_runs(query: dict[str, Any]) -> Any:
+    settings = get_settings()
+    limit = query["limit"] or settings.default_page_size
+    if limit > settings.max_page_size:
+        abort(422, errors={"query": {"limit": [f"must be at most {settings.max_page_size}"]}})
+    return get_service().list_runs(limit, query["offset"])
+
+
+@blp.route("/runs/<run_id>", methods=["GET"])
+@blp.doc(security=SECURED, summary="One run with all its per-person results")
+@blp.response(200, ScoreResultSchema)
+@_errors(401, 404)
+def get_run(run_id: str) -> Any:
+    return _document(get_service().get_run(run_id))
+
+
+@blp.route("/runs/<run_id>", methods=["DELETE"])
+@blp.doc(security=SECURED, summary="Delete a run and all its results")
+@blp.response(204)
+@_errors(401, 404)
+def delete_run(run_id: str) -> Any:
+    get_service().delete_run(run_id)
+    return Response(status=204)
+
+
+@blp.route("/model", methods=["GET"])
+@blp.doc(security=SECURED, summary="The loaded model: versions, metrics, model card, features")
+@blp.response(200, ModelInfoSchema)
+@_errors(401, 503)
+def model_info() -> Any:
+    return get_service().model_info()
+
+
+@blp.route("/template.csv", methods=["GET"])
+@blp.doc(security=[], summary="A CSV template with every column and example rows")
+@blp.response(200, description="CSV", content_type="text/csv")
+def template_csv() -> Response:
+    return Response(TEMPLATE_CSV, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"'})

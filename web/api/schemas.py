@@ -1,0 +1,202 @@
+"""Marshmallow schemas for every request and response of the JSON API (and the OpenAPI doc)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared_features import FIELD_NAMES, KEY_METRICS
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+class ProblemSchema(Schema):
+    row = fields.Integer(allow_none=True, metadata={
+        "description": "Spreadsheet row (header = 1, first data row = 2) for CSV input; record "
+                       "number (first = 1) for JSON records; null for the whole input"})
+    column = fields.String(allow_none=True)
+    value = fields.String(allow_none=True, metadata={"description": "What the input had there"})
+    message = fields.String(required=True)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = fields.String(required=True)
+    problems = fields.List(fields.Nested(ProblemSchema), required=True, metadata={
+        "description": "The first problems found (input errors), empty otherwise"})
+    total_problems = fields.Integer(required=True, metadata={
+        "description": "How many problems there are in all (more than listed when many)"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# -- scoring requests ----------------------------------------------------------------------------
+
+
+class Cell(fields.Field):
+    """One record value: a number, a string as a user would type it (``"$1,234"``) or null."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+            return value
+        raise ValidationError("must be a number, a string or null")
+
+
+class ScoreQuerySchema(Schema):
+    source_name = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "Name to show for this run (defaults to the uploaded file's name)"})
+
+
+class ScoreUploadSchema(Schema):
+    file = Upload(required=True, metadata={
+        "description": "CSV of monthly records, one row per person per month"})
+
+
+class ScoreRecordsSchema(Schema):
+    records = fields.List(
+        fields.Dict(keys=fields.String(), values=Cell(allow_none=True)),
+        required=True, validate=validate.Length(min=1), metadata={
+            "description": "Monthly records with the CSV's column names as keys "
+                           f"({', '.join(('person_id', 'month', *FIELD_NAMES))}; synonyms "
+                           "are accepted)"})
+    source_name = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+# -- scoring results -----------------------------------------------------------------------------
+
+KeyMetricsSchema = Schema.from_dict(
+    {key: fields.Float(allow_none=True, metadata={"description": f"{label} ({unit})"})
+     for key, label, unit, _ in KEY_METRICS},
+    name="KeyMetricsSchema")
+
+
+class InsightSchema(Schema):
+    feature = fields.String(required=True)
+    label = fields.String(required=True)
+    value = fields.Float(allow_none=True, metadata={"description": "The person's raw value"})
+    display_value = fields.String(allow_none=True)
+    effect = fields.Float(required=True, metadata={
+        "description": "Probability minus the probability with this feature at the training "
+                       "reference (occlusion); positive raises the risk"})
+    points = fields.Float(required=True, metadata={"description": "effect on the 0-100 scale"})
+    log_odds = fields.Float(required=True, metadata={
+        "description": "The same effect on the log-odds; insights are ranked by it (it does "
+                       "not vanish when the probability is close to 0 or 1)"})
+    direction = fields.String(required=True, validate=validate.OneOf(["raises", "lowers"]))
+    sentence = fields.String(required=True)
+
+
+class RecommendationSchema(Schema):
+    action = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    probability_after = fields.Float(required=True)
+    risk_score_after = fields.Integer(required=True)
+    risk_band_after = fields.String(required=True)
+    risk_reduction = fields.Float(required=True, metadata={
+        "description": "Probability now minus probability after the action"})
+    points = fields.Float(required=True, metadata={"description": "risk_reduction x 100"})
+    log_odds_reduction = fields.Float(required=True, metadata={
+        "description": "The reduction on the log-odds; recommendations are ranked by it"})
+
+
+HistorySchema = Schema.from_dict(
+    {"months": fields.List(fields.String(allow_none=True), required=True, metadata={
+        "description": "YYYY-MM, oldest first; null where the upload had no month column"}),
+     **{name: fields.List(fields.Float(allow_none=True), required=True)
+        for name in FIELD_NAMES}},
+    name="HistorySchema")
+
+
+class PersonResultSchema(Schema):
+    person_id = fields.String(required=True)
+    probability = fields.Float(required=True, metadata={
+        "description": "Calibrated probability of financial stress within the horizon"})
+    risk_score = fields.Integer(required=True, metadata={"description": "0-100"})
+    risk_band = fields.String(required=True, metadata={"description": "Low, Moderate or High"})
+    key_metrics = fields.Nested(KeyMetricsSchema, required=True)
+    insights = fields.List(fields.Nested(InsightSchema), required=True)
+    recommendations = fields.List(fields.Nested(RecommendationSchema), required=True)
+    history = fields.Nested(HistorySchema, required=True)
+    warnings = fields.List(fields.String(), required=True, metadata={
+        "description": "What makes this person's estimate less certain"})
+
+
+class RunSummarySchema(Schema):
+    id = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={"description": "ISO 8601, UTC"})
+    source_name = fields.String(allow_none=True)
+    n_persons = fields.Integer(required=True)
+    band_counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    mean_probability = fields.Float(allow_none=True)
+    model_version = fields.String(required=True)
+    model_sha256 = fields.String(required=True)
+    warnings = fields.List(fields.String(), required=True, metadata={
+        "description": "Ingestion warnings for the whole input"})
+
+
+class ScoreResultSchema(RunSummarySchema):
+    results = fields.List(fields.Nested(PersonResultSchema), required=True)
+
+
+class RunListQuerySchema(Schema):
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class RunListSchema(Schema):
+    runs = fields.List(fields.Nested(RunSummarySchema), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+
+
+# -- model and health ----------------------------------------------------------------------------
+
+
+class FeatureInfoSchema(Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+    unit = fields.String(required=True)
+
+
+class KeyMetricInfoSchema(Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    unit = fields.String(required=True)
+
+
+class RiskBandsSchema(Schema):
+    moderate = fields.Float(required=True, metadata={"description": "Moderate from here"})
+    high = fields.Float(required=True, metadata={"description": "High from here"})
+
+
+class ModelInfoSchema(Schema):
+    spec_version = fields.String(required=True)
+    code_spec_version = fields.String(required=True)
+    model_sha256 = fields.String(required=True)
+    preprocessing_sha256 = fields.String(required=True)
+    history_months = fields.Integer(required=True)
+    horizon_months = fields.Integer(required=True)
+    risk_bands = fields.Nested(RiskBandsSchema, required=True)
+    calibration = fields.Dict(required=True)
+    provenance = fields.Dict(required=True)
+    metrics = fields.Dict(allow_none=True)
+    model_card = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    features = fields.List(fields.Nested(FeatureInfoSchema), required=True)
+    key_metrics = fields.List(fields.Nested(KeyMetricInfoSchema), required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+
+
+class ReadySchema(Schema):
+    status = fields.String(required=True)
+    model_version = fields.String(required=True)
+    model_sha256 = fields.String(required=True)

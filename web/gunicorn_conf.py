@@ -1,0 +1,37 @@
+"""gunicorn settings, from the environment:
+
+    GUNICORN_BIND              127.0.0.1:8000 (use 0.0.0.0:8000 in a container)
+    GUNICORN_WORKERS           2    processes; each loads its own model session
+    GUNICORN_THREADS           4    threads per worker (gthread worker)
+    GUNICORN_TIMEOUT           120  seconds a request may take (a 10,000-person file takes a few)
+    GUNICORN_GRACEFUL_TIMEOUT  30   seconds to finish requests on shutdown/reload
+    GUNICORN_KEEPALIVE         5
+    GUNICORN_LOGLEVEL          info
+    GUNICORN_MAX_REQUESTS      0    restart a worker after this many requests (0 = never)
+
+Run: gunicorn --config web/gunicorn_conf.py web.wsgi:app
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = _int("GUNICORN_WORKERS", 2)
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+timeout = _int("GUNICORN_TIMEOUT", 120)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+accesslog = "-"  # stdout
+errorlog = "-"  # stderr
+# Each worker builds the app (and its onnxruntime session) after the fork: a session created in
+# the master and inherited by forked workers is not safe, and the model is small.
+preload_app = False
