@@ -1,0 +1,255 @@
+"""Dashboard pages: parse the request, call the service layer, render a template.
+
+Upload (POST -> redirect to the run: PRG), a bundled sample, results per run and per person,
+history with delete, and the model page. Failures become HTML pages with a reason, never a
+traceback; input problems re-render the upload page with every row/column problem listed.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from inference.service import ModelUnavailable, RunNotFound
+from inference.store import StoreError
+from shared_features import InputError
+
+from ..extensions import get_service, get_settings
+from . import present
+from .detail import person_view
+from .markdown import render as render_markdown
+
+bp = Blueprint("dashboard", __name__)
+
+SAMPLE_FILE = "sample.csv"
+RECENT_RUNS = 5
+TABLE_PAGE_SIZE = 250
+# Evaluation plots served from the artifact's plots/ directory: only these names.
+PLOTS: dict[str, str] = {
+    "roc": "ROC curve of the model on the test set",
+    "pr": "Precision-recall curve of the model on the test set",
+    "calibration": "Calibration curve: predicted probability against observed stress rate",
+}
+
+
+@bp.context_processor
+def _globals() -> dict[str, Any]:
+    service = get_service()
+    return {"model_ready": service.ready, "model_reason": service.unavailable_reason,
+            "band_class": present.band_class}
+
+
+def _page(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+# -- upload --------------------------------------------------------------------------------------
+
+def _upload_page(status: int = 200, problems: list[dict[str, Any]] | None = None,
+                 total: int = 0, filename: str | None = None, message: str | None = None
+                 ) -> tuple[str, int]:
+    recent = get_service().list_runs(RECENT_RUNS)["runs"]
+    return render_template("upload.html", active="upload", problems=problems or [],
+                           total_problems=total, filename=filename, message=message,
+                           recent=recent, columns=present.column_guide(),
+                           fmt_datetime=present.fmt_datetime), status
+
+
+def _score(data: bytes, filename: str) -> Response | tuple[str, int]:
+    try:
+        doc = get_service().score_csv(data, filename)
+    except InputError as exc:
+        problems = [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                    for p in exc.problems]
+        return _upload_page(400, problems, exc.total, filename)
+    except ModelUnavailable:
+        return _upload_page(503, filename=filename,
+                            message="The model is not available, so nothing was scored.")
+    return redirect(url_for(".run", run_id=doc.summary["id"]), code=303)
+
+
+@bp.get("/")
+def upload() -> tuple[str, int]:
+    return _upload_page()
+
+
+@bp.post("/upload")
+def upload_file() -> Response | tuple[str, int]:
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _upload_page(413, message=f"The file is larger than the "
+                                         f"{limit / 1024 / 1024:g} MB limit.")
+    if upload is None or not upload.filename:
+        return _upload_page(400, message="Choose a CSV file first, or try the sample.")
+    return _score(upload.read(), upload.filename)
+
+
+@bp.post("/sample")
+def score_sample() -> Response | tuple[str, int]:
+    path = Path(current_app.static_folder or "static") / SAMPLE_FILE
+    return _score(path.read_bytes(), SAMPLE_FILE)
+
+
+@bp.get("/upload")
+@bp.get("/sample")
+def upload_get() -> Response:
+    """A bookmarked or reloaded form target: back to the upload page."""
+    return redirect(url_for(".upload"))
+
+
+# -- results -------------------------------------------------------------------------------------
+
+def _model_context() -> tuple[tuple[float, float] | None, int | None]:
+    """(Moderate and High band starts, horizon in months) of the loaded model, if any."""
+    service = get_service()
+    if not service.ready:
+        return None, None
+    info = service.model_info()
+    bands = info["risk_bands"]
+    return (float(bands["moderate"]), float(bands["high"])), info["horizon_months"]
+
+
+@bp.get("/runs/<run_id>")
+def run(run_id: str) -> str:
+    doc = get_service().get_run(run_id)
+    summary = doc.summary
+    thresholds, horizon = _model_context()
+    context: dict[str, Any] = {"active": "history", "run": summary, "horizon": horizon,
+                               "bands": present.band_share(summary["band_counts"]),
+                               "fmt_datetime": present.fmt_datetime,
+                               "fmt_percent": present.fmt_percent}
+    if len(doc.rows) == 1:
+        return render_template("run.html", person=person_view(doc.rows[0], thresholds),
+                               **context)
+    sort = request.args.get("sort", "position")
+    sort = sort if sort in present.SORT_KEYS else "position"
+    descending = request.args.get("order", "asc" if sort in ("position", "person")
+                                  else "desc") == "desc"
+    rows = present.sort_rows(present.table_rows(doc.rows), sort, descending)
+    pages = max(1, math.ceil(len(rows) / TABLE_PAGE_SIZE))
+    page = min(_page(request.args.get("page")), pages)
+    shown = rows[(page - 1) * TABLE_PAGE_SIZE: page * TABLE_PAGE_SIZE]
+    return render_template("run.html", rows=shown, sort=sort, descending=descending,
+                           page=page, pages=pages, fmt_number=present.fmt_number, **context)
+
+
+@bp.get("/runs/<run_id>/persons/<path:person_id>")
+def person(run_id: str, person_id: str) -> str:
+    doc = get_service().get_run(run_id)
+    row = present.find_person(doc.rows, person_id)
+    if row is None:
+        abort(404, description="This run has no person with that id.")
+    thresholds, horizon = _model_context()
+    return render_template("person.html", active="history", run=doc.summary,
+                           person=person_view(row, thresholds), horizon=horizon,
+                           fmt_datetime=present.fmt_datetime)
+
+
+# -- history -------------------------------------------------------------------------------------
+
+@bp.get("/runs")
+def history() -> str:
+    size = get_settings().default_page_size
+    page = _page(request.args.get("page"))
+    listing = get_service().list_runs(size, (page - 1) * size)
+    pages = max(1, math.ceil(listing["total"] / size))
+    return render_template("history.html", active="history", runs=listing["runs"],
+                           total=listing["total"], page=page, pages=pages,
+                           deleted=request.args.get("deleted") == "1",
+                           fmt_datetime=present.fmt_datetime, fmt_percent=present.fmt_percent)
+
+
+@bp.route("/runs/<run_id>/delete", methods=["GET", "POST"])
+def delete_run(run_id: str) -> Response | str:
+    service = get_service()
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        service.delete_run(run_id)
+        return redirect(url_for(".history", deleted="1"), code=303)
+    # Without JavaScript (or via GET) the delete button lands here: confirm on a page.
+    return render_template("confirm_delete.html", active="history",
+                           run=service.get_run(run_id).summary,
+                           fmt_datetime=present.fmt_datetime)
+
+
+# -- model ---------------------------------------------------------------------------------------
+
+@bp.get("/model")
+def model() -> tuple[str, int]:
+    service = get_service()
+    try:
+        info = service.model_info()
+    except ModelUnavailable:
+        return render_template("model.html", active="model", info=None), 503
+    plots_dir = get_settings().artifacts_dir / "plots"
+    plots = [{"name": name, "alt": alt, "available": (plots_dir / f"{name}.png").is_file()}
+             for name, alt in PLOTS.items()]
+    card = render_markdown(info["model_card"]) if info.get("model_card") else None
+    return render_template("model.html", active="model", info=info, plots=plots, card=card,
+                           metrics=present.metrics_table(info.get("metrics")),
+                           fmt_datetime=present.fmt_datetime), 200
+
+
+@bp.get("/model/plots/<name>.png")
+def model_plot(name: str) -> Response:
+    if name not in PLOTS:
+        abort(404)
+    directory = get_settings().artifacts_dir / "plots"
+    return send_from_directory(directory.resolve(), f"{name}.png", mimetype="image/png",
+                               max_age=300)
+
+
+# -- errors as pages -----------------------------------------------------------------------------
+
+def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+@bp.errorhandler(RunNotFound)
+def _run_not_found(exc: RunNotFound) -> tuple[str, int]:
+    return _error_page(404, "Run not found",
+                       "That run does not exist. It may have been deleted.")
+
+
+@bp.errorhandler(ModelUnavailable)
+def _model_unavailable(exc: ModelUnavailable) -> tuple[str, int]:
+    return _error_page(503, "The model is not available", str(exc))
+
+
+@bp.errorhandler(StoreError)
+@bp.errorhandler(sqlite3.OperationalError)
+def _store_unavailable(exc: Exception) -> tuple[str, int]:
+    current_app.logger.error("database unavailable: %s", exc)
+    return _error_page(503, "The database is not available",
+                       "Past runs cannot be read or saved right now. Try again shortly.")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> tuple[str, int]:
+    return _error_page(exc.code or 500, exc.name, exc.description or "")
+
+
+@bp.errorhandler(Exception)
+def _internal_error(exc: Exception) -> tuple[str, int]:
+    current_app.logger.exception("unhandled error in the dashboard")
+    return _error_page(500, "Something went wrong",
+                       "The error has been logged. Please try again.")
