@@ -1,0 +1,153 @@
+"""The simulator: shapes, reproducibility, accounting invariants, and masking into a panel."""
+
+import numpy as np
+import pytest
+
+from shared_features import FIELD_NAMES, OPTIONAL_FIELDS, MonthlyPanel
+from training import config as config_mod
+from training.masking import mask_history
+from training.simulator import (
+    PANEL_SOURCES,
+    RECORD_FIELDS,
+    SimulatorConfig,
+    panel_values,
+    run_cohort,
+    sample_population,
+    simulate,
+    step,
+)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return config_mod.load()
+
+
+@pytest.fixture(scope="module")
+def sim_cfg(config):
+    return SimulatorConfig.from_config(config)
+
+
+@pytest.fixture(scope="module")
+def long_run(sim_cfg):
+    rng = np.random.default_rng(11)
+    pop, state = sample_population(5000, sim_cfg, rng)
+    start = state.copy()
+    return pop, start, simulate(pop, state, 24, sim_cfg, rng)
+
+
+def test_cohort_shapes_and_panel_order(sim_cfg):
+    sim = run_cohort(300, sim_cfg, history_months=12, horizon_months=6, burn_in_months=2,
+                     seed=1)
+    assert set(sim.history) == set(PANEL_SOURCES.values())
+    assert all(v.shape == (300, 12) for v in sim.history.values())
+    assert set(sim.horizon) == set(RECORD_FIELDS)
+    assert all(v.shape == (300, 6) for v in sim.horizon.values())
+    values = panel_values(sim.history)
+    assert values.shape == (300, 12, len(FIELD_NAMES))
+    np.testing.assert_array_equal(values[:, :, FIELD_NAMES.index("liquid_savings")],
+                                  sim.history["cash"])
+    assert sim.end_state.cash.shape == (300,)
+
+
+def test_same_seed_same_cohort_and_other_seed_differs(sim_cfg):
+    a = run_cohort(500, sim_cfg, 6, 3, 2, seed=3)
+    b = run_cohort(500, sim_cfg, 6, 3, 2, seed=3)
+    c = run_cohort(500, sim_cfg, 6, 3, 2, seed=4)
+    for key in a.history:
+        np.testing.assert_array_equal(a.history[key], b.history[key])
+    for key in a.horizon:
+        np.testing.assert_array_equal(a.horizon[key], b.horizon[key])
+    assert not np.array_equal(a.history["income"], c.history["income"])
+
+
+def test_amounts_are_non_negative_and_counts_whole(long_run):
+    _, _, r = long_run
+    for key in ("income", "expenses", "debt_payments", "required_payments", "revolving",
+                "total_debt", "credit_limit"):
+        assert (r[key] >= -1e-9).all(), key
+    assert set(np.unique(r["missed_payments"])) <= {0.0, 1.0, 2.0}
+
+
+def test_draws_never_push_the_card_above_its_limit(long_run, sim_cfg):
+    pop, start, r = long_run
+    late_fee = float(sim_cfg.sim["late_fee"])
+    rev_prev = np.column_stack([start.revolving, r["revolving"][:, :-1]])
+    limit_prev = np.column_stack([start.limit, r["credit_limit"][:, :-1]])
+    with_interest = rev_prev * (1 + pop.apr[:, None] / 12)
+    # Only interest and late fees on a balance already at the limit can take it over.
+    assert (r["revolving"] <= np.maximum(limit_prev, with_interest) + late_fee + 1e-6).all()
+    assert (r["headroom_left"] >= -1e-9).all()
+    assert (r["credit_limit"] <= limit_prev + 1e-9).all()  # limits are only ever frozen
+
+
+def test_payments_are_missed_only_when_credit_is_exhausted(long_run):
+    _, _, r = long_run
+    missed = r["missed_payments"] > 0
+    assert missed.any(), "a 5000-person, 24-month run should contain some missed payments"
+    assert (r["headroom_left"][missed] < 0.01).all()
+    # and a person who missed paid less than was due that month
+    assert (r["debt_payments"][missed] < r["required_payments"][missed] + 1e-9).all()
+
+
+def test_cash_and_card_accounting_balances(sim_cfg):
+    rng = np.random.default_rng(2)
+    pop, state = sample_population(3000, sim_cfg, rng)
+    simulate(pop, state, 12, sim_cfg, rng, record=None)  # get some people into trouble
+    before = state.copy()
+    m = step(pop, state, sim_cfg, rng)
+    # Cash: income in; spending and debt payments out; what the card financed comes in.
+    np.testing.assert_allclose(state.cash - before.cash,
+                               m["income"] - m["expenses"] - m["debt_payments"] + m["card_draw"],
+                               atol=1e-6)
+    # Card: interest and draws add, payments to the card subtract, a late fee on a miss.
+    interest = before.revolving * pop.apr / 12
+    fee = float(sim_cfg.sim["late_fee"]) * (m["missed_payments"] > 0)
+    card_paid = before.revolving + interest + m["card_draw"] - state.revolving
+    assert (card_paid + fee >= -1e-6).all()
+    assert (card_paid <= m["debt_payments"] + 1e-6).all()
+
+
+def test_job_loss_cuts_income_to_other_income_and_unemployment_insurance(sim_cfg):
+    rng = np.random.default_rng(3)
+    pop, state = sample_population(1000, sim_cfg, rng)
+    state.employed[:] = True
+    pop.p_loss[:] = 1.0
+    pop.p_reemp[:] = 0.0
+    perm = state.income_perm.copy()
+    month = step(pop, state, sim_cfg, rng)
+    assert not state.employed.any()
+    ui = float(sim_cfg.sim["ui_replacement"]) * pop.ui_eligible
+    expected = perm * (1 + pop.growth) * (pop.other_share + (1 - pop.other_share) * ui)
+    np.testing.assert_allclose(month["income"], expected, rtol=1e-12)
+
+
+def test_nobody_starts_with_a_card_over_its_limit(sim_cfg):
+    _, state = sample_population(5000, sim_cfg, np.random.default_rng(4))
+    assert (state.revolving <= state.limit + 1e-9).all()
+    assert (state.limit >= 0).all() and (state.inst_balance >= 0).all()
+
+
+def test_masking_drops_whole_columns_and_leading_months(config):
+    rng = np.random.default_rng(5)
+    n, months = 4000, 12
+    values = np.abs(rng.normal(1000, 100, (n, months, len(FIELD_NAMES))))
+    panel = mask_history(values, config["masking"], rng)
+    assert isinstance(panel, MonthlyPanel)
+    obs = panel.observed
+    # right-aligned: once observed, observed until the last month; last month always observed
+    assert obs[:, -1].all()
+    assert (np.diff(obs.astype(int), axis=1) >= 0).all()
+    lengths = obs.sum(axis=1)
+    assert lengths.min() >= 1 and lengths.max() == months
+    short = (lengths < months).mean()
+    assert abs(short - config["masking"]["short_history_share"]) < 0.04
+    assert np.isnan(panel.values[~obs]).all()
+    for field in OPTIONAL_FIELDS:
+        col = panel.values[:, :, FIELD_NAMES.index(field)]
+        dropped = np.isnan(col[:, -1])
+        assert (np.isnan(col[dropped]).all())
+        assert abs(dropped.mean() - config["masking"][field]) < 0.04, field
+    for field in ("income", "expenses"):
+        col = panel.values[:, :, FIELD_NAMES.index(field)]
+        assert not np.isnan(col[obs]).any()

@@ -1,0 +1,80 @@
+"""The networks: the monotone MLP is monotone by construction, the scorer folds in T."""
+
+import numpy as np
+import pytest
+import torch
+
+from shared_features import FEATURE_NAMES
+from training import config as config_mod
+from training.model import (
+    MLP,
+    CalibratedScorer,
+    LogisticRegression,
+    MonotoneMLP,
+    build_model,
+    feature_directions,
+)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_monotone_mlp_is_monotone_in_every_constrained_feature(seed):
+    torch.manual_seed(seed)
+    directions = [1, -1, 0, 1, 0, -1]
+    model = MonotoneMLP(6, directions, widths=(12, 12, 6))
+    with torch.no_grad():  # make the free weights large so a violation would show
+        for layer in model.layers:
+            layer.weight.mul_(3.0)
+    x = torch.randn(500, 6) * 2
+    for j, d in enumerate(directions):
+        if d == 0:
+            continue
+        grid = torch.linspace(-4, 4, 17)
+        outs = []
+        for v in grid:
+            xv = x.clone()
+            xv[:, j] = v
+            outs.append(model(xv).detach())
+        steps = torch.diff(torch.stack(outs), dim=0) * d
+        assert (steps >= -1e-6).all(), f"feature {j} is not monotone"
+
+
+def test_free_features_can_move_risk_either_way():
+    torch.manual_seed(0)
+    model = MonotoneMLP(3, [0, 0, 1], widths=(24, 24, 12))
+    x = torch.randn(2000, 3)
+    grad = torch.autograd.functional.jacobian(lambda z: model(z).sum(), x)
+    assert (grad[:, 0] > 0).any() and (grad[:, 0] < 0).any()
+
+
+def test_default_config_builds_a_monotone_model_over_the_spec_features():
+    cfg = config_mod.load()["model"]
+    model = build_model(len(FEATURE_NAMES), cfg, FEATURE_NAMES)
+    assert isinstance(model, MonotoneMLP)
+    d = dict(zip(FEATURE_NAMES, model.direction.tolist(), strict=True))
+    assert d["missed_payments_total"] == 1 and d["utilization"] == 1
+    assert d["liquidity_months"] == -1 and d["income_mean"] == -1
+    assert d["months_observed"] == 0
+    wider = build_model(len(FEATURE_NAMES) + 4, cfg, FEATURE_NAMES)  # diagnostic extras: free
+    assert wider.direction[-4:].tolist() == [0, 0, 0, 0]
+    assert isinstance(build_model(5, {**cfg, "kind": "mlp"}, FEATURE_NAMES[:5]), MLP)
+
+
+def test_feature_directions_validation():
+    assert feature_directions(["a", "b", "c"], ["a"], ["c"]) == [1, 0, -1]
+    with pytest.raises(ValueError, match="unknown"):
+        feature_directions(["a"], ["z"], [])
+    with pytest.raises(ValueError, match="both"):
+        feature_directions(["a"], ["a"], ["a"])
+    with pytest.raises(ValueError, match="activation"):
+        MLP(3, [4], 0.0, "swish-ish")
+
+
+def test_calibrated_scorer_divides_logits_by_the_temperature():
+    torch.manual_seed(0)
+    base = LogisticRegression(4).eval()
+    x = torch.randn(10, 4)
+    prob, logit = CalibratedScorer(base, 2.0)(x)
+    np.testing.assert_allclose(logit.detach().numpy(), base(x).detach().numpy() / 2.0,
+                               rtol=1e-6)
+    np.testing.assert_allclose(prob.detach().numpy(), torch.sigmoid(logit).detach().numpy())
+    assert prob.shape == (10,)

@@ -1,0 +1,110 @@
+"""ONNX export (temperature folded in), metadata, torch-vs-onnxruntime parity, reference sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+
+from shared_features import FIELD_NAMES, FeatureSpec, MonthlyPanel, ingest, model_input
+
+from .model import CalibratedScorer
+
+INPUT_NAME = "features"
+OUTPUT_NAMES = ("probability", "logit")
+
+
+class ParityError(AssertionError):
+    """onnxruntime and torch disagree on the exported model beyond the tolerance."""
+
+
+def export_onnx(scorer: CalibratedScorer, spec: FeatureSpec, path: Path) -> None:
+    """Write model.onnx: input ``features`` [batch, n] float32, outputs probability, logit."""
+    scorer.eval()
+    example = torch.zeros(4, len(spec.feature_names))
+    # The exporter logs that optional torchvision ops are unavailable; irrelevant here.
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(
+            scorer, (example,), dynamo=True, input_names=[INPUT_NAME],
+            output_names=list(OUTPUT_NAMES),
+            dynamic_shapes={"features": {0: torch.export.Dim("batch")}},
+            optimize=True, verbose=False)
+    proto = program.model_proto
+    del proto.metadata_props[:]
+    for key, value in (("spec_version", spec.spec_version),
+                       ("preprocessing_sha256", spec.preprocessing_hash()),
+                       ("feature_names", ",".join(spec.feature_names))):
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(proto)
+    onnx.save_model(proto, str(path), save_as_external_data=False)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def session(path: Path) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # reproducible, and plenty for a tiny MLP
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_probabilities(path: Path, x: np.ndarray) -> np.ndarray:
+    prob, _ = session(path).run(list(OUTPUT_NAMES), {INPUT_NAME: x.astype(np.float32)})
+    return prob
+
+
+def check_parity(path: Path, scorer: CalibratedScorer, x: np.ndarray, tolerance: float
+                 ) -> float:
+    """Max |p_onnx - p_torch| over x; raises ParityError above ``tolerance``."""
+    with torch.no_grad():
+        torch_prob = scorer(torch.as_tensor(x, dtype=torch.float32))[0].numpy()
+    onnx_prob = onnx_probabilities(path, x)
+    if onnx_prob.shape != torch_prob.shape:
+        raise ParityError(f"onnx output shape {onnx_prob.shape} != torch {torch_prob.shape}")
+    diff = float(np.max(np.abs(onnx_prob.astype(np.float64) - torch_prob)))
+    if not diff < tolerance:
+        raise ParityError(f"onnxruntime and torch differ by {diff:.3g} (> {tolerance:g}) on "
+                          f"{len(x)} test persons; the export is broken")
+    return diff
+
+
+def write_reference_sample(panel: MonthlyPanel, last_month: str, path: Path) -> None:
+    """The persons of ``panel`` as an upload CSV: observed months only, blanks where missing."""
+    n, months, _ = panel.values.shape
+    end = np.datetime64(last_month, "M")
+    labels = [str(end - (months - 1 - t)) for t in range(months)]
+    lines = ["person_id,month," + ",".join(FIELD_NAMES)]
+    for i in range(n):  # ~20 persons: a plain loop is the readable choice
+        for t in np.flatnonzero(panel.observed[i]):
+            cells = []
+            for f, name in enumerate(FIELD_NAMES):
+                v = panel.values[i, t, f]
+                cells.append("" if np.isnan(v) else
+                             str(int(round(v))) if name == "missed_payments" else f"{v:.2f}")
+            lines.append(f"{panel.person_ids[i]},{labels[t]}," + ",".join(cells))
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def reference_predictions(sample_csv: Path, spec: FeatureSpec, model_path: Path
+                          ) -> dict[str, float]:
+    """Score the sample exactly as serving does: ingest -> model_input -> onnxruntime."""
+    result = ingest(Path(sample_csv))
+    x, _ = model_input(result.panel, spec)
+    prob = onnx_probabilities(model_path, x)
+    return {str(pid): float(p) for pid, p in zip(result.panel.person_ids, prob, strict=True)}
+
+
+def write_json(obj: object, path: Path) -> None:
+    Path(path).write_text(json.dumps(obj, indent=2, sort_keys=False) + "\n")

@@ -1,0 +1,87 @@
+"""One plain training loop: minibatch BCE, AdamW, early stopping on validation loss."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .dataset import FeatureDataset, make_loader
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    batch_size: int = 1024
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    max_epochs: int = 40
+    patience: int = 5
+    min_delta: float = 1e-4
+    pos_weight: float = 1.0
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], **defaults: Any) -> TrainConfig:
+        merged = {**defaults, **d}
+        return cls(**{k: merged[k] for k in cls.__dataclass_fields__ if k in merged})
+
+
+@dataclass
+class TrainResult:
+    best_epoch: int
+    best_val_loss: float
+    history: list[dict[str, float]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: np.ndarray, batch_size: int = 65536) -> np.ndarray:
+    model.eval()
+    xt = torch.as_tensor(np.ascontiguousarray(x, dtype=np.float32))
+    return torch.cat([model(xt[i:i + batch_size]) for i in range(0, len(xt), batch_size)]
+                     ).numpy()
+
+
+def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
+          cfg: TrainConfig, seed: int, log: Callable[[str], None] = print,
+          name: str = "model") -> TrainResult:
+    """Train in place; the model ends with the weights of its best validation epoch."""
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    loader = make_loader(train_set, cfg.batch_size, shuffle=True, generator=generator)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(cfg.pos_weight))
+    val_loss_fn = nn.BCEWithLogitsLoss()
+
+    best_loss, best_epoch, best_state = float("inf"), 0, copy.deepcopy(model.state_dict())
+    history: list[dict[str, float]] = []
+    start = time.perf_counter()
+    for epoch in range(1, cfg.max_epochs + 1):
+        model.train()
+        total, count = 0.0, 0
+        for xb, yb in loader:
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(yb)
+            count += len(yb)
+        val_logits = torch.as_tensor(predict_logits(model, val_set.x.numpy()))
+        val_loss = val_loss_fn(val_logits, val_set.y).item()
+        history.append({"epoch": epoch, "train_loss": total / count, "val_loss": val_loss})
+        improved = val_loss < best_loss - cfg.min_delta
+        if improved:
+            best_loss, best_epoch = val_loss, epoch
+            best_state = copy.deepcopy(model.state_dict())
+        log(f"  {name} epoch {epoch:3d}  train {total / count:.5f}  val {val_loss:.5f}"
+            f"{'  *' if improved else ''}  ({time.perf_counter() - start:.1f}s)")
+        if epoch - best_epoch >= cfg.patience:
+            break
+    model.load_state_dict(best_state)
+    model.eval()
+    return TrainResult(best_epoch, best_loss, history, time.perf_counter() - start)
