@@ -14,6 +14,10 @@ Run: gunicorn --config web/gunicorn_conf.py web.wsgi:app
 
 import os
 
+# onnxruntime's telemetry uploader crashed workers at shutdown (seen with 1.31), holding the
+# master until it was killed; a local service has no reason to send telemetry anyway.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
