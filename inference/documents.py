@@ -10,6 +10,7 @@ for a 10,000-person run that is the difference between milliseconds and seconds.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,18 @@ class RunDocument:
 
     def to_json(self) -> str:
         """The ScoreResultSchema document as JSON text."""
+        return "".join(self.iter_json())
+
+    def iter_json(self, rows_per_piece: int = 1_000) -> Iterator[str]:
+        """``to_json()`` in pieces of a few MB, to send as they are made: a 1M-person response
+        is ~3 GB of JSON, which as one string (and again as its encoded bytes) would triple the
+        memory the results already take."""
         head = encode(self.summary)
-        return f'{head[:-1]},"results":[{",".join(map(row_json, self.rows))}]}}'
+        yield f'{head[:-1]},"results":['
+        for i in range(0, len(self.rows), rows_per_piece):
+            piece = ",".join(map(row_json, self.rows[i:i + rows_per_piece]))
+            yield f",{piece}" if i else piece
+        yield "]}"
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.summary, "results": [row_dict(r) for r in self.rows]}

@@ -1,8 +1,9 @@
 """One panel in, one result per person out: features, score, explanations, recommendations.
 
-Everything is vectorised over persons except the last step, which builds each person's insight
-and recommendation dicts and encodes every result to JSON once (see ``documents``); large
-regular parts (key metrics, monthly history) are encoded column-wise by pandas instead.
+Everything is vectorised over persons except the last step, which writes each person's insights
+and recommendations as JSON text once (see ``documents``; no dicts in between, which cost more
+than the model for large files); large regular parts (key metrics, monthly history) are encoded
+column-wise by pandas instead. Large panels go through in chunks of ``CHUNK_PERSONS`` persons.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ from shared_features import (
 from shared_features.ingest import SHORT_HISTORY_MONTHS
 
 from .documents import ResultRow, encode, row_dict
-from .explain import ExplainOptions, effects_from, group_missing, occlusion_batch, top_insights
-from .recommend import RecommendOptions, rank, stack, what_ifs
+from .explain import (
+    ExplainOptions,
+    effects_from,
+    group_missing,
+    occlusion_batch,
+    top_insights_json,
+)
+from .recommend import RecommendOptions, rank_json, stack, what_ifs
 from .scorer import Scorer, Scores
 
 
@@ -41,6 +48,9 @@ class Assessment:
 
 # Below this many values plain Python encodes faster than pandas, whose call costs ~0.5 ms.
 _SMALL_BLOCK = 2_000
+# Persons assessed together: large enough to amortise the per-call overheads (pandas, the
+# session), small enough that the ~30 model rows per person and the what-if panels stay in cache.
+CHUNK_PERSONS = 4_096
 
 
 def _json_rows(a: np.ndarray, digits: int) -> list[str]:
@@ -84,17 +94,18 @@ def monthly_history_json(panel: MonthlyPanel) -> list[str]:
                               np.char.add(np.char.add('"', np.datetime_as_string(
                                   panel.months, unit="M")), '"')).astype(object)
     keys = [f'"{name}":[' for name in FIELD_NAMES]
+    n_fields = len(keys)
     out: list[str] = [""] * n
     for start in np.unique(first).tolist():
         who = np.flatnonzero(first == start)
-        width = t - start
-        block = panel.values[who, start:, :].transpose(0, 2, 1).reshape(len(who), -1)
+        # One encoded row per (person, field): each is a finished JSON array's content.
+        block = panel.values[who, start:, :].transpose(0, 2, 1).reshape(len(who) * n_fields, -1)
+        series = _json_rows(block, 2)
         months = month_text[who, start:].tolist()
-        for i, m, row in zip(who.tolist(), months, _json_rows(block, 2), strict=True):
-            cells = row.split(",")
-            out[i] = ('{"months":[' + ",".join(m) + "]," + ",".join(
-                key + ",".join(cells[k * width:(k + 1) * width]) + "]"
-                for k, key in enumerate(keys)) + "}")
+        for r, (i, m) in enumerate(zip(who.tolist(), months, strict=True)):
+            out[i] = ('{"months":[' + ",".join(m) + "]," + ",".join([
+                key + row + "]" for key, row in zip(keys, series[r * n_fields:(r + 1) * n_fields],
+                                                    strict=True)]) + "}")
     return out
 
 
@@ -122,14 +133,30 @@ def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
 
 
 def assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None = None,
-           recommendations: RecommendOptions | None = None) -> Assessment:
+           recommendations: RecommendOptions | None = None,
+           chunk_persons: int = CHUNK_PERSONS) -> Assessment:
     """Score every person in ``panel`` and explain and advise each; see module docstring.
 
-    One feature computation (the panel stacked with its what-if copies) and one session call
-    (occlusion rows + what-if rows) serve score, explanations and recommendations together.
+    Per chunk of ``chunk_persons`` persons, one feature computation (the panel stacked with its
+    what-if copies) and one session call (occlusion rows + what-if rows) serve score,
+    explanations and recommendations together. Persons are independent, so the chunks only
+    bound the working memory (about 30 model rows per person) and keep it in cache: time grows
+    linearly with the number of persons and a 1M-person file needs no 10 GB of temporaries.
     """
     explain = explain or ExplainOptions()
     recommendations = recommendations or RecommendOptions()
+    n, step = panel.n_persons, max(1, int(chunk_persons))
+    if n <= step:
+        return _assess(panel, scorer, explain, recommendations)
+    parts = [_assess(panel.take(slice(i, i + step)), scorer, explain, recommendations)
+             for i in range(0, n, step)]
+    scores = Scores(*(np.concatenate([getattr(p.scores, k) for p in parts])
+                      for k in ("probability", "risk_score", "risk_band")))
+    return Assessment(scores, [row for p in parts for row in p.rows])
+
+
+def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
+            recommendations: RecommendOptions) -> Assessment:
     n, f = panel.n_persons, scorer.n_features
     window = panel.last_months(scorer.spec.history_months)
     actions = what_ifs(window, recommendations)
@@ -144,9 +171,9 @@ def assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None =
     scores = scorer.grade(probability)
 
     raw_m = raw_feature_matrix(raw)
-    insights = top_insights(group_missing(effects, raw_m), raw_m, explain)
-    recs = rank(actions, probability, effects.log_odds, after_p, after_z, scorer.spec,
-                recommendations)
+    insights = top_insights_json(group_missing(effects, raw_m), raw_m, explain)
+    recs = rank_json(actions, probability, effects.log_odds, after_p, after_z, scorer.spec,
+                     recommendations)
     warnings = person_warnings(raw)
     shared: dict[int, str] = {}  # persons in one situation share one list: encode it once
     for w in warnings:
@@ -158,8 +185,8 @@ def assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None =
         scores.risk_score.tolist(),
         scores.risk_band.tolist(),
         key_metrics_json(raw),
-        map(encode, insights),
-        map(encode, recs),
+        insights,
+        recs,
         monthly_history_json(panel),
         [shared[id(w)] for w in warnings],
         strict=True))

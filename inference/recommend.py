@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _esc
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from shared_features.features import latest_value, mean_over_months
 from shared_features.schema import FIELD_INDEX
 
 from . import wording as w
+from .documents import encode
 from .scorer import Scorer
 
 INCOME, EXPENSES = FIELD_INDEX["income"], FIELD_INDEX["expenses"]
@@ -131,6 +133,31 @@ def stack(panel: MonthlyPanel, actions: list[WhatIf]) -> MonthlyPanel:
                         np.tile(panel.observed, (k, 1)), np.tile(panel.person_ids, k), months)
 
 
+def _ranking(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
+             after_p: np.ndarray, after_z: np.ndarray, spec: FeatureSpec,
+             options: RecommendOptions) -> tuple[list[list[int]], dict[str, list]]:
+    """Per person the chosen action indices, best first, and the rounded figures as nested
+    lists (persons x actions), shared by ``rank`` and ``rank_json``."""
+    n = len(probability)
+    gain = probability[:, None] - after_p
+    gain_z = log_odds[:, None] - after_z
+    worth = (gain * 100.0 >= options.min_points) | (gain_z >= options.min_log_odds)
+    ok = np.stack([a.applicable for a in actions], axis=1) & worth & (gain_z > 0)
+    order = np.argsort(np.where(ok, -gain_z, np.inf), axis=1, kind="stable")
+    order = order[:, :options.max_recommendations]
+    rows = np.arange(n)[:, None]
+    keep = ok[rows, order].tolist()
+    chosen = [[j for j, k in zip(o, kp, strict=True) if k]
+              for o, kp in zip(order.tolist(), keep, strict=True)]
+    # Rounded vectorised here rather than per value.
+    figures = {"after": np.round(after_p, 4).tolist(), "gain": np.round(gain, 4).tolist(),
+               "points": np.round(gain * 100.0, 1).tolist(),
+               "gain_z": np.round(gain_z, 3).tolist(), "score": risk_score(after_p).tolist(),
+               "band": spec.risk_bands.band(after_p).tolist(),
+               "amount": [a.amount.tolist() for a in actions]}
+    return chosen, figures
+
+
 def rank(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
          after_p: np.ndarray, after_z: np.ndarray, spec: FeatureSpec,
          options: RecommendOptions) -> list[list[dict[str, Any]]]:
@@ -143,21 +170,9 @@ def rank(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
     n = len(probability)
     if not actions or options.max_recommendations <= 0:
         return [[] for _ in range(n)]
-    gain = probability[:, None] - after_p
-    gain_z = log_odds[:, None] - after_z
-    worth = (gain * 100.0 >= options.min_points) | (gain_z >= options.min_log_odds)
-    ok = np.stack([a.applicable for a in actions], axis=1) & worth & (gain_z > 0)
-    order = np.argsort(np.where(ok, -gain_z, np.inf), axis=1, kind="stable")
-    order = order[:, :options.max_recommendations]
-    rows = np.arange(n)[:, None]
-    keep = ok[rows, order].tolist()
-    order_l = order.tolist()
-    # Rounded vectorised here rather than per value below.
-    after_l, gain_l = np.round(after_p, 4).tolist(), np.round(gain, 4).tolist()
-    points_l, gain_z_l = np.round(gain * 100.0, 1).tolist(), np.round(gain_z, 3).tolist()
-    score_l = risk_score(after_p).tolist()
-    band_l = spec.risk_bands.band(after_p).tolist()
-    amount_l = [a.amount.tolist() for a in actions]
+    chosen, f = _ranking(actions, probability, log_odds, after_p, after_z, spec, options)
+    after_l, gain_l, points_l, gain_z_l = f["after"], f["gain"], f["points"], f["gain_z"]
+    score_l, band_l, amount_l = f["score"], f["band"], f["amount"]
     return [
         [{"action": actions[j].key,
           "title": actions[j].title,
@@ -168,9 +183,36 @@ def rank(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
           "risk_reduction": gain_l[i][j],
           "points": points_l[i][j],
           "log_odds_reduction": gain_z_l[i][j]}
-         for j, k in zip(order_l[i], keep[i], strict=True) if k]
-        for i in range(n)
+         for j in js]
+        for i, js in enumerate(chosen)
     ]
+
+
+def rank_json(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
+              after_p: np.ndarray, after_z: np.ndarray, spec: FeatureSpec,
+              options: RecommendOptions) -> list[str]:
+    """Per person, ``encode(rank(...)[i])`` written directly as JSON text (no dicts: for a
+    large upload the dicts and their encoding cost more than the model; tests hold them equal).
+    """
+    n = len(probability)
+    if not actions or options.max_recommendations <= 0:
+        return ["[]"] * n
+    if not all(np.isfinite(v).all() for v in (probability, log_odds, after_p, after_z)):
+        # JSON has no NaN or inf: let the encoder raise exactly as it always did.
+        return [encode(r) for r in rank(actions, probability, log_odds, after_p, after_z,
+                                        spec, options)]
+    chosen, f = _ranking(actions, probability, log_odds, after_p, after_z, spec, options)
+    after_l, gain_l, points_l, gain_z_l = f["after"], f["gain"], f["points"], f["gain_z"]
+    score_l, band_l, amount_l = f["score"], f["band"], f["amount"]
+    heads = [f'{{"action":{_esc(a.key)},"title":{_esc(a.title)},"description":'
+             for a in actions]
+    return ["[" + ",".join([
+        f'{heads[j]}{_esc(actions[j].describe(amount_l[j][i]))},'
+        f'"probability_after":{after_l[i][j]!r},"risk_score_after":{score_l[i][j]!r},'
+        f'"risk_band_after":{_esc(band_l[i][j])},"risk_reduction":{gain_l[i][j]!r},'
+        f'"points":{points_l[i][j]!r},"log_odds_reduction":{gain_z_l[i][j]!r}}}'
+        for j in js]) + "]"
+        for i, js in enumerate(chosen)]
 
 
 def recommend(scorer: Scorer, panel: MonthlyPanel, options: RecommendOptions

@@ -151,7 +151,8 @@ def _read_frame(data: bytes | str) -> tuple[pd.DataFrame, list[str]]:
             amounts = [h for h in head.columns if canonical_column(str(h)) in FIELD_NAMES]
             if not detect_european([head[h] for h in amounts]):
                 frame = _parse_csv(data, sep=delimiter, keep_default_na=False,
-                                   dtype={h: str for h in head.columns if h not in amounts},
+                                   dtype={h: "category" for h in head.columns
+                                          if h not in amounts},
                                    na_values=dict.fromkeys(amounts, NULL_TOKENS))
                 if not detect_european([frame[h] for h in amounts]):
                     return frame, []
@@ -360,12 +361,15 @@ def _to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
     latest = pd.Series(month_index).groupby(person_codes).max().to_numpy()
     offset = latest[person_codes] - month_index  # 0 for the latest month
     keep = offset < max_months
-    width = int(offset[keep].max()) + 1 if keep.any() else 1
+    if keep.all():  # the usual case: no row is too old; skip copying every row to drop none
+        keep = slice(None)
+    width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
     col = width - 1 - offset[keep]
+    who = person_codes[keep]
     panel_values = np.full((n, width, len(FIELD_NAMES)), np.nan)
-    panel_values[person_codes[keep], col] = values[keep]
+    panel_values[who, col] = values[keep]
     observed = np.zeros((n, width), dtype=bool)
-    observed[person_codes[keep], col] = True
+    observed[who, col] = True
     panel_months = np.full((n, width), np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[person_codes[keep], col] = months[keep]
-    return MonthlyPanel(panel_values, observed, persons, panel_months), int((~keep).sum())
+    panel_months[who, col] = months[keep]
+    return MonthlyPanel(panel_values, observed, persons, panel_months), len(offset) - len(col)

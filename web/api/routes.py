@@ -46,8 +46,9 @@ SCORE_BODY = {
 
 def _document(doc: RunDocument) -> Response:
     """A run as JSON. Its results were encoded once when scored (see inference.documents), so it
-    is sent as is rather than dumped again through ScoreResultSchema, which describes it."""
-    return Response(doc.to_json(), mimetype="application/json")
+    is sent as is rather than dumped again through ScoreResultSchema, which describes it, and
+    streamed in pieces rather than joined into one string (a large run's JSON is GBs)."""
+    return Response(doc.iter_json(), mimetype="application/json")
 
 
 def _errors(*codes: int):
