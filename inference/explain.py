@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from shared_features import FEATURES, OPTIONAL_FIELDS
-from shared_features.features import RECENT_MONTHS
+from shared_features.features import RECENT_MONTHS, RISK_DIRECTION
 
 from . import wording as w
 from .documents import encode as encode_json
@@ -48,6 +48,10 @@ class Effects:
     on_log_odds: np.ndarray  # (n, f): the same on the logit
 
 
+# +1 where a higher value should raise risk, -1 lower it, 0 no expectation (kept either way).
+_EXPECTED_SIGN = np.array([RISK_DIRECTION.get(d.name, 0) for d in FEATURES], dtype=float)
+
+
 def occlusion_batch(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """(n*(f+1), f) rows: per person, the person as is, then each feature at the reference."""
     n, f = x.shape
@@ -57,16 +61,26 @@ def occlusion_batch(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return batch.reshape(n * (f + 1), f)
 
 
-def effects_from(p_batch: np.ndarray, z_batch: np.ndarray, n: int, f: int) -> Effects:
-    """Probabilities and logits of ``occlusion_batch`` rows -> the persons' Effects."""
+def effects_from(p_batch: np.ndarray, z_batch: np.ndarray, x: np.ndarray,
+                 reference: np.ndarray) -> Effects:
+    """Probabilities and logits of ``occlusion_batch(x, reference)`` rows -> the persons'
+    Effects, keeping only the effects a person can reason about (``_EXPECTED_SIGN``)."""
+    n, f = x.shape
     p, z = p_batch.reshape(n, f + 1), z_batch.reshape(n, f + 1)
-    return Effects(p[:, 0], z[:, 0], p[:, :1] - p[:, 1:], z[:, :1] - z[:, 1:])
+    on_p, on_z = p[:, :1] - p[:, 1:], z[:, :1] - z[:, 1:]
+    # Above the reference, a feature where "higher is riskier" should raise the risk, below it
+    # lower it. The opposite sign is an interaction the model learned (e.g. a growing savings
+    # cushion "raising" risk for someone already stretched): true of the model, but no reason a
+    # person can act on, so it is not shown. The probability itself is untouched.
+    expected = _EXPECTED_SIGN * np.sign(x - reference)
+    sensible = expected * on_z >= 0
+    return Effects(p[:, 0], z[:, 0], np.where(sensible, on_p, 0.0),
+                   np.where(sensible, on_z, 0.0))
 
 
 def occlusion_effects(scorer: Scorer, x: np.ndarray) -> Effects:
     """Every person's effects from one session batch of n*(f+1) rows."""
-    n, f = x.shape
-    return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), n, f)
+    return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), x, scorer.reference)
 
 
 def _dependants() -> list[tuple[int, list[int]]]:

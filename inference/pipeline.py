@@ -157,7 +157,7 @@ def assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None =
 
 def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
             recommendations: RecommendOptions) -> Assessment:
-    n, f = panel.n_persons, scorer.n_features
+    n = panel.n_persons
     window = panel.last_months(scorer.spec.history_months)
     actions = what_ifs(window, recommendations)
     x_all, raw_all = model_input(stack(window, actions), scorer.spec)
@@ -165,7 +165,7 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     occluded = occlusion_batch(x_all[:n], scorer.reference)
     p_all, z_all = scorer.run(np.concatenate([occluded, x_all[n:]]))
     m = len(occluded)
-    effects = effects_from(p_all[:m], z_all[:m], n, f)
+    effects = effects_from(p_all[:m], z_all[:m], x_all[:n], scorer.reference)
     after_p, after_z = (v[m:].reshape(len(actions), n).T for v in (p_all, z_all))
     probability = effects.probability
     scores = scorer.grade(probability)

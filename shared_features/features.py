@@ -65,6 +65,17 @@ FEATURES: tuple[FeatureDef, ...] = (
                  (0.0, 1.0)) for f in OPTIONAL_FIELDS),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+# How a higher value moves risk as a person would reason it: +1 up, -1 down; features left out
+# (history length, missingness flags) can go either way. An insight whose sign contradicts this
+# is an interaction the model learned, not a reason anyone can act on, so it is not shown.
+RISK_DIRECTION: dict[str, int] = {
+    "income_mean": -1, "income_volatility": +1, "income_trend": -1, "income_recent_ratio": -1,
+    "expense_ratio": +1, "expense_volatility": +1, "savings_rate": -1,
+    "negative_cashflow_share": +1, "liquidity_months": -1, "liquidity_trend": -1,
+    "debt_service_ratio": +1, "debt_to_income": +1, "debt_trend": +1, "utilization": +1,
+    "missed_payments_total": +1, "missed_payments_recent": +1,
+}
 FEATURE_BY_NAME: dict[str, FeatureDef] = {f.name: f for f in FEATURES}
 
 _EPS = 1e-9

@@ -10,6 +10,7 @@ from inference.explain import (
     top_insights,
 )
 from shared_features import FEATURE_NAMES, MonthlyPanel, model_input, raw_feature_matrix
+from shared_features.features import RISK_DIRECTION
 
 IDX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -137,3 +138,17 @@ def test_sentences_read_well():
     assert s["sentence"].endswith("lowers your risk by 1 point.")
     s = insight(IDX["utilization"], 0.95, 0.0, 0.7)["sentence"]
     assert s == "You are using 95% of your credit limit, which raises your risk."
+
+
+def test_insights_never_contradict_how_a_person_reads_the_feature(scorer, sim):
+    """Above the reference, a "higher is riskier" feature may only raise risk (and so on)."""
+    x, _ = model_input(sim.panel(300, seed=6), scorer.spec)
+    effects = occlusion_effects(scorer, x)
+    for j, name in enumerate(FEATURE_NAMES):
+        sign = RISK_DIRECTION.get(name, 0)
+        if sign == 0:
+            continue
+        above = x[:, j] > scorer.reference[j]
+        below = x[:, j] < scorer.reference[j]
+        assert (effects.on_log_odds[above, j] * sign >= 0).all(), name
+        assert (effects.on_log_odds[below, j] * sign <= 0).all(), name
