@@ -144,8 +144,10 @@ PHRASES: dict[str, Callable[[float], str]] = {
     "missed_payments_recent": lambda v: (f"You missed {w.count(v, 'payment')} in the last "
                                          f"{RECENT_MONTHS} months"),
     "months_observed": lambda v: f"You provided {w.count(v, 'month')} of history",
-    **{f"missing_{field}": (lambda v, field=field: f"No {field.replace('_', ' ')} data was "
-                            "provided, so the model assumed a typical value")
+    # Not "assumed a typical value": the model was trained with fields masked, so it judges an
+    # unknown one from everything else it sees.
+    **{f"missing_{field}": (lambda v, field=field: f"Your {field.replace('_', ' ')} figures "
+                            "were not given, so the model judged them from the rest of your data")
        for field in OPTIONAL_FIELDS},
 }
 

@@ -103,7 +103,7 @@ def test_missing_field_is_one_insight_about_the_missing_data(scorer):
     names = [i["feature"] for i in insights]
     assert "missing_liquid_savings" in names and "liquidity_months" not in names
     sentence = insights[names.index("missing_liquid_savings")]["sentence"]
-    assert sentence.startswith("No liquid savings data was provided")
+    assert sentence.startswith("Your liquid savings figures were not given")
 
 
 def test_indicator_of_a_field_that_is_present_says_nothing(scorer, sim):
