@@ -8,7 +8,6 @@ spec. Nothing here runs at import; the caller decides when (once per process) to
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import onnxruntime as ort
 
 from shared_features import FeatureSpec, SpecMismatchError
+from shared_features.spec import file_sha256
 
 MODEL_FILE = "model.onnx"
 SPEC_FILE = "feature_spec.json"
@@ -43,14 +43,6 @@ class Artifact:
     model_card: str | None = None
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_artifact(directory: str | Path, intra_op_threads: int = 1,
                   inter_op_threads: int = 1) -> Artifact:
     """Load ``directory`` (model.onnx + feature_spec.json) and verify it; raise ArtifactError.
@@ -72,7 +64,7 @@ def load_artifact(directory: str | Path, intra_op_threads: int = 1,
         raise ArtifactError(f"artifact {directory} refused: {MODEL_FILE} is missing")
 
     expected = str(spec.provenance.get("model_sha256") or "")
-    actual = sha256_file(model_path)
+    actual = file_sha256(model_path)
     if not expected:
         raise ArtifactError(f"artifact {directory} refused: {SPEC_FILE} has no "
                             "provenance.model_sha256 to verify the model against")

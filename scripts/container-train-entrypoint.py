@@ -15,24 +15,16 @@ requires it) from training twice. ``TRAIN_FORCE=1`` retrains anyway.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 
+from shared_features.spec import file_sha256
 from training import config as config_mod
 from training.__main__ import main as train_main
 
 TRUE = {"1", "true", "yes", "on"}
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def existing_artifact_matches(args: argparse.Namespace) -> bool:
@@ -45,7 +37,7 @@ def existing_artifact_matches(args: argparse.Namespace) -> bool:
         provenance = json.loads((out / "feature_spec.json").read_text())["provenance"]
         return (
             provenance["training_config_sha256"] == config_mod.sha256_of(config)
-            and provenance["model_sha256"] == _sha256_file(out / "model.onnx")
+            and provenance["model_sha256"] == file_sha256(out / "model.onnx")
             and (out / "metrics.json").is_file()
         )
     except (OSError, ValueError, KeyError, TypeError):

@@ -46,6 +46,15 @@ class RiskBands:
                         np.where(probability >= self.moderate, "Moderate", "Low"))
 
 
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes, read in blocks: the artifact's model identity."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def risk_score(probability: np.ndarray) -> np.ndarray:
     """0-100 score: 100 x the calibrated probability, rounded. Monotone by construction."""
     return np.rint(np.clip(probability, 0.0, 1.0) * 100.0).astype(int)

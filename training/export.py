@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import warnings
@@ -48,10 +47,6 @@ def export_onnx(scorer: CalibratedScorer, spec: FeatureSpec, path: Path) -> None
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
     onnx.save_model(proto, str(path), save_as_external_data=False)
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def session(path: Path) -> ort.InferenceSession:

@@ -24,6 +24,7 @@ from shared_features import (
     fit_spec,
     raw_feature_matrix,
 )
+from shared_features.spec import file_sha256
 
 from . import config as config_mod
 from .calibration import apply_temperature, fit_temperature
@@ -33,7 +34,6 @@ from .export import (
     check_parity,
     export_onnx,
     reference_predictions,
-    sha256_file,
     write_json,
     write_reference_sample,
 )
@@ -223,7 +223,7 @@ def run(config: dict[str, Any], out_dir: str | Path, log: Progress | None = None
     spec.calibration = {"method": str(config["calibration"]["method"]),
                         "temperature": temperature, "applied_in_model": True}
     spec.provenance = {
-        "model_sha256": sha256_file(model_path),
+        "model_sha256": file_sha256(model_path),
         "generator_config_sha256": config_mod.sha256_of(config_mod.generator_config(config)),
         "training_config_sha256": config_mod.sha256_of(config),
         "seed": seed,
