@@ -1,5 +1,5 @@
-"""Browser-test fixtures: a real gunicorn serving the test artifact (started by the integration
-tests' helper), and Debian's Chromium.
+"""Browser-test fixtures: a real gunicorn serving the test artifact
+(tests/support/live_server.py), and Debian's Chromium.
 
 Nothing is downloaded: Chromium is /usr/bin/chromium (``scripts/install-browser.sh`` installs it
 from Debian's packages). Without it the browser tests are skipped, unless ``CI`` is set, where a
@@ -8,18 +8,15 @@ missing browser is a failure. Screenshots go to ``test-screenshots/`` (gitignore
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from support.live_server import gunicorn, wait_until_ready
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,32 +29,12 @@ MOBILE = {"width": 390, "height": 844}
 READY_TIMEOUT_S = 30
 
 
-def _integration_helpers() -> ModuleType:
-    """tests/integration/conftest.py, whose ``gunicorn`` starts the server the way the container
-    does (tests/ is not a package, so it is loaded by path, under its own module name)."""
-    path = PROJECT_ROOT / "tests" / "integration" / "conftest.py"
-    name = "_integration_gunicorn_helpers"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def live_server(artifact_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One real gunicorn (one worker) on a free 127.0.0.1 port, with the test artifact and a
     private SQLite database; stopped by its pid when the session ends."""
-    helpers = _integration_helpers()
-    with helpers.gunicorn(tmp_path_factory.mktemp("live"), artifact_dir, workers=1) as server:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while server.request("GET", "/readyz")[0] != 200:
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn never became ready:\n{server.log()}")
-            time.sleep(0.1)
+    with gunicorn(tmp_path_factory.mktemp("live"), artifact_dir, workers=1) as server:
+        wait_until_ready(server, READY_TIMEOUT_S)
         yield server
 
 

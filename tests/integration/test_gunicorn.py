@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.live_server import gunicorn
 
 from shared_features import FeatureSpec
 
@@ -88,10 +89,10 @@ def _other_major_version(directory: Path) -> None:
     (_tamper_model, "sha256 of model.onnx"),
     (_other_major_version, "major versions differ"),
 ], ids=["missing", "tampered-model", "other-major-version"])
-def test_refused_artifact_keeps_it_alive_but_not_ready(start_gunicorn, tmp_path, artifact_copy,
+def test_refused_artifact_keeps_it_alive_but_not_ready(tmp_path, artifact_copy,
                                                        sample_csv, break_it, reason):
     break_it(artifact_copy)
-    with start_gunicorn(tmp_path, artifact_copy, workers=1, threads=2) as s:
+    with gunicorn(tmp_path, artifact_copy, workers=1, threads=2) as s:
         assert s.request("GET", "/healthz")[0] == 200
         status, body = s.request("GET", "/readyz")
         assert status == 503 and reason in body["error"]["message"]
