@@ -174,8 +174,15 @@ def run(config: dict[str, Any], out_dir: str | Path, log: Progress | None = None
     y_test = y[test]
     probs = {"model": model_p, "baseline": base_p, "oracle": oracle_p}
     test_metrics = {k: evaluate(y_test, p, threshold, ece_bins) for k, p in probs.items()}
+    # Stress often persists: split the test persons by whether the same rules already fired in
+    # the last horizon-length window of their history. Onset is the harder, more useful case.
+    already = label({k: v[:, -horizon_months:] for k, v in sim.history.items()},
+                    labeler_cfg)[test].astype(bool)
+    groups = {**_subsets(panel, test),
+              "onset (not stressed in the last months of history)": ~already,
+              "persistence (already stressed in the last months of history)": already}
     subsets = {name: {k: evaluate(y_test[m], p[m], threshold, ece_bins) for k, p in probs.items()}
-               for name, m in _subsets(panel, test).items() if m.sum() > 50}
+               for name, m in groups.items() if m.sum() > 50}
     for k, m in test_metrics.items():
         log(f"test {k:8s} AUC {m['roc_auc']:.4f}  log-loss {m['log_loss']:.4f}  "
             f"Brier {m['brier']:.4f}  ECE {m['ece']:.4f}")

@@ -184,7 +184,7 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         ]
     sub = report.get("subsets", {})
     if sub:
-        lines += ["", "### By data completeness (test)", "",
+        lines += ["", "### By subset (test): data completeness, onset vs persistence", "",
                   "| subset | n | base rate | model AUC | oracle AUC | model log-loss | "
                   "oracle log-loss |", "|---|---|---|---|---|---|---|"]
         for name, s in sub.items():

@@ -365,8 +365,9 @@ def run_cohort(n: int, cfg: SimulatorConfig, history_months: int, horizon_months
     pop, state = sample_population(n, cfg, np.random.default_rng(pop_ss))
     hist_rng = np.random.default_rng(hist_ss)
     simulate(pop, state, burn_in_months, cfg, hist_rng, record=None)
-    history = simulate(pop, state, history_months, cfg, hist_rng,
-                       record=tuple(PANEL_SOURCES.values()))
+    # Every field is recorded, not only the panel's: the labeler can then also say who was
+    # already stressed at the end of the history (onset vs persistence in the evaluation).
+    history = simulate(pop, state, history_months, cfg, hist_rng)
     end_state = state.copy()
     horizon = simulate(pop, state, horizon_months, cfg, np.random.default_rng(future_ss))
     return Simulation(pop, history, end_state, horizon)

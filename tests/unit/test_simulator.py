@@ -7,7 +7,6 @@ from shared_features import FIELD_NAMES, OPTIONAL_FIELDS, MonthlyPanel
 from training import config as config_mod
 from training.masking import mask_history
 from training.simulator import (
-    PANEL_SOURCES,
     RECORD_FIELDS,
     SimulatorConfig,
     panel_values,
@@ -39,7 +38,7 @@ def long_run(sim_cfg):
 def test_cohort_shapes_and_panel_order(sim_cfg):
     sim = run_cohort(300, sim_cfg, history_months=12, horizon_months=6, burn_in_months=2,
                      seed=1)
-    assert set(sim.history) == set(PANEL_SOURCES.values())
+    assert set(sim.history) == set(RECORD_FIELDS)  # panel fields and what the labeler needs
     assert all(v.shape == (300, 12) for v in sim.history.values())
     assert set(sim.horizon) == set(RECORD_FIELDS)
     assert all(v.shape == (300, 6) for v in sim.horizon.values())
