@@ -123,7 +123,8 @@ def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
         if k not in cache:
             fields = [f for b, f in enumerate(OPTIONAL_FIELDS) if (k // 100) >> b & 1]
             text = ([f"no {', '.join(f.replace('_', ' ') for f in fields)} data: the model "
-                     "assumed typical values, so this estimate is less certain"] if fields else [])
+                     "judged them from the rest of the file, so this estimate is less certain"]
+                    if fields else [])
             if k % 100:
                 text.append(f"only {k % 100} month{'s' if k % 100 != 1 else ''} of history; at "
                             f"least {SHORT_HISTORY_MONTHS} give a firmer estimate")
