@@ -77,7 +77,7 @@ def test_sample_button_scores_and_shows_results(web: Any) -> None:
     # Each row opens its person.
     web.page.locator("table.results-table tbody tr", has_text="High").first.locator(
         "a.person-link").click()
-    web.page.wait_for_url(re.compile(r"/persons/"))
+    web.page.wait_for_url(re.compile(r"/person\?id="))
     _expect_person_detail(web)
     assert "High risk" in web.page.get_by_test_id("score-card").inner_text()
     web.screenshot("person-detail")
@@ -199,7 +199,7 @@ def test_phone_viewport_has_no_horizontal_overflow(mobile: Any) -> None:
     assert fits()
     mobile.screenshot("mobile-results")
     mobile.page.locator("a.person-link", has_text="dev").click()
-    mobile.page.wait_for_url(re.compile(r"/persons/dev$"))
+    mobile.page.wait_for_url(re.compile(r"/person\?id=dev$"))
     _expect_person_detail(mobile)
     assert fits()
     mobile.screenshot("mobile-person")

@@ -153,8 +153,11 @@ def run(run_id: str) -> str:
                            page=page, pages=pages, fmt_number=present.fmt_number, **context)
 
 
-@bp.get("/runs/<run_id>/persons/<path:person_id>")
-def person(run_id: str, person_id: str) -> str:
+@bp.get("/runs/<run_id>/person")
+def person(run_id: str) -> str:
+    # The id goes in the query string: in a path, an id such as ".." is a dot segment the
+    # browser resolves away before the request is sent.
+    person_id = request.args.get("id", "")
     doc = get_service().get_run(run_id)
     row = present.find_person(doc.rows, person_id)
     if row is None:
