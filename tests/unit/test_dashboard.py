@@ -289,3 +289,15 @@ def test_pages_reference_no_external_resource(client, sample_csv) -> None:
     js = (PROJECT_ROOT / "web" / "static" / "app.js").read_text()
     assert "@import" not in css and not re.search(r"url\(\s*['\"]?(?:https?:)?//", css)
     assert not re.search(r"https?://", js)
+
+
+def test_a_form_post_from_another_site_is_refused(client, sample_csv) -> None:
+    run_id = _run_id(_upload(client, sample_csv))
+    evil = client.post(f"/runs/{run_id}/delete", data={"confirmed": "1"},
+                       headers={"Origin": "http://evil.example"})
+    assert evil.status_code == 403
+    assert client.get(f"/runs/{run_id}").status_code == 200  # nothing was deleted
+    own = client.post(f"/runs/{run_id}/delete", data={"confirmed": "1"},
+                      headers={"Origin": "http://localhost"})
+    assert own.status_code in (302, 303)
+    assert client.get(f"/runs/{run_id}").status_code == 404

@@ -11,6 +11,7 @@ import math
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -45,6 +46,18 @@ PLOTS: dict[str, str] = {
     "pr": "Precision-recall curve of the model on the test set",
     "calibration": "Calibration curve: predicted probability against observed stress rate",
 }
+
+
+@bp.before_request
+def _refuse_cross_site_posts() -> None:
+    """The forms change state (score, delete) and the app keeps no session to hang a CSRF token
+    on, so a POST must come from a page of this site: browsers send Origin (or at least Referer)
+    on form posts, and another site's page cannot forge them."""
+    if request.method != "POST":
+        return
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if source and urlsplit(source).netloc != request.host:
+        abort(403, description="This form can only be sent from this site's own pages.")
 
 
 @bp.context_processor
