@@ -215,11 +215,9 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     debt_change = _safe_div(debt_last - _first_valid(debt), _span(debt), when_zero=0.0)
     f["debt_trend"] = _safe_div(debt_change, income_mean, when_zero=0.0)
     limit_last = latest_value(limit)
-    # No credit line but some debt: as stretched as it gets; neither: nothing used.
-    f["utilization"] = _safe_div(debt_last, limit_last,
-                                 when_zero=np.nan)
-    f["utilization"] = np.where((limit_last < _EPS) & ~np.isnan(debt_last),
-                                np.where(debt_last > _EPS, 1.5, 0.0), f["utilization"])
+    # No credit line but some debt: as stretched as it gets; no debt: nothing used.
+    utilization = _safe_div(debt_last, limit_last, when_zero=1.5)
+    f["utilization"] = np.where((debt_last < _EPS) & ~np.isnan(limit_last), 0.0, utilization)
 
     has_missed = ~np.isnan(missed).all(axis=1)
     f["missed_payments_total"] = np.where(has_missed, np.nansum(missed, axis=1), np.nan)
