@@ -25,31 +25,17 @@ from typing import Any
 
 import numpy as np
 
-from inference.artifact import ArtifactError, load_artifact
+from inference.artifact import load_artifact
 from inference.pipeline import assess
 from inference.scorer import Scorer
 from inference.service import ScoringService, ServiceOptions
 from inference.store import open_store
 from shared_features import IngestLimits, ingest
 
+from .common import csv_block, usable_artifacts
+
 SINGLE_GOAL_MS = 10.0
 BATCH_GOAL_S = 5.0
-
-
-def _scorer(artifacts: Path, workdir: Path) -> tuple[Scorer, str]:
-    try:
-        return Scorer(load_artifact(artifacts)), str(artifacts)
-    except ArtifactError as exc:
-        from tests.conftest import build_test_artifact  # only when no real artifact loads
-
-        built = build_test_artifact(workdir / "test-artifact")
-        return Scorer(load_artifact(built)), f"test artifact (committed one refused: {exc})"
-
-
-def _simulated_csv(persons: int, months: int, seed: int) -> bytes:
-    from tests.conftest import simulate_csv
-
-    return simulate_csv(persons, months, seed, mask_share=0.05, short_share=0.05)
 
 
 def _percentiles(seconds: list[float]) -> dict[str, float]:
@@ -61,7 +47,7 @@ def _percentiles(seconds: list[float]) -> dict[str, float]:
 
 def bench_single(scorer: Scorer, service: ScoringService, runs: int, months: int
                  ) -> dict[str, Any]:
-    csv = _simulated_csv(1, months, seed=11)
+    csv = csv_block(1, months, seed=11)
     panel = ingest(csv).panel
     for _ in range(10):  # warm-up: first session runs and numpy paths
         assess(panel, scorer)
@@ -85,7 +71,7 @@ def bench_single(scorer: Scorer, service: ScoringService, runs: int, months: int
 
 def bench_batch(scorer: Scorer, service: ScoringService, store_path: Path, persons: int,
                 months: int, repeats: int = 3) -> dict[str, Any]:
-    csv = _simulated_csv(persons, months, seed=12)
+    csv = csv_block(persons, months, seed=12)
     totals, cpu = [], []
     for _ in range(repeats):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -122,7 +108,8 @@ def run(persons: int = 10_000, months: int = 12, runs: int = 200,
         artifacts: Path = Path("artifacts")) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        scorer, source = _scorer(artifacts, workdir)
+        directory, source = usable_artifacts(workdir, artifacts)
+        scorer = Scorer(load_artifact(directory))
         store_path = workdir / "bench.sqlite3"
         limits = IngestLimits(max_persons=max(persons, 1))
         with open_store(store_path, migrate=True) as store:
