@@ -13,7 +13,8 @@ import numpy as np  # noqa: E402
 
 from .metrics import calibration_curve, precision_recall_curve, roc_curve  # noqa: E402
 
-_STYLE = {"model": ("model (calibrated)", "C0", "-"), "baseline": ("logistic baseline", "C1", "--"),
+_STYLE = {"model": ("model (calibrated)", "C0", "-"), "lightgbm": ("LightGBM", "C3", "-."),
+          "baseline": ("logistic baseline", "C1", "--"),
           "oracle": ("oracle (true probability)", "C2", ":")}
 
 
@@ -132,13 +133,14 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         f"- Test base rate {t['model']['base_rate']:.3f}; share of test persons each rule fires "
         "for: " + ", ".join(f"{k} {v:.3f}" for k, v in report["label_rules"].items()) + ".",
         "",
-        "## Test metrics (same persons for all three)",
+        "## Test metrics (same persons for all)",
         f"Threshold metrics at the {report['threshold']['band']} band threshold "
         f"p >= {report['threshold']['value']}. ECE with {cfg['evaluation']['ece_bins']} bins.",
         "",
         "| | ROC-AUC | PR-AUC | log-loss | Brier | ECE | accuracy | precision | recall | F1 |",
         "|---|---|---|---|---|---|---|---|---|---|",
         _row("model (calibrated)", t["model"]),
+        *([_row("LightGBM (same features and split)", t["lightgbm"])] if "lightgbm" in t else []),
         _row("logistic baseline", t["baseline"]),
         _row(f"oracle ({cfg['oracle']['n_futures']} futures)", t["oracle"]),
     ]
@@ -184,13 +186,24 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         ]
     sub = report.get("subsets", {})
     if sub:
-        lines += ["", "### By subset (test): data completeness, onset vs persistence", "",
-                  "| subset | n | base rate | model AUC | oracle AUC | model log-loss | "
-                  "oracle log-loss |", "|---|---|---|---|---|---|---|"]
+        who = [k for k in ("model", "lightgbm", "baseline", "oracle") if k in t]
+        lines += ["", "### By subset (test): data completeness, onset vs persistence",
+                  "AUC / log-loss / ECE of each.", "",
+                  "| subset | n | base rate | " + " | ".join(who) + " |",
+                  "|---|---|---|" + "---|" * len(who)]
         for name, s in sub.items():
             lines.append(f"| {name} | {s['model']['n']} | {s['model']['base_rate']:.3f} | "
-                         f"{s['model']['roc_auc']:.4f} | {s['oracle']['roc_auc']:.4f} | "
-                         f"{s['model']['log_loss']:.4f} | {s['oracle']['log_loss']:.4f} |")
+                         + " | ".join(f"{s[k]['roc_auc']:.4f} / {s[k]['log_loss']:.4f} / "
+                                      f"{s[k]['ece']:.4f}" for k in who) + " |")
+    comp = report.get("components", {})
+    if comp:
+        lines += ["", "### Kinds of stress (one calibrated head per rule)",
+                  "The same network, one output per enabled labeler rule (`component_<rule>` in "
+                  "model.onnx), each with its own temperature, scored against that rule alone.",
+                  "", "| rule | base rate | AUC | log-loss | ECE |", "|---|---|---|---|---|"]
+        for rule, m in comp.items():
+            lines.append(f"| {rule} | {m['base_rate']:.3f} | {m['roc_auc']:.4f} | "
+                         f"{m['log_loss']:.4f} | {m['ece']:.4f} |")
     tr = report["training"]
     lines += [
         "",
@@ -198,9 +211,11 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         f"- AdamW, batch {cfg['train']['batch_size']}, lr {cfg['train']['lr']}, weight decay "
         f"{cfg['train']['weight_decay']}, early stopping on validation loss (patience "
         f"{cfg['train']['patience']}): best epoch {tr['best_epoch']} of {tr['epochs_run']}.",
-        "- Temperature scaling on the validation split: T = "
-        f"{report['calibration']['temperature']:.4f} (folded into model.onnx; `probability` and "
-        "`logit` are calibrated).",
+        "- Temperature scaling on the validation split, one temperature per head: T = "
+        f"{report['calibration']['temperature']:.4f} for stress, "
+        + ", ".join(f"{k} {v:.3f}" for k, v in
+                    report["calibration"].get("component_temperatures", {}).items())
+        + " (folded into model.onnx: every output is calibrated).",
         f"- ONNX parity with torch on all {report['parity']['n']:,} test persons: max |diff| "
         f"{report['parity']['max_abs_diff']:.2e}.",
         f"- Risk bands: Low < {cfg['bands']['moderate']} <= Moderate < {cfg['bands']['high']} "
