@@ -123,6 +123,8 @@ class TrainConfig:
     min_delta: float = 1e-4
     pos_weight: float = 1.0
     component_weight: float = 1.0  # loss weight of each per-rule head next to the overall one
+    lr_decay: float = 1.0  # learning rate x this after lr_patience epochs without improvement
+    lr_patience: int = 2
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], **defaults: Any) -> TrainConfig:
@@ -134,15 +136,17 @@ class LightGBMConfig:
     """The gradient-boosting comparison (reported, never exported or served)."""
 
     enabled: bool = True
+    # Also fit LightGBM under the model's own monotone constraints: the like-for-like figure.
+    monotone_too: bool = True
     num_leaves: int = 63
-    learning_rate: float = 0.05
-    max_rounds: int = 2000
-    early_stopping_rounds: int = 50
+    learning_rate: float = 0.1
+    max_rounds: int = 1000
+    early_stopping_rounds: int = 30
     min_child_samples: int = 100
     feature_fraction: float = 0.9
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
-    threads: int = 2
+    threads: int = 1
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
     generator = torch.Generator().manual_seed(seed)
     loader = make_loader(train_set, cfg.batch_size, shuffle=True, generator=generator)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    # Cut the learning rate when validation stalls: the last, small steps settle the
+    # probabilities, which is what log-loss and calibration reward.
+    scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, factor=cfg.lr_decay, patience=cfg.lr_patience, threshold=cfg.min_delta,
+        threshold_mode="abs") if cfg.lr_decay < 1.0 else None)
     n_heads = train_set.y.shape[1]
     head_weight = torch.tensor([1.0] + [cfg.component_weight] * (n_heads - 1))
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(cfg.pos_weight), reduction="none")
@@ -65,7 +70,10 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
             count += len(yb)
         val_logits = torch.as_tensor(predict_logits(model, val_set.x.numpy()))
         val_loss = val_loss_fn(val_logits[:, 0], val_set.y[:, 0]).item()
-        history.append({"epoch": epoch, "train_loss": total / count, "val_loss": val_loss})
+        if scheduler is not None:
+            scheduler.step(val_loss)
+        history.append({"epoch": epoch, "train_loss": total / count, "val_loss": val_loss,
+                        "lr": optimizer.param_groups[0]["lr"]})
         improved = val_loss < best_loss - cfg.min_delta
         if improved:
             best_loss, best_epoch = val_loss, epoch

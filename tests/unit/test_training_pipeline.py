@@ -58,7 +58,7 @@ def test_every_artifact_file_is_written(artifact):
 def test_metrics_have_model_baseline_and_oracle_side_by_side(artifact):
     out, report = artifact
     metrics = json.loads((out / "metrics.json").read_text())
-    for who in ("model", "lightgbm", "baseline", "oracle"):
+    for who in ("model", "lightgbm", "lightgbm_monotone", "baseline", "oracle"):
         m = metrics["test"][who]
         for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "brier",
                     "log_loss", "ece", "base_rate"):
@@ -66,6 +66,8 @@ def test_metrics_have_model_baseline_and_oracle_side_by_side(artifact):
         assert m["n"] == metrics["splits"]["test"]
     assert metrics["diagnostic_hidden"]["roc_auc"] > 0.5
     assert set(metrics["targets"]) == {"roc_auc_minus_lightgbm", "log_loss_minus_lightgbm",
+                                       "roc_auc_minus_lightgbm_monotone",
+                                       "log_loss_minus_lightgbm_monotone",
                                        "roc_auc_minus_oracle", "log_loss_over_oracle", "ece",
                                        "log_loss_minus_baseline", "base_rate"}
     rules = ["missed_payment", "low_liquidity", "debt_service", "utilization"]
@@ -73,7 +75,7 @@ def test_metrics_have_model_baseline_and_oracle_side_by_side(artifact):
     for m in metrics["components"].values():
         assert 0.5 < m["roc_auc"] <= 1.0 and 0.0 <= m["ece"] < 0.2
     for subset in metrics["subsets"].values():
-        assert set(subset) == {"model", "lightgbm", "baseline", "oracle"}
+        assert set(subset) == {"model", "lightgbm", "lightgbm_monotone", "baseline", "oracle"}
     assert metrics["parity"]["max_abs_diff"] < 1e-5
     assert "| model (calibrated) |" in (out / "model_card.md").read_text()
 
