@@ -97,13 +97,14 @@ def shapley(scorer: Scorer, x: np.ndarray, n_permutations: int = 16, seed: int =
     return Contributions(score, float(100.0 * ref_p[0]), points, log_odds)
 
 
-def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
+                         probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each person and optional field they did not give: (low, high) change of the score
     in points if they gave it, over the training range of the features that need it.
 
     Returns two (n, fields) arrays, NaN where the field was given. ``raw`` is the raw feature
-    matrix (missing indicators are 1.0 where a field is absent).
+    matrix (missing indicators are 1.0 where a field is absent), ``probability`` the persons'
+    own. One session call for every person and field.
     """
     spec: FeatureSpec = scorer.spec
     x = np.asarray(x, dtype=np.float32)
@@ -112,7 +113,7 @@ def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray
     levels = len(quantiles)
     low = np.full((n, len(MISSING_GROUPS)), np.nan)
     high = np.full_like(low, np.nan)
-    base, _ = scorer.run(x)
+    blocks, owners = [], []
     for g, (_, ind, deps) in enumerate(MISSING_GROUPS):
         who = np.flatnonzero(raw[:, ind] >= 0.5)
         if len(who) == 0:
@@ -122,8 +123,16 @@ def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray
         rows[:, :, ind] = given
         if deps:
             rows[:, :, list(deps)] = quantiles[None, :, list(deps)]
-        p, _ = scorer.run(rows.reshape(-1, x.shape[1]))
-        delta = 100.0 * (p.reshape(len(who), levels) - base[who, None])
+        blocks.append(rows.reshape(-1, x.shape[1]))
+        owners.append((g, who))
+    if not blocks:
+        return low, high
+    p, _ = scorer.run(np.concatenate(blocks))
+    start = 0
+    for g, who in owners:
+        part = p[start:start + len(who) * levels].reshape(len(who), levels)
+        start += len(who) * levels
+        delta = 100.0 * (part - probability[who, None])
         low[who, g] = np.minimum(delta.min(axis=1), 0.0)
         high[who, g] = np.maximum(delta.max(axis=1), 0.0)
     return low, high

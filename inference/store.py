@@ -75,6 +75,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE results_v2 RENAME TO results;
     CREATE INDEX results_person ON results (run_id, person_id);
     """,
+    # 3: contributions that add up (lazy, like the other explanations)
+    """
+    ALTER TABLE results ADD COLUMN contributions TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 PAGE_SIZE = 16384  # bytes, for new databases

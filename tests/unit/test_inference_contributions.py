@@ -93,7 +93,7 @@ def test_missing_field_gets_a_range_not_a_contribution_from_its_features(scorer,
     c = shapley(scorer, x, n_permutations=8)
     _, ind, deps = MISSING_GROUPS[col]
     assert np.abs(c.points[:30][:, list(deps)]).max() < 1e-9  # imputed: at the reference
-    low, high = missing_field_ranges(scorer, x, raw_m)
+    low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
     assert low.shape == high.shape == (60, len(OPTIONAL_FIELDS))
     given = raw_m[:, IDX[f"missing_{field}"]] < 0.5
     assert np.isnan(low[given, col]).all() and np.isnan(high[given, col]).all()
@@ -109,7 +109,7 @@ def test_explanation_reasons_add_up_and_missing_fields_stand_apart(scorer, sim):
     x, raw = model_input(panel.with_values(values), scorer.spec)
     raw_m = raw_feature_matrix(raw)
     c = shapley(scorer, x, n_permutations=8)
-    low, high = missing_field_ranges(scorer, x, raw_m)
+    low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
     insights, objects = explanation(c, low, high, raw_m)
     score = np.rint(100 * scorer.probability(x))
     for i, (reasons, obj) in enumerate(zip(insights, objects, strict=True)):

@@ -53,6 +53,7 @@ def person_view(row: ResultRow, thresholds: tuple[float, float] | None) -> dict[
         "gauge": charts.gauge(person["risk_score"], person["risk_band"], thresholds),
         "key_metrics": key_metric_items(person.get("key_metrics") or {}),
         "insights": person.get("insights") or [],
+        "contributions": person.get("contributions"),
         "recommendations": recommendations,
         "warnings": person.get("warnings") or [],
         "charts": [_chart("chart-cashflow", "Monthly income and spending", history, CASH_FLOW),
