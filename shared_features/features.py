@@ -94,14 +94,26 @@ RISK_DIRECTION: dict[str, int] = {
 FEATURE_BY_NAME: dict[str, FeatureDef] = {f.name: f for f in FEATURES}
 
 _EPS = 1e-9
+# Amounts below this share of a person's typical month count as exactly 0: float residue (a
+# balance paid down to 1e-12) must not decide "no debt" in one currency and "some debt" in
+# another, so every zero test below is relative to the person's own amounts.
+_RELATIVE_ZERO = 1e-9
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray, when_zero: float) -> np.ndarray:
     """num/den, with ``when_zero`` where den is 0 (e.g. no income) and NaN kept where NaN."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = num / den
-    out = np.where(np.abs(den) < _EPS, when_zero, out)
+    out = np.where(den == 0, when_zero, out)
     return np.where(np.isnan(num) | np.isnan(den), np.nan, out)
+
+
+def _person_scale(panel: MonthlyPanel) -> np.ndarray:
+    """Each person's typical monthly amount (mean income + mean expenses; 1 if both are 0)."""
+    obs = panel.observed
+    scale = (mean_over_months(np.abs(_masked(panel.field("income"), obs)))
+             + mean_over_months(np.abs(_masked(panel.field("expenses"), obs))))
+    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
 
 def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -203,16 +215,22 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     ``liquid_savings_last``: amounts in the upload's currency, which only the key metrics use.
     """
     obs = panel.observed
-    income = _masked(panel.field("income"), obs)
-    expenses = _masked(panel.field("expenses"), obs)
-    debt_pay_raw = _masked(panel.field("debt_payments"), obs)
-    savings = _masked(panel.field("liquid_savings"), obs)
-    debt = _masked(panel.field("total_debt"), obs)
-    limit = _masked(panel.field("credit_limit"), obs)
+    tiny = _RELATIVE_ZERO * _person_scale(panel)[:, None]
+
+    def amount(name: str) -> np.ndarray:
+        x = _masked(panel.field(name), obs)
+        return np.where(np.abs(x) < tiny, 0.0, x)
+
+    income = amount("income")
+    expenses = amount("expenses")
+    debt_pay_raw = amount("debt_payments")
+    savings = amount("liquid_savings")
+    debt = amount("total_debt")
+    limit = amount("credit_limit")
     missed = _masked(panel.field("missed_payments"), obs)
 
     outflow, net = _cash_flows(panel)
-
+    net = np.where(np.abs(net) < tiny, 0.0, net)  # a month that exactly breaks even
     income_mean = mean_over_months(income)
     expenses_mean = mean_over_months(expenses)
     outflow_mean = mean_over_months(outflow)
@@ -253,7 +271,7 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     limit_last = latest_value(limit)
     # No credit line but some debt: as stretched as it gets; no debt: nothing used.
     utilization = _safe_div(debt_last, limit_last, when_zero=1.5)
-    f["utilization"] = np.where((debt_last < _EPS) & ~np.isnan(limit_last), 0.0, utilization)
+    f["utilization"] = np.where((debt_last <= 0) & ~np.isnan(limit_last), 0.0, utilization)
 
     has_missed = ~np.isnan(missed).all(axis=1)
     f["missed_payments_total"] = np.where(has_missed, np.nansum(missed, axis=1), np.nan)
