@@ -43,14 +43,25 @@ def _all_transactions(files: list[StatementFile]) -> pd.DataFrame:
 def _match_transfers(t: pd.DataFrame) -> pd.DataFrame:
     """Transfers between two uploaded files: (index_out, index_in) pairs of rows with the same
     amount, opposite signs, different files and dates close; each row in one pair at most."""
+    empty = pd.DataFrame({"index_out": np.array([], np.int64), "index_in": np.array([], np.int64)})
+    if t["file"].nunique() < 2:
+        return empty
     out_rows = t[t["amount"] < 0][["date", "cents", "file"]].reset_index()
     in_rows = t[t["amount"] > 0][["date", "cents", "file"]].reset_index()
-    pairs = out_rows.merge(in_rows, on="cents", suffixes=("_out", "_in"))
-    gap = (pairs["date_in"] - pairs["date_out"]).dt.days.abs()
-    pairs = pairs[(pairs["file_out"] != pairs["file_in"]) & (gap <= MATCH_DAYS)]
+    # Joined on (amount, day) with each receipt repeated over the days it may follow or precede
+    # its payment: an exact-key join, never every pair of equal amounts in two long files.
+    shifts = np.arange(-MATCH_DAYS, MATCH_DAYS + 1)
+    spread = in_rows.loc[in_rows.index.repeat(len(shifts))].reset_index(drop=True)
+    spread["day"] = spread["date"] + pd.to_timedelta(np.tile(shifts, len(in_rows)), unit="D")
+    pairs = out_rows.rename(columns={"date": "day"}).merge(
+        spread, on=["cents", "day"], suffixes=("_out", "_in"))
+    pairs = pairs[pairs["file_out"] != pairs["file_in"]]
+    gap = (pairs["date"] - pairs["day"]).dt.days.abs()
     pairs = pairs.assign(gap=gap).sort_values(["gap", "index_out", "index_in"])
-    return pairs.drop_duplicates("index_out").drop_duplicates("index_in")[
-        ["index_out", "index_in"]]
+    pairs = pairs.drop_duplicates("index_out").drop_duplicates("index_in")
+    if pairs.empty:
+        return empty
+    return pairs[["index_out", "index_in"]].astype(np.int64)
 
 
 def _month_end_balances(files: list[StatementFile], months: pd.PeriodIndex, kind: str
@@ -108,7 +119,7 @@ def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]
     income = inflow & ~card & ~refund & ~transfer & ~np.isin(category, ("card_payment",))
     spend = outflow & ~debt & ~transfer
 
-    month = t["date"].dt.to_period("M")
+    month = t["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
     first, last = t["date"].min(), t["date"].max()
     months = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
     cover = _covered_days(months, first, last)
@@ -120,9 +131,10 @@ def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]
         warnings.append(f"months only partly covered by the statements were left out: "
                         f"{', '.join(dropped)}")
 
+    slot = month - month.min()  # 0 for the first month of the range
+
     def per_month(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-        sums = pd.Series(values[mask]).groupby(month[mask].to_numpy()).sum()
-        return sums.reindex(months, fill_value=0.0).to_numpy(dtype=np.float64)
+        return np.bincount(slot[mask], weights=values[mask], minlength=len(months))
 
     absolute = np.abs(amount)
     frame = pd.DataFrame({"month": months.strftime("%Y-%m")})

@@ -57,13 +57,17 @@ def detect_delimiter(text: str) -> str:
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Trim spaces and unwrap ``="0123"`` (Excel's keep-as-text guard) column by column."""
+    """Trim spaces and stray quotes and unwrap ``="0123"`` (Excel's keep-as-text guard), on
+    each column's distinct values (dates, names and descriptions repeat down a statement)."""
     out = {}
     for name, col in frame.items():
-        s = col.fillna("").astype(str).str.strip()
-        if s.str.startswith("=").any():
-            s = s.str.replace(r'^="(.*)"$', r"\1", regex=True)
-        out[name] = s.str.strip().str.strip('"').str.strip()
+        codes, uniq = pd.factorize(col.fillna(""), use_na_sentinel=False)
+        s = pd.Series(uniq, dtype=object).astype(str)
+        todo = s.str.contains(r'^[\s="]|[\s"]$', regex=True).to_numpy(dtype=bool)
+        if todo.any():
+            fix = s[todo].str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
+            s[todo] = fix.str.strip('" ')
+        out[name] = s.to_numpy(dtype=object)[codes]
     return pd.DataFrame(out, index=frame.index)
 
 

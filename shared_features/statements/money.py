@@ -68,18 +68,31 @@ def parse_money(values: pd.Series, decimal: str) -> MoneyReading:
     """Read one column with the file's decimal mark (``,`` or ``.``)."""
     codes, uniq = pd.factorize(values.fillna(""), use_na_sentinel=False)
     uniq = pd.Series(uniq, dtype=object).astype(str)
-    s, negative, marker = _clean(uniq)
     grouping = "." if decimal == "," else ","
-    s = s.str.replace(grouping, "", regex=False)
+    # Fast path: most cells are plain signed numbers once the grouping mark is gone.
+    plain = uniq.str.replace(grouping, "", regex=False)
     if decimal == ",":
-        s = s.str.replace(",", ".", regex=False)
-    number = pd.to_numeric(s.where(s.str.fullmatch(r"\d+(?:\.\d*)?|\.\d+")), errors="coerce")
-    number = number.where(~negative, -number).to_numpy(dtype=np.float64, na_value=np.nan)
-    raw = uniq.str.strip()
-    empty = (raw == "") | raw.str.lower().isin(("-", "--", "n/a", "na", "null", "none"))
-    bad = (~empty & np.isnan(number)).to_numpy(dtype=bool)
-    marker = np.where(np.isnan(number), 0, marker.to_numpy())
-    return MoneyReading(number[codes], bad[codes], marker.astype(np.int8)[codes])
+        plain = plain.str.replace(",", ".", regex=False)
+    number = pd.to_numeric(plain, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan,
+                                                            copy=True)
+    marker = np.zeros(len(uniq), dtype=np.int8)
+    slow = np.isnan(number) & (uniq != "").to_numpy()
+    if slow.any():
+        s, negative, marks = _clean(uniq[slow])
+        s = s.str.replace(grouping, "", regex=False)
+        if decimal == ",":
+            s = s.str.replace(",", ".", regex=False)
+        parsed = pd.to_numeric(s.where(s.str.fullmatch(r"\d+(?:\.\d*)?|\.\d+")),
+                               errors="coerce")
+        number[slow] = parsed.where(~negative, -parsed).to_numpy(dtype=np.float64,
+                                                                 na_value=np.nan)
+        marker[slow] = marks.to_numpy()
+    bad = np.isnan(number)
+    if bad.any():  # unread cells are bad unless they only say "no value"
+        raw = uniq[bad].str.strip().str.lower()
+        bad[bad] = ~(raw.isin(("", "-", "--", "n/a", "na", "null", "none"))).to_numpy()
+    marker = np.where(np.isnan(number), 0, marker).astype(np.int8)
+    return MoneyReading(number[codes], bad[codes], marker[codes])
 
 
 def money_share(values: pd.Series) -> float:

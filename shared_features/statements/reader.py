@@ -70,7 +70,7 @@ def _decimal_mark(body: pd.DataFrame, roles: Roles | None, delimiter: str
                   ) -> tuple[str, str | None]:
     """The file's decimal mark from its amount cells, and the assumption made if they could
     not tell."""
-    sample = body.iloc[:5000]
+    sample = body.iloc[:2000]
     _, money = cell_flags(sample)
     texts = pd.concat([sample[k][money[k]] for k in sample.columns], ignore_index=True)
     comma, dot = decimal_votes(texts) if len(texts) else (0, 0)
@@ -116,21 +116,42 @@ def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarra
     pattern = f"^{pattern}$" if exact else f"^{pattern}"
     hit = np.zeros(len(body), dtype=bool)
     for _, col in body.items():
-        codes, uniq = pd.factorize(col, use_na_sentinel=False)
-        folded = fold_series(pd.Series(uniq, dtype=object))
+        codes, folded = _folded_words(col)
         hit |= folded.str.contains(pattern, regex=True).to_numpy(dtype=bool)[codes]
     return hit
+
+
+def _joined(body: pd.DataFrame, cols: list[int]) -> pd.Series:
+    """The description columns as one text per row."""
+    if not cols:
+        return pd.Series("", index=body.index, dtype=object)
+    if len(cols) == 1:
+        return body[cols[0]]
+    text = body[cols[0]].astype(object)
+    for k in cols[1:]:
+        text = text.str.cat(body[k], sep=" ")
+    return text.str.replace(r"\s{2,}", " ", regex=True).str.strip()
+
+
+def _folded_words(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, folded distinct values) of a column; values with no letter (amounts, dates)
+    are left empty rather than folded, as no word can be in them."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    uniq = pd.Series(uniq, dtype=object).astype(str)
+    words = uniq.str.contains(r"[^\W\d_]", regex=True)
+    return codes, fold_series(uniq[words]).reindex(uniq.index, fill_value="")
 
 
 def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndarray:
     """A status cell saying pending, or any short cell that does ("Umsatz vorgemerkt" in an
     info column, "Pending" in place of a date)."""
     pattern = words_pattern(words)
-    cols = [roles.status] if roles.status is not None else list(body.columns)
+    numeric = {roles.amount, roles.debit, roles.credit, roles.balance}
+    cols = ([roles.status] if roles.status is not None
+            else [k for k in body.columns if k not in numeric])
     hit = np.zeros(len(body), dtype=bool)
     for k in cols:
-        codes, uniq = pd.factorize(body[k], use_na_sentinel=False)
-        folded = fold_series(pd.Series(uniq, dtype=object))
+        codes, folded = _folded_words(body[k])
         short = folded.str.count(" ") <= 2
         hit |= (folded.str.contains(pattern, regex=True) & short).to_numpy(dtype=bool)[codes]
     return hit
@@ -214,8 +235,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         warnings.append(date_reading.warning)
     dates = date_reading.dates
     amount, readable = _signed_amounts(body, roles, decimal, warnings)
-    description = (body[roles.description].agg(" ".join, axis=1).str.strip()
-                   if roles.description else pd.Series("", index=body.index))
+    description = _joined(body, roles.description)
 
     blank = (body == "").all(axis=1).to_numpy()
     status_words = columns()["status"]
@@ -224,7 +244,10 @@ def read_statement(data: bytes, name: str) -> StatementFile:
             if roles.status is not None else np.zeros(len(body), dtype=bool))
     has_date = ~np.isnat(dates)
     summary_words = columns()["summary"]
-    label = _row_matches(body, summary_words["labels"], exact=False)
+    incomplete = ~has_date | ~readable
+    label = np.zeros(len(body), dtype=bool)
+    if incomplete.any():  # only rows that are not transactions need a label to say why
+        label[incomplete] = _row_matches(body[incomplete], summary_words["labels"], exact=False)
     balance_line = (_row_matches(body[roles.description], summary_words["balance_lines"],
                                  exact=True) if roles.description
                     else np.zeros(len(body), dtype=bool))

@@ -136,7 +136,7 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
     """Roles for ``body``'s columns; ``quick_amounts(col)`` reads a column's numbers (for the
     running-balance test)."""
     roles = Roles()
-    sample = body.iloc[:2000]
+    sample = body.iloc[:1000]
     used: set[int] = set()
     kinds: dict[int, str] = {}
     for k, col in sample.items():
