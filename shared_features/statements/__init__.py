@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..ingest import IngestLimits, IngestResult, InputError, Problem, ingest, ingest_frame
-from ..schema import canonical_column
+from ..schema import FIELD_NAMES, canonical_column
 from .aggregate import monthly_records
 from .decode import decode
 from .dialect import detect_delimiter
@@ -42,13 +42,19 @@ class StatementsReading:
                 "warnings": self.warnings}
 
     def monthly_csv(self) -> str:
-        """The derived months as the canonical monthly CSV (scorable as it is)."""
-        return self.months.to_csv(index=False, float_format="%.2f")
+        return monthly_csv(self.report()["months"])
 
     def ingest(self, person_id: str, limits: IngestLimits | None = None) -> IngestResult:
         frame = self.months.assign(person_id=person_id)
         result = ingest_frame(frame, limits, list(self.warnings))
         return result
+
+
+def monthly_csv(months: list[dict[str, Any]]) -> str:
+    """Monthly records (as in ``report()["months"]``) as the canonical monthly CSV, which
+    scores as it is; unknown values are empty cells."""
+    frame = pd.DataFrame.from_records(months, columns=["month", *FIELD_NAMES])
+    return frame.to_csv(index=False, float_format="%.2f", lineterminator="\n")
 
 
 def read_statements(uploads: list[Upload]) -> StatementsReading:
@@ -70,8 +76,14 @@ def read_statements(uploads: list[Upload]) -> StatementsReading:
     return StatementsReading(files, months, warnings)
 
 
+# Columns only a monthly table has (a statement's 'Date' and 'Balance' map to month and
+# liquid_savings too, so those two cannot tell).
+_TABLE_ONLY = frozenset({"income", "expenses", "debt_payments", "total_debt", "credit_limit",
+                         "missed_payments", "person_id"})
+
+
 def is_monthly_table(data: bytes) -> bool:
-    """True when the file's first row names the monthly table's required columns."""
+    """True when the file's first row names a column only the monthly table has."""
     try:
         text = decode(data[:65536]).text
     except StatementError:
@@ -79,7 +91,7 @@ def is_monthly_table(data: bytes) -> bool:
     first = next((line for line in text.split("\n") if line.strip()), "")
     delimiter = detect_delimiter("\n".join(text.split("\n")[:20]))
     names = {canonical_column(cell.strip().strip('"')) for cell in first.split(delimiter)}
-    return {"income", "expenses"} <= names
+    return bool(names & _TABLE_ONLY)
 
 
 @dataclass
@@ -108,4 +120,4 @@ def read_upload(uploads: list[Upload], person_id: str = "person_1",
 
 
 __all__ = ["StatementError", "StatementFile", "StatementsReading", "UploadReading",
-           "is_monthly_table", "read_statement", "read_statements", "read_upload"]
+           "is_monthly_table", "monthly_csv", "read_statement", "read_statements", "read_upload"]
