@@ -63,6 +63,11 @@ def decode(data: bytes) -> Decoded:
             # guess charset-normalizer cannot make is read as that rather than refused.
             encoding = best.encoding if best is not None else "cp1252"
             text = data.decode(encoding, errors="replace")
+            try:  # Western text that cp1252 reads the same is reported as what it most likely is
+                if encoding != "cp1252" and data.decode("cp1252") == text:
+                    encoding = "cp1252"
+            except UnicodeDecodeError:
+                pass
             warnings.append(f"the file is not UTF-8; it was read as {encoding}")
     if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.05:
         raise StatementError("the file is binary, not text (export it as CSV)")
