@@ -72,6 +72,34 @@ def normalise(values: pd.Series) -> pd.Series:
     return s.str.strip(" .")
 
 
+_PIECES = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}",
+           "%b": r"[a-z]{3,9}", "%B": r"[a-z]{3,9}"}
+ALL_FORMATS = (*ISO_FORMATS, *NAMED_FORMATS, *DAY_FIRST, *MONTH_FIRST)
+
+
+def _shape(fmt: str) -> re.Pattern[str]:
+    out = re.escape(fmt)
+    for code, piece in _PIECES.items():
+        out = out.replace(re.escape(code), piece)
+    if fmt == "%Y%m%d":
+        out = r"\d{8}"
+    return re.compile(out)
+
+
+_SHAPES = {fmt: _shape(fmt) for fmt in ALL_FORMATS}
+
+
+def _plausible_formats(texts: pd.Series) -> list[str]:
+    """Formats whose shape most of a sample of the values has: a plain regex check that spares
+    trying every format with the (slower) date parser."""
+    sample = [t for t in texts.iloc[:200].tolist() if t][:50]
+    if not sample:
+        return []
+    need = max(1, len(sample) // 2)
+    return [fmt for fmt, shape in _SHAPES.items()
+            if sum(1 for t in sample if shape.fullmatch(t)) >= need]
+
+
 def _try(texts: pd.Series, fmt: str) -> pd.Series:
     return pd.to_datetime(texts, format=fmt, errors="coerce")
 
@@ -99,7 +127,7 @@ def date_share(values: pd.Series) -> float:
     if texts.str.match(_SHAPE).mean() < 0.5:
         return 0.0
     best = 0.0
-    for fmt in (*ISO_FORMATS, *NAMED_FORMATS, *DAY_FIRST, *MONTH_FIRST):
+    for fmt in _plausible_formats(texts):
         share = float(_try(texts, fmt).notna().mean())
         best = max(best, share)
         if best == 1.0:
@@ -125,9 +153,8 @@ def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReadin
             ok &= parsed.dt.year.between(1970, 2100)
         return parsed.where(ok), int(ok.sum())
 
-    candidates = [(fmt, *score(fmt)) for fmt in (*ISO_FORMATS, *NAMED_FORMATS, *DAY_FIRST,
-                                                   *MONTH_FIRST)]
-    best_count = max(c for _, _, c in candidates)
+    candidates = [(fmt, *score(fmt)) for fmt in _plausible_formats(texts[present])]
+    best_count = max((c for _, _, c in candidates), default=0)
     best = [(fmt, parsed) for fmt, parsed, c in candidates if c == best_count and c > 0]
     if not best:
         return DateReading(np.full(len(values), np.datetime64("NaT"), "datetime64[D]"), None,

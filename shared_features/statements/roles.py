@@ -12,7 +12,7 @@ import pandas as pd
 
 from .dates import date_share
 from .money import money_share
-from .vocabulary import best_word, columns, fold_series
+from .vocabulary import best_word, columns, fold_series, folded_set
 
 AMOUNT_ROLES = ("amount", "debit", "credit", "balance")
 _MIN_SHARE = 0.6  # of a column's non-empty values that must fit the role its header names
@@ -65,8 +65,7 @@ def _header_roles(header: list[str]) -> dict[int, str]:
 
 
 def indicator_share(values: pd.Series) -> float:
-    vocab = columns()["indicator"]
-    known = set(fold_series(pd.Series(vocab["credit"] + vocab["debit"]))) | {"+", "-"}
+    known = folded_set("indicator", "credit", "debit") | {"+", "-"}
     uniq = pd.Series(values[values != ""].unique())
     if uniq.empty or len(uniq) > 8:
         return 0.0
@@ -81,8 +80,7 @@ def _is_currency(values: pd.Series) -> bool:
 
 
 def _is_status(values: pd.Series) -> bool:
-    vocab = columns()["status"]
-    known = set(fold_series(pd.Series(vocab["pending"] + vocab["booked"] + vocab["void"])))
+    known = folded_set("status", "pending", "booked", "void")
     uniq = pd.Series(values[values != ""].unique())
     return not uniq.empty and len(uniq) <= 8 and bool(fold_series(uniq).isin(known).all())
 

@@ -24,6 +24,8 @@ def fold(text: str) -> str:
 
 def fold_series(texts: pd.Series) -> pd.Series:
     """fold() for a column; call it on distinct values."""
+    if len(texts) < 64:  # a few values: plain Python beats pandas' per-call overhead
+        return pd.Series([fold(str(v)) for v in texts], index=texts.index, dtype=object)
     s = texts.astype(str).str.lower().str.normalize("NFKD")
     s = s.str.replace(r"[\u0300-\u036f]", "", regex=True).str.replace("ß", "ss", regex=False)
     return s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
@@ -46,6 +48,12 @@ def words_pattern(words: list[str], compounds: bool = False) -> str:
         else:
             parts.append(rf"\b{re.escape(w)}\b")
     return "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def folded_set(section: str, *keys: str) -> frozenset[str]:
+    """The folded words of columns.toml [section] keys, as one set."""
+    return frozenset(fold(w) for k in keys for w in columns()[section][k])
 
 
 @cache
