@@ -30,8 +30,10 @@ def _refs(node):
 def test_every_endpoint_is_documented(doc):
     paths = doc["paths"]
     assert set(paths) == {"/api/v1/score", "/api/v1/statements", "/api/v1/runs",
-                          "/api/v1/runs/{run_id}", "/api/v1/model", "/api/v1/template.csv",
-                          "/healthz", "/readyz"}
+                          "/api/v1/runs/{run_id}", "/api/v1/runs/{run_id}/results",
+                          "/api/v1/runs/{run_id}/results.csv",
+                          "/api/v1/runs/{run_id}/persons/{person_id}",
+                          "/api/v1/model", "/api/v1/template.csv", "/healthz", "/readyz"}
     statements = paths["/api/v1/statements"]["post"]
     assert set(statements["requestBody"]["content"]) == {"multipart/form-data"}
     assert statements["responses"]["200"]["content"]["application/json"]["schema"][
