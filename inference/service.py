@@ -33,6 +33,7 @@ from shared_features import (
     ingest,
     ingest_frame,
 )
+from shared_features.statements import read_statements, read_upload
 
 from .artifact import ArtifactError, load_artifact
 from .documents import ResultsPage, RunDocument
@@ -114,6 +115,20 @@ class ScoringService:
         """Score an uploaded CSV and store the run; raises InputError naming rows and columns."""
         self._require_model()
         return self._score(ingest(data, self.options.limits), source_name or "upload.csv")
+
+    def score_uploads(self, uploads: list[tuple[str, bytes]], source_name: str | None = None,
+                      person_id: str = "person_1") -> RunDocument:
+        """Score uploaded files: one monthly table, or one person's bank and card statements
+        (detected from the content); raises InputError naming the file, line and problem."""
+        self._require_model()
+        reading = read_upload(uploads, person_id, self.options.limits)
+        name = source_name or ", ".join(name for name, _ in uploads)
+        return self._score(reading.result, name)
+
+    def read_statements(self, uploads: list[tuple[str, bytes]]) -> dict[str, Any]:
+        """A dry run: what the statements hold and the monthly records they give; nothing is
+        scored or stored."""
+        return read_statements(uploads).report()
 
     def score_records(self, records: list[dict[str, Any]], source_name: str | None = None
                       ) -> RunDocument:
