@@ -46,6 +46,7 @@ class RunDocument:
 
     summary: dict[str, Any]
     rows: list[ResultRow]
+    replayed: bool = False  # returned again for a repeated Idempotency-Key, not scored anew
 
     def to_json(self) -> str:
         """The ScoreResultSchema document as JSON text."""

@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +53,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, position)
     ) WITHOUT ROWID;
     """,
+    # 2: Idempotency-Key of POST /api/v1/score -> the run it stored (deleted with the run)
+    """
+    CREATE TABLE idempotency_keys (
+        scope       TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+    );
+    CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+    CREATE INDEX idempotency_keys_run_id ON idempotency_keys (run_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run
 PAGE_SIZE = 16384  # bytes, for new databases
 
 _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
@@ -62,6 +79,21 @@ _RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text th
 
 class StoreError(RuntimeError):
     """The database cannot be used (newer schema than this code, unreadable file, ...)."""
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A client's Idempotency-Key, whose caller it belongs to, and what the request carried."""
+
+    key: str
+    fingerprint: str  # sha256 of what was scored: the same key with another body is refused
+    scope: str = ""  # whose key it is (empty: the service has one shared client)
+
+
+@dataclass(frozen=True)
+class KeyedRun:
+    run_id: str
+    fingerprint: str
 
 
 class Store:
@@ -98,8 +130,7 @@ class Store:
             raise StoreError(f"database {self.path} has schema version {version}, newer than "
                              f"this code's {SCHEMA_VERSION}; upgrade the service")
         while version < SCHEMA_VERSION:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction():
                 # Re-read under the write lock: another worker may have migrated meanwhile.
                 version = self.schema_version()
                 if version < SCHEMA_VERSION:
@@ -107,11 +138,22 @@ class Store:
                         self.conn.execute(statement)
                     version += 1
                     self.conn.execute(f"PRAGMA user_version = {version}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
         return version
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            # SQLite has already rolled back after some errors (a full disk, an I/O error): a
+            # second ROLLBACK would fail with "no transaction is active" and hide the real one.
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
 
     def _switch_to_wal(self) -> None:
         """PRAGMA journal_mode = WAL, waiting for other processes as the busy timeout would.
@@ -141,32 +183,49 @@ class Store:
                              f"{SCHEMA_VERSION}")
 
     # -- writes ----------------------------------------------------------------------------------
-    def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
-        """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
+    def save_run(self, run: dict[str, Any], results: Iterable[ResultRow],
+                 idempotency: IdempotencyKey | None = None) -> KeyedRun | None:
+        """Insert a run summary and its encoded result rows in one transaction (all or nothing).
+
+        With an idempotency key, the key is recorded in the same transaction; when another
+        request recorded it first (a concurrent retry), nothing is written and that request's
+        run is returned instead, so a retry never stores a second run.
+        """
         run_row = tuple(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
         run_id = run["id"]
         rows = [(run_id, i, *r) for i, r in enumerate(results)]
         placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
-                              f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
-            self.conn.executemany(f"INSERT INTO results (run_id, position, "
-                                  f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        with self.transaction() as conn:
+            if idempotency is not None:
+                conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                             (_window_start(run["created_at"]),))
+                # Read again under the write lock: a concurrent retry may have stored it.
+                first = self.keyed_run(idempotency, run["created_at"])
+                if first is not None:
+                    return first
+            conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
+                         f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
+            conn.executemany(f"INSERT INTO results (run_id, position, "
+                             f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
+            if idempotency is not None:
+                conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, run_id, "
+                             "created_at) VALUES (?, ?, ?, ?, ?)",
+                             (idempotency.scope, idempotency.key, idempotency.fingerprint,
+                              run_id, run["created_at"]))
+        return None
+
+    def keyed_run(self, idempotency: IdempotencyKey, now: str) -> KeyedRun | None:
+        """The run stored under this key within the last IDEMPOTENCY_WINDOW, if any."""
+        row = self.conn.execute(
+            "SELECT run_id, fingerprint FROM idempotency_keys WHERE scope = ? AND key = ? "
+            "AND created_at >= ?", (idempotency.scope, idempotency.key,
+                                    _window_start(now))).fetchone()
+        return None if row is None else KeyedRun(row[0], row[1])
 
     def delete_run(self, run_id: str) -> bool:
         """Delete a run and (by cascade) its results; False if there was no such run."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            deleted = self.conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        with self.transaction() as conn:
+            deleted = conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
         return deleted > 0
 
     # -- reads -----------------------------------------------------------------------------------
@@ -201,6 +260,12 @@ class Store:
                                      (run_id,)).fetchone()[0])
 
 
+def _window_start(now: str) -> str:
+    """ISO timestamp IDEMPOTENCY_WINDOW before ``now`` (timestamps sort as text: same format)."""
+    start = datetime.fromisoformat(now) - IDEMPOTENCY_WINDOW
+    return start.isoformat(timespec="microseconds")
+
+
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:
     return {c: json.loads(row[c]) if c in _RUN_JSON else row[c] for c in _RUN_COLUMNS}
 
@@ -217,3 +282,36 @@ def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = Fa
     if migrate:
         store.migrate()
     return store
+
+
+def backup_database(source: str | Path, destination: str | Path,
+                    pages_per_step: int = 1024) -> int:
+    """Copy the database to ``destination`` with SQLite's online backup API; the page count.
+
+    Consistent while the service keeps writing: the copy is one snapshot (the backup restarts
+    if another connection writes between steps, and other writers wait at most a step). It is
+    written beside the destination and renamed into place only once complete and passing
+    ``PRAGMA integrity_check``, so a failed backup never leaves a half file under that name.
+    """
+    destination = Path(destination)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst, pages=pages_per_step)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"the backup copy fails integrity_check: {check}")
+            pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            dst.close()
+        partial.replace(destination)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    return pages

@@ -16,10 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inference.service import ScoringService, ServiceOptions
 
-from . import db, extensions
+from . import db, extensions, metrics
+from .cli import register_commands
 from .errors import ScorerApi, register_error_handlers
 from .settings import load_settings
 
@@ -40,18 +42,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.update(flask_config)
+    if settings.trusted_proxy_hops:
+        # The client's address and scheme as the proxy saw them, not the proxy's own.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # keep the schemas' field order: easier to read
     _use_gunicorn_logging(app)
 
-    db.init_app(app, settings)
+    health = db.init_app(app, settings)
     options = ServiceOptions(settings.limits, settings.explain, settings.recommend)
     service = ScoringService.from_artifact_dir(settings.artifacts_dir, db.get_store, options,
-                                               settings.intra_op_threads)
+                                               settings.intra_op_threads, health)
     if service.ready:
         app.logger.info("model loaded from %s", settings.artifacts_dir)
     else:
         app.logger.error("not ready: %s", service.unavailable_reason)
     extensions.install(app, settings, service)
+    metrics.init_app(app, service)
 
     api = ScorerApi(app)
     api.spec.components.security_scheme(
@@ -65,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     app.register_blueprint(dashboard_bp)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 

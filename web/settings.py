@@ -11,11 +11,15 @@ from typing import Any
 
 from inference.explain import ExplainOptions
 from inference.recommend import RecommendOptions
+from inference.store_health import StoreHealthOptions
 from shared_features import IngestLimits
 from shared_features.config import apply_env_overrides, load_config
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("config.toml")
 ENV_PREFIX = "SCORER"
+# The API's largest page of runs (GET /api/v1/runs?limit=); its schema declares it, so the
+# OpenAPI document states it, and [runs] default_page_size may not exceed it.
+MAX_PAGE_SIZE = 500
 
 
 class ConfigError(ValueError):
@@ -28,11 +32,12 @@ class Settings:
     intra_op_threads: int
     database_path: Path
     busy_timeout_ms: int
+    store_health: StoreHealthOptions
     api_key: str
+    trusted_proxy_hops: int
     max_upload_bytes: int
     limits: IngestLimits
     default_page_size: int
-    max_page_size: int
     explain: ExplainOptions
     recommend: RecommendOptions
 
@@ -110,20 +115,27 @@ def settings_from_config(config: dict[str, Any]) -> Settings:
         intra_op_threads=_get(config, "model", "intra_op_threads", int),
         database_path=Path(_get(config, "database", "path", str)),
         busy_timeout_ms=_get(config, "database", "busy_timeout_ms", int),
+        store_health=StoreHealthOptions(
+            quick_check_interval_s=_get(config, "database", "quick_check_interval_s", float),
+            min_free_mb=_get(config, "database", "min_free_mb", float)),
         api_key=_get(config, "api", "key", str),
+        trusted_proxy_hops=_get(config, "proxy", "trusted_hops", int),
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         limits=IngestLimits(
             max_months_per_person=_get(config, "limits", "max_months_per_person", int),
             max_persons=_get(config, "limits", "max_persons", int),
             max_problems=_get(config, "limits", "max_problems", int)),
         default_page_size=_get(config, "runs", "default_page_size", int),
-        max_page_size=_get(config, "runs", "max_page_size", int),
         explain=_options(ExplainOptions, config, "explain"),
         recommend=_options(RecommendOptions, config, "recommend"),
     )
-    for name in ("max_upload_bytes", "busy_timeout_ms", "default_page_size", "max_page_size"):
+    for name in ("max_upload_bytes", "busy_timeout_ms", "default_page_size"):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"setting {name} must be positive")
+    if settings.trusted_proxy_hops < 0:
+        raise ConfigError("setting [proxy] trusted_hops must be 0 or more")
+    if settings.default_page_size > MAX_PAGE_SIZE:
+        raise ConfigError(f"setting [runs] default_page_size must be at most {MAX_PAGE_SIZE}")
     if settings.limits.max_persons <= 0 or settings.limits.max_months_per_person <= 0:
         raise ConfigError("limits max_persons and max_months_per_person must be positive")
     return settings

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Response, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from inference.documents import RunDocument
+from inference.store import IdempotencyKey
 
 from ..extensions import get_service, get_settings
 from .auth import check_api_key
+from .jsonbody import load_json
 from .schemas import (
     ErrorSchema,
     ModelInfoSchema,
     RunListQuerySchema,
     RunListSchema,
+    ScoreHeadersSchema,
     ScoreQuerySchema,
     ScoreRecordsSchema,
     ScoreResultSchema,
@@ -29,6 +33,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
 SECURED = [{"ApiKeyAuth": []}]
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 SCORE_BODY = {
     "required": True,
@@ -48,7 +53,23 @@ def _document(doc: RunDocument) -> Response:
     """A run as JSON. Its results were encoded once when scored (see inference.documents), so it
     is sent as is rather than dumped again through ScoreResultSchema, which describes it, and
     streamed in pieces rather than joined into one string (a large run's JSON is GBs)."""
-    return Response(doc.iter_json(), mimetype="application/json")
+    response = Response(doc.iter_json(), mimetype="application/json")
+    if doc.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _idempotency(key: str | None, kind: str, source_name: str | None, content: bytes
+                 ) -> IdempotencyKey | None:
+    """The request's Idempotency-Key with a fingerprint of what it asks to score: the content
+    itself (not the raw body: a multipart boundary differs between two sends of one file)."""
+    if key is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (kind.encode(), (source_name or "").encode(), content):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return IdempotencyKey(key, digest.hexdigest())
 
 
 def _errors(*codes: int):
@@ -67,11 +88,14 @@ def _require_api_key() -> None:
 
 @blp.route("/score", methods=["POST"])
 @blp.arguments(ScoreQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(ScoreHeadersSchema, location="headers", as_kwargs=True)
 @blp.doc(requestBody=SCORE_BODY, security=SECURED,
          summary="Score a CSV upload, a CSV body or JSON records; the run is stored")
-@blp.response(200, ScoreResultSchema)
+@blp.response(200, ScoreResultSchema, headers={REPLAYED_HEADER: {
+    "description": "true when an earlier request with the same Idempotency-Key and body "
+                   "stored this run", "schema": {"type": "string"}}})
 @_errors(400, 401, 413, 415, 422, 503)
-def score(source_name: str | None = None) -> Any:
+def score(source_name: str | None = None, idempotency_key: str | None = None) -> Any:
     service = get_service()
     service.ensure_ready()  # 503 with the reason before reading a body that cannot be scored
     kind = request.mimetype
@@ -79,16 +103,22 @@ def score(source_name: str | None = None) -> Any:
         upload = request.files.get("file")
         if upload is None:
             raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
-        return _document(service.score_csv(upload.read(), source_name or upload.filename))
+        data, name = upload.read(), source_name or upload.filename
+        return _document(service.score_csv(data, name,
+                                           _idempotency(idempotency_key, "csv", name, data)))
     if kind in CSV_TYPES:
-        return _document(service.score_csv(request.get_data(), source_name))
+        data = request.get_data()
+        return _document(service.score_csv(
+            data, source_name, _idempotency(idempotency_key, "csv", source_name, data)))
     if kind == "application/json" or kind.endswith("+json"):
-        payload = request.get_json()
+        data = request.get_data()
+        payload = load_json(data)
         if isinstance(payload, list):  # a bare list of records is accepted too
             payload = {"records": payload}
         body = ScoreRecordsSchema().load(payload)
-        return _document(service.score_records(body["records"],
-                                               source_name or body["source_name"]))
+        name = source_name or body["source_name"]
+        return _document(service.score_records(
+            body["records"], name, _idempotency(idempotency_key, "json", name, data)))
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")
@@ -100,10 +130,7 @@ def score(source_name: str | None = None) -> Any:
 @blp.response(200, RunListSchema)
 @_errors(401, 422)
 def list_runs(query: dict[str, Any]) -> Any:
-    settings = get_settings()
-    limit = query["limit"] or settings.default_page_size
-    if limit > settings.max_page_size:
-        abort(422, errors={"query": {"limit": [f"must be at most {settings.max_page_size}"]}})
+    limit = query["limit"] or get_settings().default_page_size
     return get_service().list_runs(limit, query["offset"])
 
 

@@ -9,6 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from shared_features import FIELD_NAMES, KEY_METRICS
 
+from ..settings import MAX_PAGE_SIZE
+
 # -- errors --------------------------------------------------------------------------------------
 
 
@@ -50,6 +52,18 @@ class Cell(fields.Field):
 class ScoreQuerySchema(Schema):
     source_name = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
         "description": "Name to show for this run (defaults to the uploaded file's name)"})
+
+
+class ScoreHeadersSchema(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", load_default=None,
+        validate=[validate.Length(min=1, max=255),
+                  validate.Regexp(r"^[\x21-\x7e]+$", error="must be printable ASCII without "
+                                                          "spaces")],
+        metadata={"description": "Any unique string (a UUID): a retry with the same key and "
+                                 "body within 24 hours returns the run stored the first time "
+                                 "instead of storing a second one; the same key with another "
+                                 "body is a 422"})
 
 
 class ScoreUploadSchema(Schema):
@@ -144,9 +158,16 @@ class ScoreResultSchema(RunSummarySchema):
     results = fields.List(fields.Nested(PersonResultSchema), required=True)
 
 
+# Declared in the schema so the OpenAPI document states it (and SQLite never sees an integer it
+# cannot hold).
+MAX_OFFSET = 1_000_000_000
+
+
 class RunListQuerySchema(Schema):
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+                           metadata={"description": "Runs per page (default: the service's "
+                                                    "[runs] default_page_size)"})
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class RunListSchema(Schema):
