@@ -6,12 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from inference.store import StoreError, backup_database
-
-from .extensions import get_settings
 
 
 def register_commands(app: Flask) -> None:
@@ -28,7 +26,7 @@ def backup(destination: Path, force: bool) -> None:
     Uses SQLite's online backup API: the copy is a consistent snapshot even while runs are
     being written, and is checked with PRAGMA integrity_check. Restore: see the README.
     """
-    source = get_settings().database_path
+    source = current_app.config["DATABASE_PATH"]
     if destination.exists() and not force:
         raise click.ClickException(f"{destination} exists; pass --force to replace it")
     if destination.resolve() == Path(source).resolve():

@@ -6,26 +6,25 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 
 from inference.store import Store
-from inference.store_health import StoreHealth
+from inference.store_health import StoreHealth, StoreHealthOptions
 
-from .settings import Settings
-
-_DB_KEY = "scorer.database"
 _HEALTH_KEY = "scorer.database_health"
 
 
-def init_app(app: Flask, settings: Settings) -> StoreHealth:
+def init_app(app: Flask) -> StoreHealth:
     """Create the database's directory and bring its schema up to date (at startup, not import).
 
     A database that cannot be opened or migrated does not stop the app: /readyz and every
     request that needs it answer 503 with SQLite's reason, and the next readiness probe tries
     again (as with a missing model).
     """
-    health = StoreHealth(settings.database_path, settings.busy_timeout_ms, settings.store_health)
+    config = app.config
+    health = StoreHealth(config["DATABASE_PATH"], config["DATABASE_BUSY_TIMEOUT_MS"],
+                         StoreHealthOptions(config["DATABASE_QUICK_CHECK_INTERVAL_S"],
+                                            config["DATABASE_MIN_FREE_MB"]))
     reason = health.migrate()
     if reason:
-        app.logger.error("database %s not usable: %s", settings.database_path, reason)
-    app.extensions[_DB_KEY] = (settings.database_path, settings.busy_timeout_ms)
+        app.logger.error("database %s not usable: %s", config["DATABASE_PATH"], reason)
     app.extensions[_HEALTH_KEY] = health
     app.teardown_appcontext(close_store)
     return health
@@ -34,13 +33,9 @@ def init_app(app: Flask, settings: Settings) -> StoreHealth:
 def get_store() -> Store:
     """One connection per request (sqlite3 connections must stay in their thread)."""
     if "store" not in g:
-        path, busy_timeout_ms = current_app.extensions[_DB_KEY]
-        g.store = Store(path, busy_timeout_ms)
+        g.store = Store(current_app.config["DATABASE_PATH"],
+                        current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
     return g.store
-
-
-def get_health() -> StoreHealth:
-    return current_app.extensions[_HEALTH_KEY]
 
 
 def close_store(_exc: BaseException | None = None) -> None:

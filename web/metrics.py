@@ -33,7 +33,7 @@ from inference.service import ModelUnavailable, ScoringService
 from inference.store import StoreError
 
 from .api.auth import check_api_key
-from .extensions import get_service, get_settings
+from .extensions import get_service
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _METRICS_KEY = "scorer.metrics"
@@ -113,7 +113,7 @@ def _metrics() -> Metrics:
 
 @bp.before_request
 def _require_api_key() -> None:
-    check_api_key(get_settings().api_key)
+    check_api_key(current_app.config["API_KEY"])
 
 
 @bp.get("/metrics")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from inference.documents import RunDocument
 from inference.store import IdempotencyKey
 
-from ..extensions import get_service, get_settings
+from ..extensions import get_service
 from .auth import check_api_key
 from .jsonbody import load_json
 from .schemas import (
@@ -83,7 +83,7 @@ def _errors(*codes: int):
 
 @blp.before_request
 def _require_api_key() -> None:
-    check_api_key(get_settings().api_key)
+    check_api_key(current_app.config["API_KEY"])
 
 
 @blp.route("/score", methods=["POST"])
@@ -130,7 +130,7 @@ def score(source_name: str | None = None, idempotency_key: str | None = None) ->
 @blp.response(200, RunListSchema)
 @_errors(401, 422)
 def list_runs(query: dict[str, Any]) -> Any:
-    limit = query["limit"] or get_settings().default_page_size
+    limit = query["limit"] or current_app.config["RUNS_DEFAULT_PAGE_SIZE"]
     return get_service().list_runs(limit, query["offset"])
 
 
