@@ -98,17 +98,12 @@ def test_concurrent_requests_with_one_key_store_one_run(app, sample_csv, db_path
 
 
 def test_the_store_keeps_the_first_run_when_a_key_was_recorded_meanwhile(tmp_path):
-    from inference.documents import encode
-
-    def run(run_id):
-        return ({"id": run_id, "created_at": "2030-01-01T00:00:00.000000+00:00",
-                 "source_name": "x", "n_persons": 1, "band_counts": {}, "mean_probability": 0.1,
-                 "model_version": "1", "model_sha256": "a" * 64, "warnings": []},
-                [("p", 0.1, 10, "Low", *(encode(v) for v in ({}, [], [], {}, [])))])
+    from test_store import _run
 
     key = IdempotencyKey("k", "fingerprint")
+    created = "2030-01-01T00:00:00.000000+00:00"
     with open_store(tmp_path / "db.sqlite3", migrate=True) as store:
-        assert store.save_run(*run("first"), key) is None
-        kept = store.save_run(*run("second"), key)
+        assert store.save_run(*_run("first", created=created), key) is None
+        kept = store.save_run(*_run("second", created=created), key)
         assert kept is not None and kept.run_id == "first"
         assert store.count_runs() == 1 and store.get_run("second") is None

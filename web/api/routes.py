@@ -5,19 +5,25 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import orjson
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from inference.documents import RunDocument
+from inference.result import document
 from inference.store import IdempotencyKey
 
+from ..downloads import results_csv_response
 from ..extensions import get_service
 from .auth import check_api_key
 from .jsonbody import load_json
 from .schemas import (
     ErrorSchema,
     ModelInfoSchema,
+    PersonResultSchema,
+    ResultsPageSchema,
+    ResultsQuerySchema,
     RunListQuerySchema,
     RunListSchema,
     ScoreHeadersSchema,
@@ -49,11 +55,14 @@ SCORE_BODY = {
 }
 
 
-def _document(doc: RunDocument) -> Response:
-    """A run as JSON. Its results were encoded once when scored (see inference.documents), so it
-    is sent as is rather than dumped again through ScoreResultSchema, which describes it, and
-    streamed in pieces rather than joined into one string (a large run's JSON is GBs)."""
-    response = Response(doc.iter_json(), mimetype="application/json")
+def _json(body: bytes) -> Response:
+    """A document already encoded by the service layer (orjson, see inference.documents): sent
+    as it is rather than dumped again through the schema that describes it."""
+    return Response(body, mimetype="application/json")
+
+
+def _run_json(doc: RunDocument) -> Response:
+    response = _json(doc.to_json())
     if doc.replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return response
@@ -104,11 +113,11 @@ def score(source_name: str | None = None, idempotency_key: str | None = None) ->
         if upload is None:
             raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
         data, name = upload.read(), source_name or upload.filename
-        return _document(service.score_csv(data, name,
+        return _run_json(service.score_csv(data, name,
                                            _idempotency(idempotency_key, "csv", name, data)))
     if kind in CSV_TYPES:
         data = request.get_data()
-        return _document(service.score_csv(
+        return _run_json(service.score_csv(
             data, source_name, _idempotency(idempotency_key, "csv", source_name, data)))
     if kind == "application/json" or kind.endswith("+json"):
         data = request.get_data()
@@ -117,7 +126,7 @@ def score(source_name: str | None = None, idempotency_key: str | None = None) ->
             payload = {"records": payload}
         body = ScoreRecordsSchema().load(payload)
         name = source_name or body["source_name"]
-        return _document(service.score_records(
+        return _run_json(service.score_records(
             body["records"], name, _idempotency(idempotency_key, "json", name, data)))
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
@@ -131,15 +140,49 @@ def score(source_name: str | None = None, idempotency_key: str | None = None) ->
 @_errors(401, 422)
 def list_runs(query: dict[str, Any]) -> Any:
     limit = query["limit"] or current_app.config["RUNS_DEFAULT_PAGE_SIZE"]
+    most = current_app.config["RUNS_MAX_PAGE_SIZE"]
+    if limit > most:
+        abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
     return get_service().list_runs(limit, query["offset"])
 
 
 @blp.route("/runs/<run_id>", methods=["GET"])
-@blp.doc(security=SECURED, summary="One run with all its per-person results")
+@blp.doc(security=SECURED, summary="One run with its results (the first page of a large run)")
 @blp.response(200, ScoreResultSchema)
 @_errors(401, 404)
 def get_run(run_id: str) -> Any:
-    return _document(get_service().get_run(run_id))
+    return _json(get_service().get_run(run_id).to_json())
+
+
+@blp.route("/runs/<run_id>/results", methods=["GET"])
+@blp.arguments(ResultsQuerySchema, location="query")
+@blp.doc(security=SECURED, summary="A page of a run's results, in upload order")
+@blp.response(200, ResultsPageSchema)
+@_errors(401, 404, 422)
+def run_results(query: dict[str, Any], run_id: str) -> Any:
+    limit = query["limit"] or current_app.config["RESULTS_DEFAULT_PAGE_SIZE"]
+    most = current_app.config["RESULTS_MAX_PAGE_SIZE"]
+    if limit > most:
+        abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
+    return _json(get_service().results_page(run_id, query["offset"], limit).to_json())
+
+
+@blp.route("/runs/<run_id>/results.csv", methods=["GET"])
+@blp.doc(security=SECURED, summary="All of a run's results as CSV, one row per person")
+@blp.response(200, description="CSV (cells that would run as a spreadsheet formula start "
+                               "with ')", content_type="text/csv")
+@_errors(401, 404)
+def run_results_csv(run_id: str) -> Response:
+    return results_csv_response(get_service(), run_id)
+
+
+@blp.route("/runs/<run_id>/persons/<path:person_id>", methods=["GET"])
+@blp.doc(security=SECURED, summary="One person's complete result; explanations are computed "
+                                   "on first read for a large run, then kept")
+@blp.response(200, PersonResultSchema)
+@_errors(401, 404, 503)
+def run_person(run_id: str, person_id: str) -> Any:
+    return _json(orjson.dumps(document(get_service().person(run_id, person_id))))
 
 
 @blp.route("/runs/<run_id>", methods=["DELETE"])
