@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -177,9 +177,10 @@ class Store:
         return version
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """One transaction (BEGIN IMMEDIATE, a write lock, unless ``mode`` says DEFERRED),
+        committed at the end of the block and rolled back on any error."""
+        self.conn.execute(f"BEGIN {mode}")
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -219,36 +220,54 @@ class Store:
                              f"{SCHEMA_VERSION}")
 
     # -- writes ----------------------------------------------------------------------------------
-    def save_run(self, run: dict[str, Any], results: Iterable[ResultRow],
-                 idempotency: IdempotencyKey | None = None) -> KeyedRun | None:
-        """Insert a run summary and its encoded result rows in one transaction (all or nothing).
+    def save_run(self, run: dict[str, Any] | Callable[[], dict[str, Any]],
+                 results: Iterable[ResultRow], idempotency: IdempotencyKey | None = None
+                 ) -> KeyedRun | None:
+        """Store a run summary and its result rows, all or nothing.
 
-        With an idempotency key, the key is recorded in the same transaction; when another
+        The rows are staged as they come in a TEMP table private to this connection: a large
+        run is scored chunk by chunk and never held whole, and staging takes no lock on the
+        database. ``run`` may be a callable that gives the summary once every row is staged
+        (its counts come from the rows). One IMMEDIATE transaction then copies the rows in,
+        so the write lock is held for the copy only and a reader never sees half a run.
+
+        With an idempotency key, the key is recorded in that same transaction; when another
         request recorded it first (a concurrent retry), nothing is written and that request's
         run is returned instead, so a retry never stores a second run.
         """
-        run_row = tuple(dumps(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
-        run_id = run["id"]
-        rows = ((run_id, i, *r) for i, r in enumerate(results))  # not copied: runs are large
-        placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
-        with self.transaction() as conn:
-            if idempotency is not None:
-                conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
-                             (_window_start(run["created_at"]),))
-                # Read again under the write lock: a concurrent retry may have stored it.
-                first = self.keyed_run(idempotency, run["created_at"])
-                if first is not None:
-                    return first
-            conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
-                         f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
-            conn.executemany(f"INSERT INTO results (run_id, position, "
-                             f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
-            if idempotency is not None:
-                conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, run_id, "
-                             "created_at) VALUES (?, ?, ?, ?, ?)",
-                             (idempotency.scope, idempotency.key, idempotency.fingerprint,
-                              run_id, run["created_at"]))
-        return None
+        columns = ",".join(_RESULT_COLUMNS)
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_results "
+                          f"(position INTEGER PRIMARY KEY, {columns})")
+        try:
+            with self.transaction("DEFERRED") as conn:  # touches only the temp database
+                conn.executemany(
+                    f"INSERT INTO temp.staged_results (position, {columns}) VALUES "
+                    f"({','.join('?' * (len(_RESULT_COLUMNS) + 1))})",
+                    ((i, *r) for i, r in enumerate(results)))
+            summary = run() if callable(run) else run
+            run_row = tuple(dumps(summary[c]) if c in _RUN_JSON else summary[c]
+                            for c in _RUN_COLUMNS)
+            with self.transaction() as conn:
+                if idempotency is not None:
+                    conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                                 (_window_start(summary["created_at"]),))
+                    # Read again under the write lock: a concurrent retry may have stored it.
+                    first = self.keyed_run(idempotency, summary["created_at"])
+                    if first is not None:
+                        return first
+                conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
+                             f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
+                conn.execute(f"INSERT INTO results (run_id, position, {columns}) "
+                             f"SELECT ?, position, {columns} FROM temp.staged_results "
+                             "ORDER BY position", (summary["id"],))
+                if idempotency is not None:
+                    conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, "
+                                 "run_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                                 (idempotency.scope, idempotency.key, idempotency.fingerprint,
+                                  summary["id"], summary["created_at"]))
+            return None
+        finally:
+            self.conn.execute("DELETE FROM temp.staged_results")
 
     def keyed_run(self, idempotency: IdempotencyKey, now: str) -> KeyedRun | None:
         """The run stored under this key within the last IDEMPOTENCY_WINDOW, if any."""

@@ -26,6 +26,7 @@ from inference.store_health import describe
 from shared_features import InputError, Problem
 
 from .api.schemas import ErrorSchema
+from .db import close_thread_stores
 from .extensions import get_service
 
 MAX_LISTED_IN_MESSAGE = 3
@@ -44,7 +45,10 @@ def error_response(code: int, message: str, problems: Iterable[dict[str, Any]] =
 
 
 def _problem_dict(p: Problem) -> dict[str, Any]:
-    return {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+    problem = {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+    if p.file is not None:  # only when several files were read together
+        problem["file"] = p.file
+    return problem
 
 
 def _describe(p: Problem, row_label: str) -> str:
@@ -133,11 +137,14 @@ def report_store_error(exc: BaseException) -> str:
 
     Every SQLite error (locked, full, read-only, damaged, ...) is the store's state, not the
     request's fault: a 503 in SQLite's own words. Damage is remembered, so /readyz says so at
-    once and no new run goes into the damaged file.
+    once and no new run goes into the damaged file. This thread's kept connection is dropped:
+    one that met a read-only or replaced file stays in that state, a new one sees the file as
+    it is now.
     """
     health = get_service().health
     if health is not None:
         health.report(exc)
+    close_thread_stores()
     reason = describe(exc)
     current_app.logger.error("database unavailable: %s", reason)
     return reason

@@ -8,6 +8,7 @@ import sys
 import threading
 
 from inference.store import backup_database, open_store
+from web.db import close_thread_stores
 
 
 def _post(client, csv):
@@ -77,6 +78,7 @@ def test_restore_procedure_from_the_readme(app, sample_csv, db_path, tmp_path, m
     dest = tmp_path / "b.sqlite3"
     assert app.test_cli_runner().invoke(args=["backup", str(dest)]).exit_code == 0
     _post(client, sample_csv)  # after the backup: lost by the restore, as expected
+    close_thread_stores()  # 1. the service is stopped: its connections are closed
     for suffix in ("", "-wal", "-shm"):
         (db_path.parent / (db_path.name + suffix)).unlink(missing_ok=True)
     dest.replace(db_path)

@@ -31,6 +31,8 @@ from .schemas import (
     ScoreRecordsSchema,
     ScoreResultSchema,
     ScoreUploadSchema,
+    StatementsResultSchema,
+    StatementsUploadSchema,
 )
 from .template import TEMPLATE_CSV, TEMPLATE_FILENAME
 
@@ -38,6 +40,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Score monthly finances, and read or delete past scoring runs.")
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
+MAX_FILES = 20  # statement files in one request
 SECURED = [{"ApiKeyAuth": []}]
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -68,14 +71,14 @@ def _run_json(doc: RunDocument) -> Response:
     return response
 
 
-def _idempotency(key: str | None, kind: str, source_name: str | None, content: bytes
-                 ) -> IdempotencyKey | None:
+def _idempotency(key: str | None, kind: str, source_name: str | None,
+                 *contents: bytes) -> IdempotencyKey | None:
     """The request's Idempotency-Key with a fingerprint of what it asks to score: the content
     itself (not the raw body: a multipart boundary differs between two sends of one file)."""
     if key is None:
         return None
     digest = hashlib.sha256()
-    for part in (kind.encode(), (source_name or "").encode(), content):
+    for part in (kind.encode(), (source_name or "").encode(), *contents):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return IdempotencyKey(key, digest.hexdigest())
@@ -104,17 +107,17 @@ def _require_api_key() -> None:
     "description": "true when an earlier request with the same Idempotency-Key and body "
                    "stored this run", "schema": {"type": "string"}}})
 @_errors(400, 401, 413, 415, 422, 503)
-def score(source_name: str | None = None, idempotency_key: str | None = None) -> Any:
+def score(source_name: str | None = None, person_id: str = "person_1",
+          idempotency_key: str | None = None) -> Any:
     service = get_service()
     service.ensure_ready()  # 503 with the reason before reading a body that cannot be scored
     kind = request.mimetype
     if kind == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
-        data, name = upload.read(), source_name or upload.filename
-        return _run_json(service.score_csv(data, name,
-                                           _idempotency(idempotency_key, "csv", name, data)))
+        uploads = _uploads()
+        key = _idempotency(idempotency_key, f"files:{person_id}", source_name,
+                           *(part for name, content in uploads for part in (name.encode(),
+                                                                              content)))
+        return _run_json(service.score_uploads(uploads, source_name, person_id, key))
     if kind in CSV_TYPES:
         data = request.get_data()
         return _run_json(service.score_csv(
@@ -131,6 +134,32 @@ def score(source_name: str | None = None, idempotency_key: str | None = None) ->
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")
+
+
+def _uploads() -> list[tuple[str, bytes]]:
+    """The multipart request's 'file' parts as (name, content)."""
+    files = request.files.getlist("file")
+    if not files:
+        raise BadRequest("a multipart upload needs its file(s) in fields named 'file'")
+    if len(files) > MAX_FILES:
+        raise BadRequest(f"{len(files)} files sent; at most {MAX_FILES} are read at once")
+    return [(f.filename or f"file {i + 1}", f.read()) for i, f in enumerate(files)]
+
+
+@blp.route("/statements", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {
+    "multipart/form-data": {"schema": StatementsUploadSchema}}}, security=SECURED,
+    summary="Dry run: read bank and card statements; nothing is scored or stored",
+    description="What each file was read as (kind, rows read, pending and skipped rows with "
+                "reasons, dates, totals, the format found) and the canonical monthly records "
+                "the files give together, with every assumption in warnings.")
+@blp.response(200, StatementsResultSchema)
+@_errors(400, 401, 413, 415)
+def statements() -> Any:
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType("send multipart/form-data with the statements in fields "
+                                   "named 'file'")
+    return get_service().read_statements(_uploads())
 
 
 @blp.route("/runs", methods=["GET"])
