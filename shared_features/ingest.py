@@ -22,7 +22,14 @@ import pandas as pd
 
 from .amounts import NULL_TOKENS, detect_european, parse_amounts
 from .panel import MonthlyPanel
-from .schema import AMOUNT_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, REQUIRED_FIELDS, canonical_column
+from .schema import (
+    AMOUNT_FIELDS,
+    FIELD_NAMES,
+    MAX_AMOUNT,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    canonical_column,
+)
 
 DEFAULT_PERSON_ID = "person_1"
 SHORT_HISTORY_MONTHS = 3
@@ -73,14 +80,15 @@ class IngestResult:
     missing_optional: list[str] = field(default_factory=list)
 
 
-SHOWN_CHARS = 60  # a value quoted back in a problem is cut to this (a cell may be megabytes)
+MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
 
 
 def _shown(value: Any) -> str | None:
+    """A value (or column name) as quoted back in a problem: cut short (a cell may be MBs)."""
     if value is None:
         return None
     text = str(value)
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE] + "..."
 
 
 class _Problems:
@@ -302,8 +310,13 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
             continue
         col = frame[spec.name]
         parsed, bad = parse_amounts(col, european)
-        i = FIELD_NAMES.index(spec.name)
-        values[:, i] = parsed
+        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        if huge.any():
+            problems.add_rows(rows[huge], spec.name, col.to_numpy()[huge],
+                              f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
+            # Reported once: as a harmless 0 the checks below pass it (the input is refused).
+            parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
+        values[:, FIELD_NAMES.index(spec.name)] = parsed
         if bad.any():
             problems.add_rows(rows[bad], spec.name, col.to_numpy()[bad], "is not a number")
         if spec.required:
