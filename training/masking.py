@@ -25,6 +25,12 @@ def mask_history(values: np.ndarray, cfg: dict[str, Any], rng: np.random.Generat
     """
     n, months, _ = values.shape
     values = values.copy()
+    # Some uploads cover only part of the spending (one account's statements of several, a
+    # card-only export): the person's expenses are then a share of what was really spent.
+    partial = rng.random(n) < float(cfg.get("partial_expenses_share", 0.0))
+    lo, hi = cfg.get("partial_expenses_coverage", (1.0, 1.0))
+    coverage = np.where(partial, rng.uniform(float(lo), float(hi), n), 1.0)
+    values[:, :, FIELD_NAMES.index("expenses")] *= coverage[:, None]
     for name in OPTIONAL_FIELDS:
         drop = rng.random(n) < float(cfg.get(name, 0.0))
         values[drop, :, FIELD_NAMES.index(name)] = np.nan
