@@ -175,3 +175,25 @@ def test_masking_drops_whole_columns_and_leading_months(config):
     for field in ("income", "expenses"):
         col = panel.values[:, :, FIELD_NAMES.index(field)]
         assert not np.isnan(col[obs]).any()
+
+
+def test_masking_under_reports_spending_for_the_configured_share_only(config):
+    rng = np.random.default_rng(6)
+    n, months = 4000, 12
+    values = np.abs(rng.normal(1000, 100, (n, months, len(FIELD_NAMES))))
+    cfg = {**config["masking"], "short_history_share": 0.0}
+    share = cfg["partial_expenses_share"]
+    lo, hi = cfg["partial_expenses_coverage"]
+    assert 0 < share < 1 and 0 < lo < hi < 1
+    panel = mask_history(values, cfg, rng)
+    e = FIELD_NAMES.index("expenses")
+    ratio = panel.values[:, :, e] / values[:, :, e]
+    # one coverage per person, the same in every month; everything else as it was
+    assert np.allclose(ratio, ratio[:, :1])
+    partial = ratio[:, 0] < 1
+    assert abs(partial.mean() - share) < 0.03
+    assert (ratio[partial, 0] >= lo - 1e-12).all() and (ratio[partial, 0] <= hi + 1e-12).all()
+    assert np.array_equal(panel.values[:, :, FIELD_NAMES.index("income")],
+                          values[:, :, FIELD_NAMES.index("income")])
+    untouched = mask_history(values, {**cfg, "partial_expenses_share": 0.0}, rng)
+    assert np.array_equal(untouched.values[:, :, e], values[:, :, e])
