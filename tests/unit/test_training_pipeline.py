@@ -18,7 +18,8 @@ from training.pipeline import Progress, run
 
 TINY = {"data": {"n_people": 3000}, "oracle": {"n_futures": 10, "chunk_persons": 100},
         "train": {"max_epochs": 3, "batch_size": 512}, "baseline": {"max_epochs": 3},
-        "export": {"reference_persons": 8}, "lightgbm": {"max_rounds": 30}}
+        "export": {"reference_persons": 8}, "lightgbm": {"max_rounds": 30},
+        "diagnostic": {"hidden_params": True}}  # off by default (slow); exercised here
 
 
 def tiny_config(seed: int = 7) -> dict:
