@@ -42,6 +42,7 @@ class IngestLimits:
     max_months_per_person: int = 24
     max_persons: int = 1_000_000
     max_problems: int = 20  # problems listed; the total is always counted
+    max_text_chars: int = 100  # longest person id, month text or column name accepted
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ class IngestResult:
 MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
 
 
+def _shown(value: Any) -> str | None:
+    """A value (or column name) as quoted back in a problem: cut short (a cell may be MBs)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE] + "..."
+
+
 class _Problems:
     """Collects problems, keeping the first ``limit`` and counting all."""
 
@@ -91,10 +100,7 @@ class _Problems:
     def add(self, row: int | None, column: str | None, value: Any, message: str) -> None:
         self.total += 1
         if len(self.items) < self.limit:
-            shown = None if value is None else str(value)
-            if shown is not None and len(shown) > MAX_SHOWN_VALUE:  # e.g. a 400-digit "amount"
-                shown = shown[:MAX_SHOWN_VALUE] + "..."
-            self.items.append(Problem(row, column, shown, message))
+            self.items.append(Problem(row, _shown(column), _shown(value), message))
 
     def add_rows(self, rows: np.ndarray, column: str, values: np.ndarray, message: str) -> None:
         for row, value in zip(rows[: self.limit], values[: self.limit], strict=False):
@@ -196,11 +202,16 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
-def _map_headers(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], list[Problem]]:
+def _map_headers(frame: pd.DataFrame, max_chars: int = 100
+                 ) -> tuple[dict[str, str], list[str], list[Problem]]:
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
     for header in frame.columns:
+        if len(str(header)) > max_chars:
+            problems.append(Problem(1, _shown(header), None, f"the column name is longer than "
+                                    f"{max_chars} characters"))
+            continue
         canon = canonical_column(str(header))
         if canon is None:
             unknown.append(str(header))
@@ -225,14 +236,27 @@ def _factorized_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, texts.to_numpy(dtype=object)
 
 
-def _parse_months(texts: np.ndarray) -> np.ndarray:
-    """YYYY-MM, YYYY-MM-DD or any date pandas can read -> datetime64[M]; NaT where unreadable."""
+def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.ndarray:
+    """YYYY-MM, YYYY-MM-DD, day-first or month-first dates (decided for the whole column, as
+    for statements: 01.02.2026 is February) or any date pandas can read -> datetime64[M]; NaT
+    where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
+    # Imported here: shared_features.statements builds on this module.
+    from .statements.dates import parse_dates
+
     text = pd.Series(texts, dtype=object)
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-    for fmt in ("%Y-%m-%d", "mixed"):
-        todo = parsed.isna() & (text != "")
-        if todo.any():
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        reading = parse_dates(text[todo].reset_index(drop=True))
+        parsed[todo] = reading.dates.astype("datetime64[ns]")
+        if reading.warning and warnings is not None:
+            warnings.append(f"month column: {reading.warning}")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
     return parsed.to_numpy().astype("datetime64[M]")
 
 
@@ -252,7 +276,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     limits = limits or IngestLimits()
     warnings = list(warnings or [])
     problems = _Problems(limits.max_problems)
-    mapping, unknown, header_problems = _map_headers(frame)
+    mapping, unknown, header_problems = _map_headers(frame, limits.max_text_chars)
     for p in header_problems:
         problems.add(p.row, p.column, p.value, p.message)
     problems.raise_if_any(warnings)
@@ -271,6 +295,11 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     if blank_id.any():
         problems.add_rows(rows[blank_id], "person_id", id_texts[id_codes[blank_id]],
                           "person_id is empty")
+    long_id = (pd.Series(id_texts, dtype=object).str.len() > limits.max_text_chars
+               ).to_numpy(dtype=bool)[id_codes]
+    if long_id.any():
+        problems.add_rows(rows[long_id], "person_id", id_texts[id_codes[long_id]],
+                          f"person_id is longer than {limits.max_text_chars} characters")
 
     # -- amounts
     present = [f for f in FIELD_NAMES if f in frame]
@@ -312,7 +341,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     counts = np.bincount(person_codes, minlength=len(persons))
     if "month" in frame:
         month_codes, month_texts = _factorized_text(frame["month"])
-        months = _parse_months(month_texts)[month_codes]
+        months = _parse_months(month_texts, warnings)[month_codes]
         unreadable = np.isnat(months)
         if unreadable.any():
             problems.add_rows(rows[unreadable], "month", month_texts[month_codes[unreadable]],
