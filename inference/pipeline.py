@@ -57,10 +57,11 @@ def _json_rows(a: np.ndarray, digits: int) -> list[str]:
     """Each row of a 2-D float array as JSON array text without brackets (NaN/inf -> null)."""
     if a.shape[0] == 0:
         return []
-    a = np.where(np.isfinite(a), a, np.nan)
+    # Rounded here for both encoders, and + 0.0 turns -0.0 into 0.0, which pandas and repr
+    # would write differently: a person's text must not depend on how many share the block.
+    a = np.round(np.where(np.isfinite(a), a, np.nan), digits) + 0.0
     if a.size <= _SMALL_BLOCK:
-        return [",".join("null" if v != v else repr(v) for v in row)
-                for row in np.round(a, digits).tolist()]
+        return [",".join("null" if v != v else repr(v) for v in row) for row in a.tolist()]
     if a.shape[1] == 0:
         return [""] * a.shape[0]
     text = pd.DataFrame(a).to_json(orient="values", double_precision=digits)  # encoded in C
