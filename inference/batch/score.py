@@ -1,0 +1,145 @@
+"""One shuffled partition of monthly rows in, one output row per person out.
+
+After the shuffle every row of a person is in the same partition, so the checks across rows
+(duplicate months, too many months, several rows without a month) are judged here, per person,
+with the same functions ``ingest`` uses for a whole file. A person with any problem is not
+scored (as ``stress-scorer score`` would refuse their rows): their output row has no
+probability and lists every problem. Everyone else is scored in one vectorised ``assess`` call.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from shared_features import FIELD_NAMES, IngestLimits, MonthlyPanel, model_input
+from shared_features.ingest import duplicate_months, to_panel
+
+from ..documents import ResultRow, encode
+from ..explain import ExplainOptions
+from ..pipeline import assess, key_metrics_json, monthly_history_json, person_warnings
+from ..recommend import RecommendOptions
+from ..scorer import Scorer
+from .read import NO_MONTH
+from .table import OUTPUT_META, result_table, unscored_table
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What ``stress-scorer score`` is configured with, applied to every partition."""
+
+    limits: IngestLimits = field(default_factory=IngestLimits)
+    explain: ExplainOptions = field(default_factory=ExplainOptions)
+    recommend: RecommendOptions = field(default_factory=RecommendOptions)
+    with_explanations: bool = False
+
+
+def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -> pd.DataFrame:
+    """``read.ROW_META`` rows (every person's rows all here) -> ``table.OUTPUT_META`` rows."""
+    if rows.empty:
+        return OUTPUT_META.iloc[:0].copy()
+    codes, persons = pd.factorize(rows["person_id"].to_numpy(dtype=object), sort=False)
+    n = len(persons)
+    months = rows["month"].to_numpy(dtype=np.int64)
+    has_month = months != NO_MONTH
+    problems = _row_problems(rows)
+    counts = np.bincount(codes, minlength=n)
+
+    # Checks across a person's rows, as ingest makes them across a file.
+    clean = (rows["problems"] == "").to_numpy(dtype=bool)  # an unreadable month is reported
+    no_month = np.flatnonzero(~has_month & (counts[codes] > 1) & clean)
+    for i in no_month.tolist():
+        problems[i].append({"column": "month", "value": None,
+                            "message": "a month is required when a person has more than one row"})
+    month_index = np.where(has_month, months, 0)
+    order, dup = duplicate_months(codes, month_index)
+    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
+    for a in dup.tolist():
+        first, second = order[a], order[a + 1]
+        problems[second].append({
+            "column": "month", "value": str(np.datetime64(int(months[second]), "M")),
+            "message": "duplicate month for this person",
+            "also": f"{source[first]} row {row[first]}"})
+    person_problems: dict[int, list[dict]] = {}
+    for code in np.flatnonzero(counts > options.limits.max_months_per_person).tolist():
+        person_problems[code] = [{
+            "column": "month", "value": str(counts[code]), "source": None, "row": None,
+            "message": f"more months than the limit of {options.limits.max_months_per_person}"}]
+    for i, items in problems.items():
+        for item in items:
+            person_problems.setdefault(int(codes[i]), []).append(
+                {**item, "source": source[i], "row": int(row[i]) or None})
+
+    refused = np.zeros(n, dtype=bool)
+    refused[list(person_problems)] = True
+    keep = ~refused[codes]
+    scored = _score(rows, keep, codes, month_index, months, refused, persons, scorer, options)
+    # Rows of the input: not the stand-in row of a file that could not be read (row 0).
+    real = row > 0
+    input_rows = np.bincount(codes[real], minlength=n)
+    failed = np.zeros(len(rows), dtype=bool)
+    failed[list(problems)] = True
+    rejected_rows = np.bincount(codes[failed & real], minlength=n)
+    refused_codes = np.flatnonzero(refused)
+    unscored = unscored_table(persons[refused_codes],
+                              [person_problems[c] for c in refused_codes.tolist()],
+                              input_rows[refused_codes], rejected_rows[refused_codes])
+    scored["input_rows"] = input_rows[~refused]  # assess keeps the panel's person order
+    return pd.concat([scored, unscored], ignore_index=True)[list(OUTPUT_META.columns)]
+
+
+def _row_problems(rows: pd.DataFrame) -> dict[int, list[dict]]:
+    """Position -> the problems found when its file was read (decoded for failed rows only)."""
+    text = rows["problems"].to_numpy(dtype=object)
+    failed = np.flatnonzero(text != "")
+    out: dict[int, list[dict]] = {i: json.loads(text[i]) for i in failed.tolist()}
+    return _DefaultList(out)
+
+
+class _DefaultList(dict):
+    """A dict that makes an empty list for a row the first time a problem is added to it."""
+
+    def __missing__(self, key: int) -> list[dict]:
+        self[key] = value = []
+        return value
+
+
+def _score(rows: pd.DataFrame, keep: np.ndarray, codes: np.ndarray, month_index: np.ndarray,
+           months: np.ndarray, refused: np.ndarray, persons: np.ndarray, scorer: Scorer,
+           options: BatchOptions) -> pd.DataFrame:
+    """The persons without problems, scored by the one pipeline ``stress-scorer score`` uses."""
+    good = np.flatnonzero(~refused)
+    if not len(good):
+        return result_table([])
+    recode = np.full(len(refused), -1, dtype=np.intp)
+    recode[good] = np.arange(len(good))
+    values = rows[list(FIELD_NAMES)].to_numpy(dtype=np.float64)[keep]
+    month_values = np.where(months[keep] == NO_MONTH, np.datetime64("NaT", "M").astype(np.int64),
+                            months[keep]).astype("datetime64[M]")
+    panel, _ = to_panel(values, month_values, month_index[keep], recode[codes[keep]],
+                        np.asarray(persons[good], dtype=object),
+                        options.limits.max_months_per_person)
+    if options.with_explanations:
+        return result_table(assess(panel, scorer, options.explain, options.recommend).rows)
+    return result_table(grade_rows(panel, scorer))
+
+
+def grade_rows(panel: MonthlyPanel, scorer: Scorer) -> list[ResultRow]:
+    """Result rows without explanations or recommendations (``None`` there): one model row per
+    person instead of ~30, for runs that only need the scores."""
+    x, raw = model_input(panel, scorer.spec)
+    scores = scorer.score(x)
+    return list(zip(
+        [str(i) for i in panel.person_ids.tolist()],
+        np.round(scores.probability, 4).tolist(),
+        scores.risk_score.tolist(),
+        scores.risk_band.tolist(),
+        key_metrics_json(raw),
+        [None] * panel.n_persons,
+        [None] * panel.n_persons,
+        monthly_history_json(panel),
+        [encode(w) for w in person_warnings(raw)],
+        strict=True))
