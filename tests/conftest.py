@@ -197,18 +197,17 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(artifact_dir: Path, db_path: Path):
-    """create_app with the test artifact and a private database; extra config merges in."""
+    """create_app with the test artifact and a private database. Settings are given as Flask
+    keys (``make_app(API_KEY="k")``) or, for readability, as TOML sections
+    (``make_app(limits={"max_persons": 3})``)."""
     from web import create_app
+    from web.settings import flatten
 
-    def make(**sections):
-        config = {"TESTING": True, "artifacts": {"dir": str(artifact_dir)},
-                  "database": {"path": str(db_path)}}
-        for key, value in sections.items():
-            if isinstance(value, dict):
-                config[key] = {**config.get(key, {}), **value}
-            else:
-                config[key] = value
-        return create_app(config)
+    def make(**settings):
+        sections = {k: v for k, v in settings.items() if isinstance(v, dict)}
+        keys = {k: v for k, v in settings.items() if not isinstance(v, dict)}
+        return create_app({"TESTING": True, "ARTIFACTS_DIR": str(artifact_dir),
+                           "DATABASE_PATH": str(db_path), **flatten(sections), **keys})
 
     return make
 

@@ -1,12 +1,14 @@
 """The Flask application factory.
 
-    app = create_app()                      # web/config.toml + SCORER_CONFIG + SCORER__* env
-    app = create_app({"TESTING": True,      # upper-case keys: Flask config
-                      "database": {"path": "/tmp/x.sqlite3"}})  # lower-case: config sections
+    app = create_app()                                   # web/config.toml + SCORER_CONFIG + env
+    app = create_app({"TESTING": True,                   # then these, like flaskr's test_config
+                      "DATABASE_PATH": "/tmp/x.sqlite3"})
 
-Everything with a side effect (creating the database directory, loading the model, the one
-onnxruntime session of this process) happens here, never at import. A missing or refused artifact
-does not stop the app: /healthz stays 200 while /readyz and /api/v1/score answer 503 with why.
+Every setting lives in ``app.config`` (web/settings.py says how a TOML ``[section] key`` and its
+SCORER__SECTION__KEY variable map to a key there). Everything with a side effect (creating the
+database directory, loading the model, the one onnxruntime session of this process) happens
+here, never at import. A missing or refused artifact does not stop the app: /healthz stays 200
+while /readyz and /api/v1/score answer 503 with why.
 """
 
 from __future__ import annotations
@@ -19,39 +21,37 @@ from flask import Flask
 
 from inference.service import ScoringService, ServiceOptions
 
-from . import db, extensions
+from . import db, extensions, settings
 from .errors import ScorerApi, register_error_handlers
-from .settings import load_settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    test_config = dict(test_config or {})
-    flask_config = {k: v for k, v in test_config.items() if k.isupper()}
-    sections = {k: v for k, v in test_config.items() if not k.isupper()}
-    settings = load_settings(sections)
-
     app = Flask(__name__)
-    app.config.update(
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+    app.config.from_mapping(
         API_TITLE="Financial-stress risk scorer",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    app.config.update(flask_config)
+    app.config.from_mapping(settings.load_config_file_and_env())
+    app.config.from_mapping(test_config or {})
+    app.config.from_mapping(settings.validated(app.config))
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["LIMITS_MAX_UPLOAD_MB"] * settings.MEGABYTE)
     app.json.sort_keys = False  # keep the schemas' field order: easier to read
     _use_gunicorn_logging(app)
 
-    db.init_app(app, settings)
-    options = ServiceOptions(settings.limits, settings.explain, settings.recommend)
-    service = ScoringService.from_artifact_dir(settings.artifacts_dir, db.get_store, options,
-                                               settings.intra_op_threads)
+    db.init_app(app)
+    config = app.config
+    options = ServiceOptions(settings.ingest_limits(config), settings.explain_options(config),
+                             settings.recommend_options(config))
+    service = ScoringService.from_artifact_dir(config["ARTIFACTS_DIR"], db.get_store, options,
+                                               config["MODEL_INTRA_OP_THREADS"])
     if service.ready:
-        app.logger.info("model loaded from %s", settings.artifacts_dir)
+        app.logger.info("model loaded from %s", config["ARTIFACTS_DIR"])
     else:
         app.logger.error("not ready: %s", service.unavailable_reason)
-    extensions.install(app, settings, service)
+    extensions.install(app, service)
 
     api = ScorerApi(app)
     api.spec.components.security_scheme(

@@ -1,4 +1,5 @@
-"""Where the app keeps its per-process objects (settings, the scoring service)."""
+"""Where the app keeps its per-process objects (the scoring service); settings are in
+``app.config``."""
 
 from __future__ import annotations
 
@@ -6,20 +7,12 @@ from flask import Flask, current_app
 
 from inference.service import ScoringService
 
-from .settings import Settings
-
 _SERVICE_KEY = "scorer.service"
-_SETTINGS_KEY = "scorer.settings"
 
 
-def install(app: Flask, settings: Settings, service: ScoringService) -> None:
-    app.extensions[_SETTINGS_KEY] = settings
+def install(app: Flask, service: ScoringService) -> None:
     app.extensions[_SERVICE_KEY] = service
 
 
 def get_service() -> ScoringService:
     return current_app.extensions[_SERVICE_KEY]
-
-
-def get_settings() -> Settings:
-    return current_app.extensions[_SETTINGS_KEY]

@@ -1,11 +1,19 @@
-"""Service settings: web/config.toml, then SCORER_CONFIG's file, then SCORER__SECTION__KEY
-environment variables, then create_app's test_config; validated into one typed object."""
+"""Service settings, loaded into Flask's ``app.config`` (the one place the app reads them).
+
+Layers, each over the last: web/config.toml (the defaults, and the list of every setting), the
+file named by SCORER_CONFIG, SCORER__SECTION__KEY environment variables, then the mapping given
+to ``create_app`` (as in flaskr's ``test_config``). A TOML ``[section] key`` becomes the Flask key
+``SECTION_KEY``: ``[database] path`` is ``app.config["DATABASE_PATH"]``, set from the
+environment by ``SCORER__DATABASE__PATH``. Each value must have the type of its default.
+"""
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,114 +24,147 @@ from shared_features.config import apply_env_overrides, load_config
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("config.toml")
 ENV_PREFIX = "SCORER"
+MEGABYTE = 1024 * 1024
+# Settings that must be above zero (a zero page size or limit is never meant).
+POSITIVE = ("LIMITS_MAX_UPLOAD_MB", "LIMITS_MAX_PERSONS", "LIMITS_MAX_MONTHS_PER_PERSON",
+            "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE")
 
 
 class ConfigError(ValueError):
-    """A setting has the wrong type or value; the message names the variable to fix."""
+    """A setting is unknown or has the wrong type or value; the message names the variable."""
 
 
 @dataclass(frozen=True)
-class Settings:
-    artifacts_dir: Path
-    intra_op_threads: int
-    database_path: Path
-    busy_timeout_ms: int
-    api_key: str
-    max_upload_bytes: int
-    limits: IngestLimits
-    default_page_size: int
-    max_page_size: int
-    explain: ExplainOptions
-    recommend: RecommendOptions
+class Setting:
+    section: str
+    key: str
+    default: Any
+
+    @property
+    def env_name(self) -> str:
+        return f"{ENV_PREFIX}__{self.section.upper()}__{self.key.upper()}"
+
+    def describe(self) -> str:
+        return f"[{self.section}] {self.key} ({self.env_name})"
 
 
-def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def config_key(section: str, key: str) -> str:
+    return f"{section}_{key}".upper()
+
+
+@cache
+def known_settings() -> dict[str, Setting]:
+    """Every setting there is: the ones web/config.toml gives a default for, by Flask key."""
+    with open(DEFAULT_CONFIG_PATH, "rb") as fh:
+        defaults = tomllib.load(fh)
+    return {config_key(section, key): Setting(section, key, value)
+            for section, values in defaults.items() for key, value in values.items()}
+
+
+def load_config_file_and_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The defaults, SCORER_CONFIG's file and SCORER__* variables, as flat Flask keys."""
+    env = os.environ if environ is None else environ
+    sections = load_config(DEFAULT_CONFIG_PATH, prefix=ENV_PREFIX, environ={})
+    other = env.get(f"{ENV_PREFIX}_CONFIG")
+    if other:
+        # Layered on the defaults, so the other file only needs the values it changes.
+        sections = _merge(sections, load_config(other, prefix=ENV_PREFIX, environ={}))
+    sections = apply_env_overrides(sections, ENV_PREFIX, env)
+    return flatten(sections)
+
+
+def flatten(sections: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"database": {"path": p}}`` -> ``{"DATABASE_PATH": p}``; unknown settings are errors."""
+    flat: dict[str, Any] = {}
+    for section, values in sections.items():
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"[{section}] must be a section of settings, got {values!r}")
+        for key, value in values.items():
+            name = config_key(section, key)
+            if name not in known_settings():
+                known = sorted(s.key for s in known_settings().values() if s.section == section)
+                raise ConfigError(f"[{section}] has no setting {key!r}"
+                                  + (f"; known: {known}" if known else ""))
+            flat[name] = value
+    return flat
+
+
+def validated(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Check every known setting in ``config`` against its default's type; return them coerced
+    (an integer where a float is expected becomes a float, a list of numbers a tuple)."""
+    out: dict[str, Any] = {}
+    for name, setting in known_settings().items():
+        if name not in config:
+            raise ConfigError(f"setting {setting.describe()} is missing")
+        out[name] = _coerce(setting, config[name])
+    for name in POSITIVE:
+        if out[name] <= 0:
+            raise ConfigError(f"setting {known_settings()[name].describe()} must be positive, "
+                              f"got {out[name]!r}")
+    return out
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    default = setting.default
+    wrong = ConfigError(f"setting {setting.describe()} must be "
+                        f"{_kind_name(default)}, got {value!r}")
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if isinstance(default, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong
+        if isinstance(default, int):
+            if value != int(value):
+                raise wrong
+            return int(value)
+        return float(value)
+    if isinstance(default, list):
+        if not isinstance(value, list | tuple) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            raise wrong
+        return tuple(float(v) for v in value)
+    if isinstance(default, str):
+        if not isinstance(value, str | Path):
+            raise wrong
+        return str(value)
+    return value
+
+
+def _kind_name(default: Any) -> str:
+    if isinstance(default, list):
+        return "a list of numbers"
+    return {bool: "true or false", int: "an integer", float: "a number",
+            str: "a string"}.get(type(default), type(default).__name__)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+            out[key] = _merge(out[key], value)
         else:
             out[key] = value
     return out
 
 
-def load_config_dict(overrides: Mapping[str, Any] | None = None,
-                     environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    env = os.environ if environ is None else environ
-    config = load_config(DEFAULT_CONFIG_PATH, prefix=ENV_PREFIX, environ={})
-    other = env.get(f"{ENV_PREFIX}_CONFIG")
-    if other:
-        # Layered on the defaults, so the other file only needs the values it changes.
-        config = deep_merge(config, load_config(other, prefix=ENV_PREFIX, environ={}))
-    config = apply_env_overrides(config, ENV_PREFIX, env)
-    return deep_merge(config, overrides or {})
+# -- typed views of app.config for the service layer (which knows nothing of Flask) ------------
+
+def section(config: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The settings of one TOML section, by their TOML names: ``section(c, "explain")``."""
+    return {s.key: config[key] for key, s in known_settings().items() if s.section == name}
 
 
-def load_settings(overrides: Mapping[str, Any] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the settings; raises ConfigError naming the offending variable."""
-    return settings_from_config(load_config_dict(overrides, environ))
+def ingest_limits(config: Mapping[str, Any]) -> IngestLimits:
+    limits = section(config, "limits")
+    return IngestLimits(**{f.name: limits[f.name] for f in fields(IngestLimits)
+                           if f.name in limits})
 
 
-def _get(config: dict[str, Any], section: str, key: str, kind: type) -> Any:
-    name = f"{ENV_PREFIX}__{section.upper()}__{key.upper()}"
-    try:
-        value = config[section][key]
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"setting [{section}] {key} ({name}) is missing") from exc
-    try:
-        if kind is bool and not isinstance(value, bool):
-            raise TypeError
-        if kind in (int, float) and (isinstance(value, bool) or not isinstance(value,
-                                                                              (int, float))):
-            raise TypeError
-        if kind is int and value != int(value):
-            raise TypeError
-        return kind(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting [{section}] {key} ({name}) must be {kind.__name__}, "
-                          f"got {value!r}") from exc
+def explain_options(config: Mapping[str, Any]) -> ExplainOptions:
+    return ExplainOptions(**section(config, "explain"))
 
 
-def _options(cls: type, config: dict[str, Any], section: str) -> Any:
-    values = dict(config.get(section, {}))
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise ConfigError(f"[{section}] has unknown settings {unknown}; known: {sorted(known)}")
-    kwargs = {}
-    for key, value in values.items():
-        default = getattr(cls(), key)
-        if isinstance(default, tuple):
-            if not isinstance(value, list | tuple):
-                raise ConfigError(f"setting [{section}] {key} must be a list, got {value!r}")
-            kwargs[key] = tuple(float(v) for v in value)
-        else:
-            kwargs[key] = _get(config, section, key, type(default))
-    return cls(**kwargs)
-
-
-def settings_from_config(config: dict[str, Any]) -> Settings:
-    max_upload_mb = _get(config, "limits", "max_upload_mb", float)
-    settings = Settings(
-        artifacts_dir=Path(_get(config, "artifacts", "dir", str)),
-        intra_op_threads=_get(config, "model", "intra_op_threads", int),
-        database_path=Path(_get(config, "database", "path", str)),
-        busy_timeout_ms=_get(config, "database", "busy_timeout_ms", int),
-        api_key=_get(config, "api", "key", str),
-        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
-        limits=IngestLimits(
-            max_months_per_person=_get(config, "limits", "max_months_per_person", int),
-            max_persons=_get(config, "limits", "max_persons", int),
-            max_problems=_get(config, "limits", "max_problems", int)),
-        default_page_size=_get(config, "runs", "default_page_size", int),
-        max_page_size=_get(config, "runs", "max_page_size", int),
-        explain=_options(ExplainOptions, config, "explain"),
-        recommend=_options(RecommendOptions, config, "recommend"),
-    )
-    for name in ("max_upload_bytes", "busy_timeout_ms", "default_page_size", "max_page_size"):
-        if getattr(settings, name) <= 0:
-            raise ConfigError(f"setting {name} must be positive")
-    if settings.limits.max_persons <= 0 or settings.limits.max_months_per_person <= 0:
-        raise ConfigError("limits max_persons and max_months_per_person must be positive")
-    return settings
+def recommend_options(config: Mapping[str, Any]) -> RecommendOptions:
+    return RecommendOptions(**section(config, "recommend"))

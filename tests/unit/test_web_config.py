@@ -5,15 +5,19 @@ import io
 import pytest
 
 from web import create_app
-from web.settings import ConfigError, load_settings
+from web.settings import ConfigError, load_config_file_and_env, validated
+
+
+def load(environ):
+    return validated(load_config_file_and_env(environ))
 
 
 def test_defaults_from_config_toml():
-    s = load_settings(environ={})
-    assert str(s.artifacts_dir) == "artifacts"
-    assert str(s.database_path) == "instance/scorer.sqlite3"
-    assert s.api_key == "" and s.limits.max_months_per_person == 24
-    assert s.recommend.pay_down_shares == (0.10, 0.25)
+    c = load({})
+    assert c["ARTIFACTS_DIR"] == "artifacts"
+    assert c["DATABASE_PATH"] == "instance/scorer.sqlite3"
+    assert c["API_KEY"] == "" and c["LIMITS_MAX_MONTHS_PER_PERSON"] == 24
+    assert c["RECOMMEND_PAY_DOWN_SHARES"] == (0.10, 0.25)
 
 
 def test_env_overrides_and_other_file(tmp_path):
@@ -21,19 +25,32 @@ def test_env_overrides_and_other_file(tmp_path):
     other.write_text('[limits]\nmax_persons = 7\n[api]\nkey = "from-file"\n')
     env = {"SCORER_CONFIG": str(other), "SCORER__LIMITS__MAX_UPLOAD_MB": "2",
            "SCORER__API__KEY": "1e3", "SCORER__DATABASE__PATH": "/tmp/x.db"}
-    s = load_settings(environ=env)
-    assert s.limits.max_persons == 7  # from the other file
-    assert s.max_upload_bytes == 2 * 1024 * 1024  # from the environment
-    assert s.api_key == "1e3"  # kept verbatim, not read as the number 1000.0
-    assert str(s.database_path) == "/tmp/x.db"
-    assert s.limits.max_months_per_person == 24  # untouched defaults remain
+    c = load(env)
+    assert c["LIMITS_MAX_PERSONS"] == 7  # from the other file
+    assert c["LIMITS_MAX_UPLOAD_MB"] == 2.0  # from the environment, an int read as a float
+    assert c["API_KEY"] == "1e3"  # kept verbatim, not read as the number 1000.0
+    assert c["DATABASE_PATH"] == "/tmp/x.db"
+    assert c["LIMITS_MAX_MONTHS_PER_PERSON"] == 24  # untouched defaults remain
 
 
-def test_bad_values_name_the_variable():
+def test_bad_values_name_the_variable(make_app):
     with pytest.raises(ConfigError, match="SCORER__LIMITS__MAX_PERSONS"):
-        load_settings(environ={"SCORER__LIMITS__MAX_PERSONS": "lots"})
-    with pytest.raises(ConfigError, match="unknown settings"):
-        load_settings({"explain": {"top_sideways": 1}}, environ={})
+        load({"SCORER__LIMITS__MAX_PERSONS": "lots"})
+    with pytest.raises(ConfigError, match="SCORER__RUNS__MAX_PAGE_SIZE.*positive"):
+        load({"SCORER__RUNS__MAX_PAGE_SIZE": "0"})
+    with pytest.raises(ConfigError, match="no setting 'top_sideways'"):
+        load({"SCORER__EXPLAIN__TOP_SIDEWAYS": "1"})
+    with pytest.raises(ConfigError, match="EXPLAIN__TOP_UP"):  # test_config is checked too
+        make_app(EXPLAIN_TOP_UP="three")
+
+
+def test_settings_are_in_app_config(make_app, tmp_path):
+    app = make_app(limits={"max_upload_mb": 2}, EXPLAIN_TOP_UP=1)
+    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    assert app.config["LIMITS_MAX_UPLOAD_MB"] == 2.0
+    from web.extensions import get_service
+    with app.app_context():
+        assert get_service().options.explain.top_up == 1
 
 
 def test_env_reaches_create_app(monkeypatch, artifact_dir, tmp_path):
@@ -45,7 +62,7 @@ def test_env_reaches_create_app(monkeypatch, artifact_dir, tmp_path):
 
 
 def test_api_key_when_configured(make_app, sample_csv):
-    client = make_app(api={"key": "s3cret"}).test_client()
+    client = make_app(API_KEY="s3cret").test_client()
     r = client.get("/api/v1/runs")
     assert r.status_code == 401 and "X-API-Key" in r.json["error"]["message"]
     assert client.get("/api/v1/runs", headers={"X-API-Key": "wrong"}).status_code == 401

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from inference.documents import RunDocument
 
-from ..extensions import get_service, get_settings
+from ..extensions import get_service
 from .auth import check_api_key
 from .schemas import (
     ErrorSchema,
@@ -62,7 +62,7 @@ def _errors(*codes: int):
 
 @blp.before_request
 def _require_api_key() -> None:
-    check_api_key(get_settings().api_key)
+    check_api_key(current_app.config["API_KEY"])
 
 
 @blp.route("/score", methods=["POST"])
@@ -100,10 +100,10 @@ def score(source_name: str | None = None) -> Any:
 @blp.response(200, RunListSchema)
 @_errors(401, 422)
 def list_runs(query: dict[str, Any]) -> Any:
-    settings = get_settings()
-    limit = query["limit"] or settings.default_page_size
-    if limit > settings.max_page_size:
-        abort(422, errors={"query": {"limit": [f"must be at most {settings.max_page_size}"]}})
+    limit = query["limit"] or current_app.config["RUNS_DEFAULT_PAGE_SIZE"]
+    most = current_app.config["RUNS_MAX_PAGE_SIZE"]
+    if limit > most:
+        abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
     return get_service().list_runs(limit, query["offset"])
 
 

@@ -30,7 +30,7 @@ from inference.service import ModelUnavailable, RunNotFound
 from inference.store import StoreError
 from shared_features import InputError
 
-from ..extensions import get_service, get_settings
+from ..extensions import get_service
 from . import present
 from .detail import person_view
 from .markdown import render as render_markdown
@@ -185,7 +185,7 @@ def person(run_id: str) -> str:
 
 @bp.get("/runs")
 def history() -> str:
-    size = get_settings().default_page_size
+    size = current_app.config["RUNS_DEFAULT_PAGE_SIZE"]
     page = _page(request.args.get("page"))
     listing = get_service().list_runs(size, (page - 1) * size)
     pages = max(1, math.ceil(listing["total"] / size))
@@ -216,7 +216,7 @@ def model() -> tuple[str, int]:
         info = service.model_info()
     except ModelUnavailable:
         return render_template("model.html", active="model", info=None), 503
-    plots_dir = get_settings().artifacts_dir / "plots"
+    plots_dir = _plots_dir()
     plots = [{"name": name, "alt": alt, "available": (plots_dir / f"{name}.png").is_file()}
              for name, alt in PLOTS.items()]
     card = render_markdown(info["model_card"]) if info.get("model_card") else None
@@ -225,11 +225,15 @@ def model() -> tuple[str, int]:
                            fmt_datetime=present.fmt_datetime), 200
 
 
+def _plots_dir() -> Path:
+    return Path(current_app.config["ARTIFACTS_DIR"]) / "plots"
+
+
 @bp.get("/model/plots/<name>.png")
 def model_plot(name: str) -> Response:
     if name not in PLOTS:
         abort(404)
-    directory = get_settings().artifacts_dir / "plots"
+    directory = _plots_dir()
     return send_from_directory(directory.resolve(), f"{name}.png", mimetype="image/png",
                                max_age=300)
 
