@@ -11,7 +11,7 @@ codes. The store is reached through a callable, so the caller decides the connec
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +33,7 @@ from shared_features import (
 )
 
 from .artifact import ArtifactError, load_artifact
-from .documents import RunDocument
+from .documents import ResultRow, RunDocument
 from .explain import ExplainOptions
 from .pipeline import assess
 from .recommend import RecommendOptions
@@ -119,21 +119,25 @@ class ScoringService:
         assessment = assess(ingested.panel, scorer, self.options.explain, self.options.recommend)
         bands = assessment.scores.risk_band
         n = len(assessment.rows)
-        run = {
-            "id": secrets.token_hex(8),
-            "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
-            "source_name": source_name[:200],
-            "n_persons": n,
-            "band_counts": {b: int((bands == b).sum()) for b in ("Low", "Moderate", "High")},
-            "mean_probability": round(float(np.mean(assessment.scores.probability)), 4)
-            if n else None,
-            "model_version": scorer.spec.spec_version,
-            "model_sha256": scorer.artifact.model_sha256,
-            "warnings": list(ingested.warnings),
-        }
+        run = _new_run(source_name, n,
+                       {b: int((bands == b).sum()) for b in ("Low", "Moderate", "High")},
+                       round(float(np.mean(assessment.scores.probability)), 4) if n else None,
+                       scorer.spec.spec_version, scorer.artifact.model_sha256,
+                       list(ingested.warnings))
         # Written only now, after every person scored: a failing file leaves no trace.
         self._store().save_run(run, assessment.rows)
         return RunDocument(run, assessment.rows)
+
+    def import_run(self, rows: Iterable[ResultRow], source_name: str, n_persons: int,
+                   band_counts: dict[str, int], mean_probability: float | None,
+                   model_version: str, model_sha256: str, warnings: list[str]) -> dict[str, Any]:
+        """Store results scored elsewhere (a ``stress-scorer batch`` output) as one run, in one
+        transaction, as the store's scope's owner; the model named is the one that scored them.
+        ``rows`` may be a generator: they are streamed into the database, not collected."""
+        run = _new_run(source_name, n_persons, band_counts, mean_probability, model_version,
+                       model_sha256, warnings)
+        self._store().save_run(run, rows)
+        return run
 
     # -- runs ------------------------------------------------------------------------------------
     def list_runs(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -175,6 +179,18 @@ class ScoringService:
         if self.scorer is None:
             raise ModelUnavailable(self.unavailable_reason or "no model loaded")
         return self.scorer
+
+
+def _new_run(source_name: str, n_persons: int, band_counts: dict[str, int],
+             mean_probability: float | None, model_version: str, model_sha256: str,
+             warnings: list[str]) -> dict[str, Any]:
+    """A run summary as the store keeps it and RunSummarySchema describes it."""
+    return {"id": secrets.token_hex(8),
+            "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "source_name": source_name[:200], "n_persons": n_persons,
+            "band_counts": band_counts, "mean_probability": mean_probability,
+            "model_version": model_version, "model_sha256": model_sha256,
+            "warnings": warnings}
 
 
 def _as_record_error(exc: InputError) -> InputError:

@@ -145,7 +145,8 @@ class Store:
         """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
         run_row = tuple(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
         run_id = run["id"]
-        rows = [(run_id, i, *r) for i, r in enumerate(results)]
+        # A generator: an imported batch of millions of rows streams into the database.
+        rows = ((run_id, i, *r) for i, r in enumerate(results))
         placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
         self.conn.execute("BEGIN IMMEDIATE")
         try:

@@ -21,7 +21,7 @@ from flask import Flask
 
 from inference.service import ScoringService, ServiceOptions
 
-from . import db, extensions, settings
+from . import cli, db, extensions, settings
 from .errors import ScorerApi, register_error_handlers
 
 
@@ -65,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     app.register_blueprint(dashboard_bp)
     register_error_handlers(app)
+    cli.init_app(app)
     return app
 
 
