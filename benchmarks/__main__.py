@@ -1,7 +1,7 @@
 """Run the benchmarks and write the report.
 
     python -m benchmarks --quick            # < 2 minutes: what `make bench` runs
-    python -m benchmarks --full             # 1k .. 1M persons, the default training run
+    python -m benchmarks --full             # 1k .. 1M persons (Dask: 1M, 5M), default training run
     python -m benchmarks --full --publish   # and update docs/PERFORMANCE.md + docs/performance.json
     python -m benchmarks --quick --only batch model
     python -m benchmarks --render           # docs/PERFORMANCE.md again from docs/performance.json
@@ -26,7 +26,7 @@ from typing import Any
 
 from .common import ARTIFACTS, PROJECT_ROOT, machine, usable_artifacts, workdir
 
-SECTIONS = ("batch", "model", "http", "memory", "training")
+SECTIONS = ("batch", "model", "http", "memory", "training", "dask")
 OUT_DIR = PROJECT_ROOT / "benchmarks" / "out"
 DOCS_JSON = PROJECT_ROOT / "docs" / "performance.json"
 DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
@@ -34,10 +34,10 @@ DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
 MODES: dict[str, dict[str, Any]] = {
     "quick": {"sizes": [1_000, 10_000, 100_000], "http_duration": 2.0,
               "memory_persons": 100_000, "simulate_people": 20_000, "small_training": True,
-              "model_seconds": 0.3, "big_repeats": 1},
+              "model_seconds": 0.3, "big_repeats": 1, "dask_sizes": [20_000]},
     "full": {"sizes": [1_000, 10_000, 100_000, 1_000_000], "http_duration": 8.0,
              "memory_persons": 1_000_000, "simulate_people": 250_000, "small_training": False,
-             "model_seconds": 1.0, "big_repeats": 2},
+             "model_seconds": 1.0, "big_repeats": 2, "dask_sizes": [1_000_000, 5_000_000]},
 }
 
 
@@ -92,6 +92,10 @@ def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
         from . import bench_training
 
         return bench_training.run(cfg["simulate_people"], cfg["small_training"])
+    if name == "dask":
+        from . import bench_dask
+
+        return bench_dask.run(cfg["dask_sizes"], [1, 2], artifacts=artifacts, log=log)
     raise ValueError(name)
 
 
