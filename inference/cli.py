@@ -1,6 +1,7 @@
 """The analysts' command: ``stress-scorer SUBCOMMAND ...`` (declared in pyproject.toml).
 
     stress-scorer score INPUT [--out results.csv|.parquet|.jsonl] [--explain]
+    stress-scorer batch INPUT --out DIR [--scheduler ADDRESS | --workers N] [--explain]
 
 scores a monthly CSV locally, without a server, through the same ingestion, features and ONNX
 model as the service, and writes one row per person (``inference.table``). Each subcommand is
@@ -20,6 +21,7 @@ from pathlib import Path
 from shared_features import IngestLimits, InputError, ingest
 
 from .artifact import ArtifactError, load_artifact
+from .batch.command import add_batch_command
 from .explain import ExplainOptions
 from .outputs import SUFFIXES, open_writer
 from .pipeline import CHUNK_PERSONS, chunks
@@ -126,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Estimate the probability of financial stress from monthly finances.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_score_command(commands)
+    add_batch_command(commands, default_artifacts())
     return parser
 
 

@@ -16,6 +16,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from ..cli import EXIT_BAD_INPUT, EXIT_NO_MODEL, REASONS
 
     try:
+        from .read import DEFAULT_PIECE_ROWS, InputNotFound
         from .run import OutputExists, run_batch
         from .score import BatchOptions
     except ImportError as exc:
@@ -25,7 +26,6 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from shared_features import IngestLimits
 
     from ..artifact import ArtifactError
-    from .read import InputNotFound
 
     def log(message: str) -> None:
         if not args.quiet:
@@ -37,7 +37,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(args.input, args.out, args.artifacts, scheduler=args.scheduler,
                             workers=args.workers, memory_limit=args.memory_per_worker,
-                            options=options, piece_rows=args.piece_rows,
+                            options=options, piece_rows=args.piece_rows or DEFAULT_PIECE_ROWS,
                             show_progress=not args.quiet and sys.stderr.isatty(), log=log)
     except ArtifactError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -55,7 +55,6 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
 
 def add_batch_command(commands: argparse._SubParsersAction, default_artifacts: str) -> None:
-    from .read import DEFAULT_PIECE_ROWS
 
     p = commands.add_parser(
         "batch", help="score many files on a Dask cluster into a Parquet dataset",
@@ -77,7 +76,7 @@ def add_batch_command(commands: argparse._SubParsersAction, default_artifacts: s
                    help="model artifact directory; shipped to every worker")
     p.add_argument("--memory-per-worker", help="local cluster only, e.g. 4GiB (default: the "
                                                "machine's memory shared between the workers)")
-    p.add_argument("--piece-rows", type=int, default=DEFAULT_PIECE_ROWS,
-                   help="Parquet rows read per task (CSV: one task per file)")
+    p.add_argument("--piece-rows", type=int,
+                   help="Parquet rows read per task (default: a million; CSV: a task per file)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run_batch_command)

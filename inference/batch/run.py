@@ -26,9 +26,10 @@ import pandas as pd
 from distributed import Client, LocalCluster, progress
 
 from ..artifact import load_artifact
+from ..scorer import Scorer
 from .read import DEFAULT_PIECE_ROWS, list_pieces, read_rows
 from .score import BatchOptions, score_partition
-from .table import OUTPUT_META
+from .table import output_meta
 from .worker import ScorerPlugin, worker_scorer
 
 SUMMARY_FILE = "_summary.json"
@@ -70,7 +71,8 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         t = time.perf_counter()
         rows = read_rows(pieces, storage_options)
         grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers))
-        scored = grouped.map_partitions(_score_task, options, meta=OUTPUT_META)
+        meta = output_meta(Scorer(artifact), options.reasons)
+        scored = grouped.map_partitions(_score_task, options, meta=meta)
         write = scored.to_parquet(out, write_index=False, compute=False,
                                   storage_options=storage_options)
         future = client.compute(write)
@@ -89,7 +91,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         "started_at": started.isoformat(timespec="seconds"),
         "model_sha256": artifact.model_sha256,
         "model_version": artifact.spec.spec_version,
-        "with_explanations": options.with_explanations,
+        "reasons_per_person": options.reasons,
         "workers": n_workers,
         "input_pieces": len(pieces),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

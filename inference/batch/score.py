@@ -4,7 +4,8 @@ After the shuffle every row of a person is in the same partition, so the checks 
 (duplicate months, too many months, several rows without a month) are judged here, per person,
 with the same functions ``ingest`` uses for a whole file. A person with any problem is not
 scored (as ``stress-scorer score`` would refuse their rows): their output row has no
-probability and lists every problem. Everyone else is scored in one vectorised ``assess`` call.
+probability and lists every problem. Everyone else is scored by ``inference.table.results_table``
+(the rows ``stress-scorer score`` writes), a chunk of persons at a time.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from shared_features import FIELD_NAMES, IngestLimits, MonthlyPanel, model_input
+from shared_features import FIELD_NAMES, IngestLimits
 from shared_features.ingest import duplicate_months, to_panel
 
-from ..documents import ResultRow, encode
 from ..explain import ExplainOptions
-from ..pipeline import assess, key_metrics_json, monthly_history_json, person_warnings
-from ..recommend import RecommendOptions
+from ..pipeline import CHUNK_PERSONS, chunks
 from ..scorer import Scorer
+from ..table import results_table, table_columns
 from .read import NO_MONTH
-from .table import OUTPUT_META, result_table, unscored_table
+from .table import output_meta, unscored_table, with_batch_columns
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,16 @@ class BatchOptions:
     """What ``stress-scorer score`` is configured with, applied to every partition."""
 
     limits: IngestLimits = field(default_factory=IngestLimits)
+    reasons: int = 0  # reason columns per person (``stress-scorer score --explain``)
     explain: ExplainOptions = field(default_factory=ExplainOptions)
-    recommend: RecommendOptions = field(default_factory=RecommendOptions)
-    with_explanations: bool = False
+    chunk_persons: int = CHUNK_PERSONS
 
 
 def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -> pd.DataFrame:
-    """``read.ROW_META`` rows (every person's rows all here) -> ``table.OUTPUT_META`` rows."""
+    """``read.ROW_META`` rows (every person's rows all here) -> batch output rows
+    (``table.output_columns``)."""
     if rows.empty:
-        return OUTPUT_META.iloc[:0].copy()
+        return output_meta(scorer, options.reasons)
     codes, persons = pd.factorize(rows["person_id"].to_numpy(dtype=object), sort=False)
     n = len(persons)
     months = rows["month"].to_numpy(dtype=np.int64)
@@ -86,9 +87,11 @@ def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -
     refused_codes = np.flatnonzero(refused)
     unscored = unscored_table(persons[refused_codes],
                               [person_problems[c] for c in refused_codes.tolist()],
-                              input_rows[refused_codes], rejected_rows[refused_codes])
-    scored["input_rows"] = input_rows[~refused]  # assess keeps the panel's person order
-    return pd.concat([scored, unscored], ignore_index=True)[list(OUTPUT_META.columns)]
+                              input_rows[refused_codes], rejected_rows[refused_codes],
+                              scorer, options.reasons)
+    # The panel keeps the persons' order, so the scored rows line up with input_rows.
+    scored = with_batch_columns(scored, input_rows[~refused], scorer, options.reasons)
+    return pd.concat([scored, unscored], ignore_index=True)
 
 
 def _row_problems(rows: pd.DataFrame) -> dict[int, list[dict]]:
@@ -110,10 +113,10 @@ class _DefaultList(dict):
 def _score(rows: pd.DataFrame, keep: np.ndarray, codes: np.ndarray, month_index: np.ndarray,
            months: np.ndarray, refused: np.ndarray, persons: np.ndarray, scorer: Scorer,
            options: BatchOptions) -> pd.DataFrame:
-    """The persons without problems, scored by the one pipeline ``stress-scorer score`` uses."""
+    """The persons without problems, as ``stress-scorer score`` lays them out (one builder)."""
     good = np.flatnonzero(~refused)
     if not len(good):
-        return result_table([])
+        return output_meta(scorer, options.reasons)[list(table_columns(scorer, options.reasons))]
     recode = np.full(len(refused), -1, dtype=np.intp)
     recode[good] = np.arange(len(good))
     values = rows[list(FIELD_NAMES)].to_numpy(dtype=np.float64)[keep]
@@ -122,24 +125,5 @@ def _score(rows: pd.DataFrame, keep: np.ndarray, codes: np.ndarray, month_index:
     panel, _ = to_panel(values, month_values, month_index[keep], recode[codes[keep]],
                         np.asarray(persons[good], dtype=object),
                         options.limits.max_months_per_person)
-    if options.with_explanations:
-        return result_table(assess(panel, scorer, options.explain, options.recommend).rows)
-    return result_table(grade_rows(panel, scorer))
-
-
-def grade_rows(panel: MonthlyPanel, scorer: Scorer) -> list[ResultRow]:
-    """Result rows without explanations or recommendations (``None`` there): one model row per
-    person instead of ~30, for runs that only need the scores."""
-    x, raw = model_input(panel, scorer.spec)
-    scores = scorer.score(x)
-    return list(zip(
-        [str(i) for i in panel.person_ids.tolist()],
-        np.round(scores.probability, 4).tolist(),
-        scores.risk_score.tolist(),
-        scores.risk_band.tolist(),
-        key_metrics_json(raw),
-        [None] * panel.n_persons,
-        [None] * panel.n_persons,
-        monthly_history_json(panel),
-        [encode(w) for w in person_warnings(raw)],
-        strict=True))
+    return pd.concat([results_table(chunk, scorer, options.reasons, options.explain)
+                      for chunk in chunks(panel, options.chunk_persons)], ignore_index=True)

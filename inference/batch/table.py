@@ -1,6 +1,6 @@
-"""The batch output's columns: a person's result as ``stress-scorer score`` gives it
-(``documents.RESULT_FIELDS``, nested parts as JSON text), then what only a batch has: the
-problems that kept a person from being scored, and how many input rows were theirs."""
+"""The batch output's columns: ``stress-scorer score``'s (``inference.table``, the one row
+builder), then what only a batch has: the problems that kept a person from being scored, and
+how many input rows were theirs."""
 
 from __future__ import annotations
 
@@ -9,40 +9,45 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..documents import RESULT_FIELDS, ResultRow
+from ..scorer import Scorer
+from ..table import table_columns
 
-BATCH_FIELDS = ("problems", "input_rows", "rejected_rows")
-OUTPUT_META = pd.DataFrame({
-    "person_id": pd.Series(dtype="string"),
-    "probability": pd.Series(dtype="float64"),  # NaN where the person was not scored
-    "risk_score": pd.Series(dtype="Int64"),
-    "risk_band": pd.Series(dtype="string"),
-    **{name: pd.Series(dtype="string") for name in RESULT_FIELDS[4:]},
+BATCH_COLUMNS = {
     # JSON list of {source, row, column, value, message}; "[]" for a scored person
-    "problems": pd.Series(dtype="string"),
-    "input_rows": pd.Series(dtype="int64"),
-    "rejected_rows": pd.Series(dtype="int64"),
-})
+    "problems": "string",
+    "input_rows": "int64",
+    "rejected_rows": "int64",
+}
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-def result_table(rows: list[ResultRow]) -> pd.DataFrame:
-    """Scored persons' result rows as ``OUTPUT_META`` columns (input_rows left for the caller)."""
-    frame = pd.DataFrame.from_records(rows, columns=list(RESULT_FIELDS))
-    frame["problems"] = "[]"
-    frame["input_rows"] = 0
-    frame["rejected_rows"] = 0
-    return frame.astype(OUTPUT_META.dtypes.to_dict())
+def output_columns(scorer: Scorer, reasons: int) -> dict[str, str]:
+    """Column -> dtype of a batch output: a person not scored has no score (nullable)."""
+    columns = table_columns(scorer, reasons)
+    columns["risk_score"] = "Int64"
+    return columns | BATCH_COLUMNS
+
+
+def output_meta(scorer: Scorer, reasons: int) -> pd.DataFrame:
+    """The empty frame Dask needs to know the columns before any partition is scored."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype)
+                         for name, dtype in output_columns(scorer, reasons).items()})
+
+
+def with_batch_columns(scored: pd.DataFrame, input_rows: np.ndarray, scorer: Scorer,
+                       reasons: int) -> pd.DataFrame:
+    """``results_table`` rows of scored persons, as batch output rows."""
+    scored = scored.assign(problems="[]", input_rows=input_rows, rejected_rows=0)
+    return scored.astype(output_columns(scorer, reasons))
 
 
 def unscored_table(persons: np.ndarray, problems: list[list[dict]], input_rows: np.ndarray,
-                   rejected_rows: np.ndarray) -> pd.DataFrame:
+                   rejected_rows: np.ndarray, scorer: Scorer, reasons: int) -> pd.DataFrame:
     """Persons refused for problems in their rows: no result, every problem listed."""
-    n = len(persons)
-    frame = pd.DataFrame({name: [None] * n for name in RESULT_FIELDS})
+    frame = pd.DataFrame(dict.fromkeys(output_columns(scorer, reasons)), index=range(len(persons)))
     frame["person_id"] = persons
     frame["problems"] = [_encode(p) for p in problems]
     frame["input_rows"] = input_rows
     frame["rejected_rows"] = rejected_rows
-    return frame.astype(OUTPUT_META.dtypes.to_dict())
+    return frame.astype(output_columns(scorer, reasons))

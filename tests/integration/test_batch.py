@@ -20,12 +20,12 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from inference.artifact import ArtifactError, load_artifact  # noqa: E402
+from inference.batch.output import result_rows  # noqa: E402
 from inference.batch.run import OutputExists, run_batch  # noqa: E402
 from inference.batch.score import BatchOptions  # noqa: E402
 from inference.batch.worker import ScorerPlugin  # noqa: E402
-from inference.documents import RESULT_FIELDS  # noqa: E402
-from inference.pipeline import assess  # noqa: E402
-from shared_features import ingest  # noqa: E402
+from inference.cli import EXIT_NO_MODEL, REASONS, main  # noqa: E402
+from inference.table import table_columns  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -58,12 +58,27 @@ def _split_input(frame: pd.DataFrame, directory: Path) -> Path:
     return directory
 
 
-def _reference(frame: pd.DataFrame, artifact_dir: Path) -> pd.DataFrame:
-    from inference.scorer import Scorer
+def _reference(frame: pd.DataFrame, artifact_dir: Path, tmp_path: Path,
+               *extra: str) -> pd.DataFrame:
+    """What `stress-scorer score` writes for these rows, as one CSV of everyone."""
+    source, out = tmp_path / "everyone.csv", tmp_path / "reference.parquet"
+    frame.to_csv(source, index=False)
+    assert main(["score", str(source), "--out", str(out), "--artifacts", str(artifact_dir),
+                 "--quiet", *extra]) == 0
+    return pd.read_parquet(out).set_index("person_id")
 
-    scorer = Scorer(load_artifact(artifact_dir))
-    rows = assess(ingest(frame.to_csv(index=False)).panel, scorer).rows
-    return pd.DataFrame.from_records(rows, columns=list(RESULT_FIELDS)).set_index("person_id")
+
+def _assert_same_rows(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    got = got.loc[want.index]
+    np.testing.assert_allclose(got["probability"].to_numpy(float),
+                               want["probability"].to_numpy(float), atol=1e-6)
+    for column in want.columns:  # every column `score` writes, with the same values
+        if pd.api.types.is_float_dtype(want[column]):
+            np.testing.assert_allclose(got[column].to_numpy(float),
+                                       want[column].to_numpy(float), atol=1e-6,
+                                       equal_nan=True, err_msg=column)
+        else:
+            assert got[column].astype(str).tolist() == want[column].astype(str).tolist(), column
 
 
 def _read_output(out: Path) -> pd.DataFrame:
@@ -76,16 +91,14 @@ def test_batch_matches_the_service_for_persons_split_over_files(
     out = tmp_path / "out"
     summary = run_batch(str(source), str(out), artifact_dir,
                         scheduler=cluster.scheduler_address, piece_rows=300,
-                        options=BatchOptions(with_explanations=True), show_progress=False,
+                        options=BatchOptions(reasons=REASONS), show_progress=False,
                         log=lambda _: None)
 
-    got, want = _read_output(out), _reference(people, artifact_dir)
+    got = _read_output(out)
+    want = _reference(people, artifact_dir, tmp_path, "--explain")
     assert len(got) == len(want) == 240
-    got = got.loc[want.index]
-    np.testing.assert_allclose(got["probability"].to_numpy(float),
-                               want["probability"].to_numpy(float), atol=1e-6)
-    for column in RESULT_FIELDS[2:]:  # every column as the service gives it, JSON text included
-        assert got[column].astype(str).tolist() == want[column].astype(str).tolist(), column
+    assert list(got.columns) == list(want.columns) + ["problems", "input_rows", "rejected_rows"]
+    _assert_same_rows(got, want)
     assert (got["problems"] == "[]").all()
     assert got["input_rows"].sum() == len(people)
 
@@ -133,9 +146,8 @@ def test_rows_with_problems_are_reported_per_person_not_dropped(
         "person_id is empty", "the file is binary, not CSV text (export it as CSV)"}
     # The blank-id person lost a month but everyone else is scored as the service would.
     others = [i for i in ids if i not in (bad_amount, duplicated, blank)]
-    want = _reference(people[people["person_id"].isin(others)], artifact_dir)
-    np.testing.assert_allclose(got.loc[others, "probability"].to_numpy(float),
-                               want.loc[others, "probability"].to_numpy(float), atol=1e-6)
+    want = _reference(people[people["person_id"].isin(others)], artifact_dir, tmp_path)
+    _assert_same_rows(got, want)
 
     assert summary["persons"] == 240 + 1  # and the row of problems without a person
     assert summary["persons_not_scored"] == 3
@@ -148,7 +160,7 @@ def test_rows_with_problems_are_reported_per_person_not_dropped(
 
 
 def test_a_corrupt_artifact_fails_fast_with_the_services_message(artifact_copy, people,
-                                                                  tmp_path):
+                                                                  tmp_path, capsys):
     model = artifact_copy / "model.onnx"
     model.write_bytes(model.read_bytes()[:-8] + b"tampered")
     with pytest.raises(ArtifactError) as service:
@@ -164,6 +176,10 @@ def test_a_corrupt_artifact_fails_fast_with_the_services_message(artifact_copy, 
     assert "sha256 of model.onnx" in str(batch.value)
     assert time.perf_counter() - start < 5  # refused before any worker starts
     assert not (tmp_path / "out").exists()
+
+    assert main(["batch", str(source), "--out", str(tmp_path / "out"), "--workers", "2",
+                 "--artifacts", str(artifact_copy)]) == EXIT_NO_MODEL
+    assert capsys.readouterr().err.strip() == f"error: {service.value}"
 
 
 def test_workers_refuse_a_mismatched_artifact_too(cluster, artifact_copy):
@@ -186,3 +202,39 @@ def test_output_is_never_written_over(cluster, people, artifact_dir, tmp_path):
                   show_progress=False, log=lambda _: None)
     assert (out / "keep.txt").read_text() == "earlier results"
     shutil.rmtree(out)
+
+
+def test_the_command_line_scores_on_a_cluster_and_runs_import_keeps_it(
+        cluster, people, artifact_dir, make_app, tmp_path, scorer):
+    source = _split_input(people, tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["batch", str(source), "--out", str(out), "--scheduler",
+                 cluster.scheduler_address, "--artifacts", str(artifact_dir), "--quiet"]) == 0
+    batch = _read_output(out)
+    assert list(batch.columns)[:len(table_columns(scorer)) - 1] == \
+        list(table_columns(scorer))[1:]
+
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["runs", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    run_id = result.output.split("as run ")[1].strip()
+    with app.app_context():
+        from web.extensions import get_service
+
+        doc = get_service().get_run(run_id)
+    assert doc.summary["n_persons"] == 240
+    assert doc.summary["model_sha256"] == load_artifact(artifact_dir).model_sha256
+    stored = pd.DataFrame([r[:4] for r in doc.rows],
+                          columns=["person_id", "probability", "risk_score", "risk_band"])
+    stored = stored.set_index("person_id").loc[batch.index]
+    np.testing.assert_allclose(stored["probability"], batch["probability"], atol=1e-6)
+    assert stored["risk_band"].tolist() == batch["risk_band"].astype(str).tolist()
+    assert len(list(result_rows(out))) == 240
+
+    page = app.test_client().get(f"/runs/{run_id}?page=2")
+    assert page.status_code == 200
+    person = doc.rows[0][0]
+    assert app.test_client().get(f"/runs/{run_id}/person?id={person}").status_code == 200
+
+    again = app.test_cli_runner().invoke(args=["runs", "import", str(tmp_path / "in")])
+    assert again.exit_code != 0 and "_summary.json" in again.output
