@@ -11,6 +11,7 @@ probability and lists every problem. Everyone else is scored by ``inference.tabl
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,44 +46,19 @@ def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -
     codes, persons = pd.factorize(rows["person_id"].to_numpy(dtype=object), sort=False)
     n = len(persons)
     months = rows["month"].to_numpy(dtype=np.int64)
-    has_month = months != NO_MONTH
-    problems = _row_problems(rows)
-    counts = np.bincount(codes, minlength=n)
-
-    # Checks across a person's rows, as ingest makes them across a file.
-    clean = (rows["problems"] == "").to_numpy(dtype=bool)  # an unreadable month is reported
-    no_month = np.flatnonzero(~has_month & (counts[codes] > 1) & clean)
-    for i in no_month.tolist():
-        problems[i].append({"column": "month", "value": None,
-                            "message": "a month is required when a person has more than one row"})
-    month_index = np.where(has_month, months, 0)
-    order, dup = duplicate_months(codes, month_index)
-    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
-    for a in dup.tolist():
-        first, second = order[a], order[a + 1]
-        problems[second].append({
-            "column": "month", "value": str(np.datetime64(int(months[second]), "M")),
-            "message": "duplicate month for this person",
-            "also": f"{source[first]} row {row[first]}"})
-    person_problems: dict[int, list[dict]] = {}
-    for code in np.flatnonzero(counts > options.limits.max_months_per_person).tolist():
-        person_problems[code] = [{
-            "column": "month", "value": str(counts[code]), "source": None, "row": None,
-            "message": f"more months than the limit of {options.limits.max_months_per_person}"}]
-    for i, items in problems.items():
-        for item in items:
-            person_problems.setdefault(int(codes[i]), []).append(
-                {**item, "source": source[i], "row": int(row[i]) or None})
+    month_index = np.where(months != NO_MONTH, months, 0)
+    row_problems = _row_problems(rows, codes, months, month_index)
+    person_problems = _person_problems(rows, codes, row_problems, options.limits)
 
     refused = np.zeros(n, dtype=bool)
     refused[list(person_problems)] = True
     keep = ~refused[codes]
     scored = _score(rows, keep, codes, month_index, months, refused, persons, scorer, options)
     # Rows of the input: not the stand-in row of a file that could not be read (row 0).
-    real = row > 0
+    real = rows["row"].to_numpy() > 0
     input_rows = np.bincount(codes[real], minlength=n)
     failed = np.zeros(len(rows), dtype=bool)
-    failed[list(problems)] = True
+    failed[list(row_problems)] = True
     rejected_rows = np.bincount(codes[failed & real], minlength=n)
     refused_codes = np.flatnonzero(refused)
     unscored = unscored_table(persons[refused_codes],
@@ -94,20 +70,46 @@ def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -
     return pd.concat([scored, unscored], ignore_index=True)
 
 
-def _row_problems(rows: pd.DataFrame) -> dict[int, list[dict]]:
-    """Position -> the problems found when its file was read (decoded for failed rows only)."""
+def _row_problems(rows: pd.DataFrame, codes: np.ndarray, months: np.ndarray,
+                  month_index: np.ndarray) -> dict[int, list[dict]]:
+    """Row position -> its problems: those found when its file was read (decoded for failed
+    rows only), then those across a person's rows, judged as ingest judges a file's."""
     text = rows["problems"].to_numpy(dtype=object)
-    failed = np.flatnonzero(text != "")
-    out: dict[int, list[dict]] = {i: json.loads(text[i]) for i in failed.tolist()}
-    return _DefaultList(out)
+    failed = text != ""
+    problems: dict[int, list[dict]] = defaultdict(list)
+    for i in np.flatnonzero(failed).tolist():
+        problems[i] = json.loads(text[i])
+    counts = np.bincount(codes)
+    # Without a month column a person may have one row; an unreadable month is reported above.
+    for i in np.flatnonzero((months == NO_MONTH) & (counts[codes] > 1) & ~failed).tolist():
+        problems[i].append({"column": "month", "value": None,
+                            "message": "a month is required when a person has more than one row"})
+    order, dup = duplicate_months(codes, month_index)
+    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
+    for a in dup.tolist():
+        first, second = order[a], order[a + 1]
+        problems[second].append({
+            "column": "month", "value": str(np.datetime64(int(months[second]), "M")),
+            "message": "duplicate month for this person",
+            "also": f"{source[first]} row {row[first]}"})
+    return problems
 
 
-class _DefaultList(dict):
-    """A dict that makes an empty list for a row the first time a problem is added to it."""
-
-    def __missing__(self, key: int) -> list[dict]:
-        self[key] = value = []
-        return value
+def _person_problems(rows: pd.DataFrame, codes: np.ndarray, row_problems: dict[int, list[dict]],
+                     limits: IngestLimits) -> dict[int, list[dict]]:
+    """Person code -> every problem that keeps them from being scored, with file and row."""
+    counts = np.bincount(codes)
+    out: dict[int, list[dict]] = {}
+    for code in np.flatnonzero(counts > limits.max_months_per_person).tolist():
+        out[code] = [{"column": "month", "value": str(counts[code]), "source": None, "row": None,
+                      "message": f"more months than the limit of "
+                                 f"{limits.max_months_per_person}"}]
+    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
+    for i, items in row_problems.items():
+        for item in items:
+            out.setdefault(int(codes[i]), []).append(
+                {**item, "source": source[i], "row": int(row[i]) or None})
+    return out
 
 
 def _score(rows: pd.DataFrame, keep: np.ndarray, codes: np.ndarray, month_index: np.ndarray,
