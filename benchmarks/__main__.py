@@ -34,7 +34,7 @@ DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
 MODES: dict[str, dict[str, Any]] = {
     "quick": {"sizes": [1_000, 10_000, 100_000], "http_duration": 2.0,
               "memory_persons": 100_000, "simulate_people": 20_000, "small_training": True,
-              "model_seconds": 0.3, "big_repeats": 1, "dask_sizes": [20_000]},
+              "model_seconds": 0.3, "big_repeats": 1, "dask_sizes": [10_000]},
     "full": {"sizes": [1_000, 10_000, 100_000, 1_000_000], "http_duration": 8.0,
              "memory_persons": 1_000_000, "simulate_people": 250_000, "small_training": False,
              "model_seconds": 1.0, "big_repeats": 2, "dask_sizes": [1_000_000, 5_000_000]},
@@ -99,6 +99,21 @@ def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
     raise ValueError(name)
 
 
+def _published(previous: dict[str, Any] | None, report: dict[str, Any], partial: bool
+               ) -> dict[str, Any]:
+    """The run to publish: ``report``, or with ``--only``, the previous run of that mode with
+    the sections measured now replaced, and when and how busy the machine was noted."""
+    if not partial or previous is None:
+        return report
+    merged = {**previous, "sections": {**previous["sections"], **report["sections"]},
+              "seconds": {**previous["seconds"], **report["seconds"]}}
+    merged["partial_updates"] = [*previous.get("partial_updates", []), {
+        "sections": sorted(report["sections"]), "started_at": report["started_at"],
+        "load_average_at_start": report["machine"]["load_average_at_start"],
+        "load_average_at_end": report["machine"]["load_average_at_end"]}]
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     mode = parser.add_mutually_exclusive_group()
@@ -132,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         f"in {report['seconds']['total']:.0f}s")
     if args.publish:
         runs = json.loads(DOCS_JSON.read_text()) if DOCS_JSON.exists() else {}
-        runs[name] = report
+        runs[name] = _published(runs.get(name), report, set(args.only) != set(SECTIONS))
         DOCS_JSON.write_text(json.dumps(runs, indent=2) + "\n")
         DOCS_MD.write_text(render(runs))
         log(f"published to {DOCS_JSON} and {DOCS_MD}")

@@ -68,7 +68,7 @@ def run_once(source: Path, out: Path, artifacts: Path, workers: int,
     from inference.batch.score import BatchOptions
     from shared_features import IngestLimits
 
-    options = BatchOptions(limits=IngestLimits(max_persons=10**9), with_explanations=explain)
+    options = BatchOptions(limits=IngestLimits(max_persons=10**9), reasons=3 if explain else 0)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:

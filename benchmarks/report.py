@@ -219,6 +219,10 @@ def _summary(r: dict[str, Any]) -> list[str]:
 def render_run(r: dict[str, Any]) -> list[str]:
     s = r["sections"]
     out = [f"## {r['mode'].capitalize()} run", "", "### Machine", ""] + _machine(r)
+    for update in r.get("partial_updates", []):
+        out += [f"Sections {', '.join(update['sections'])} measured again on "
+                f"{update['started_at']} (load average at start / end "
+                f"{update['load_average_at_start']} / {update['load_average_at_end']}).", ""]
     out += ["### Summary", ""] + _summary(r)
     parts = [("1. Batch scoring end to end (no HTTP)", "batch", _batch),
              ("2. onnxruntime vs torch eager", "model", _model),
