@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .documents import RESULT_FIELDS, ResultRow, RunDocument, encode
+from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow, dumps
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: runs and their per-person results
@@ -50,6 +50,31 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, position)
     ) WITHOUT ROWID;
     """,
+    # 2: the result parts of inference.result: per-kind components; explanations (insights,
+    # recommendations) null until a person is opened; persons found by id without a scan.
+    """
+    CREATE TABLE results_v2 (
+        run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,
+        person_id       TEXT NOT NULL,
+        probability     REAL NOT NULL,
+        risk_score      INTEGER NOT NULL,
+        risk_band       TEXT NOT NULL,
+        components      TEXT NOT NULL,
+        key_metrics     TEXT NOT NULL,
+        history         TEXT NOT NULL,
+        warnings        TEXT NOT NULL,
+        insights        TEXT,
+        recommendations TEXT,
+        PRIMARY KEY (run_id, position)
+    ) WITHOUT ROWID;
+    INSERT INTO results_v2
+        SELECT run_id, position, person_id, probability, risk_score, risk_band, '{}',
+               key_metrics, history, warnings, insights, recommendations FROM results;
+    DROP TABLE results;
+    ALTER TABLE results_v2 RENAME TO results;
+    CREATE INDEX results_person ON results (run_id, person_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 PAGE_SIZE = 16384  # bytes, for new databases
@@ -58,6 +83,17 @@ _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
                 "mean_probability", "model_version", "model_sha256", "warnings")
 _RUN_JSON = ("band_counts", "warnings")
 _RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text they were given
+_SELECT_RESULTS = f"SELECT {','.join(_RESULT_COLUMNS)} FROM results"
+# Orders a run's results can be read in (whitelisted: they are spliced into the SQL). Persons
+# without the figure come last either way.
+RESULT_ORDERS: dict[str, str] = {
+    "position": "position",
+    "person": "person_id COLLATE NOCASE",
+    "score": "probability",
+    **{name: f"json_extract(key_metrics, '$.{key}')" for name, key in (
+        ("income", "avg_monthly_income"), ("net", "avg_net_cash_flow"),
+        ("liquidity", "months_of_liquidity"), ("missed", "missed_payments"))},
+}
 
 
 class StoreError(RuntimeError):
@@ -143,10 +179,9 @@ class Store:
     # -- writes ----------------------------------------------------------------------------------
     def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
         """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
-        run_row = tuple(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
+        run_row = tuple(dumps(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
         run_id = run["id"]
-        # A generator: an imported batch of millions of rows streams into the database.
-        rows = ((run_id, i, *r) for i, r in enumerate(results))
+        rows = ((run_id, i, *r) for i, r in enumerate(results))  # not copied: runs are large
         placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -179,18 +214,63 @@ class Store:
         total = self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         return [_run_dict(r) for r in rows], int(total)
 
-    def get_run(self, run_id: str) -> RunDocument | None:
-        """The run summary with its encoded results in upload order, or None."""
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        """The run's summary, or None."""
         row = self.conn.execute(f"SELECT {','.join(_RUN_COLUMNS)} FROM runs WHERE id = ?",
                                 (run_id,)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else _run_dict(row)
+
+    def results(self, run_id: str, offset: int = 0, limit: int | None = None,
+                order: str = "position", descending: bool = False) -> list[ResultRow]:
+        """Rows of a run's results (tuples in RESULT_FIELDS order), in upload order or by one
+        of RESULT_ORDERS."""
+        key = RESULT_ORDERS[order]
+        direction = "DESC" if descending else "ASC"
+        return self._tuples(
+            f"{_SELECT_RESULTS} WHERE run_id = ? ORDER BY {key} IS NULL, {key} {direction}, "
+            "position LIMIT ? OFFSET ?",
+            (run_id, -1 if limit is None else int(limit), int(offset)))
+
+    def results_after(self, run_id: str, position: int, limit: int
+                      ) -> list[tuple[int, ResultRow]]:
+        """(position, row) of up to ``limit`` results after ``position``, in upload order: for
+        reading a whole run page by page (keyset pages: each as fast as the first)."""
+        rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
+                            "WHERE run_id = ? AND position > ? ORDER BY position LIMIT ?",
+                            (run_id, int(position), int(limit)))
+        return [(r[0], r[1:]) for r in rows]
+
+    def person(self, run_id: str, person_id: str) -> tuple[int, ResultRow] | None:
+        """(position, row) of one person of a run, or None."""
+        rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
+                            "WHERE run_id = ? AND person_id = ? ORDER BY position LIMIT 1",
+                            (run_id, person_id))
+        return (rows[0][0], rows[0][1:]) if rows else None
+
+    def _tuples(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: they are ResultRows as they come
-        results = cursor.execute(
-            f"SELECT {','.join(_RESULT_COLUMNS)} FROM results WHERE run_id = ? "
-            "ORDER BY position", (run_id,)).fetchall()
-        return RunDocument(_run_dict(row), results)
+        return cursor.execute(sql, params).fetchall()
+
+    # -- explanations, kept once computed --------------------------------------------------------
+    def save_explanation(self, run_id: str, position: int, row: ResultRow) -> bool:
+        """Keep a person's lazily computed parts (from ``row``); False if the run is gone.
+
+        Only fills parts still null: two workers opening one person at once both compute it,
+        and the first one's text is kept (they are equal).
+        """
+        values = [row[INDEX[name]] for name in LAZY_FIELDS]
+        sets = ", ".join(f"{name} = COALESCE({name}, ?)" for name in LAZY_FIELDS)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            changed = self.conn.execute(
+                f"UPDATE results SET {sets} WHERE run_id = ? AND position = ?",
+                (*values, run_id, int(position))).rowcount
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return changed > 0
 
     def count_runs(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])

@@ -27,7 +27,8 @@ ENV_PREFIX = "SCORER"
 MEGABYTE = 1024 * 1024
 # Settings that must be above zero (a zero page size or limit is never meant).
 POSITIVE = ("LIMITS_MAX_UPLOAD_MB", "LIMITS_MAX_PERSONS", "LIMITS_MAX_MONTHS_PER_PERSON",
-            "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE")
+            "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE",
+            "RESULTS_DEFAULT_PAGE_SIZE", "RESULTS_MAX_PAGE_SIZE")
 
 
 class ConfigError(ValueError):

@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 
 from shared_features import KEY_METRICS
 
-from ..documents import ResultRow, encode
+from ..result import RESULT_FIELDS, ResultRow, dumps
 
 SUMMARY_FILE = "_summary.json"
 BATCH_ROWS = 50_000  # persons converted at a time
@@ -45,14 +45,18 @@ def read_summary(directory: str | Path) -> dict[str, Any]:
 
 
 def result_rows(directory: str | Path) -> Iterator[ResultRow]:
-    """The scored persons of a batch output as store rows, in the dataset's order.
+    """The scored persons of a batch output as store rows (``result.PARTS``), in the dataset's
+    order.
 
-    The batch output has no monthly history, explanations or recommendations (a batch keeps
-    one flat row per person), so those parts are empty; key metrics and warnings are kept.
+    A batch keeps one flat row per person, without the monthly history: the history is empty,
+    and explanations and recommendations are stored empty rather than left to be computed
+    when a person is opened (there are no months to compute them from).
     """
     dataset = ds.dataset(str(directory), format="parquet", exclude_invalid_files=True)
     keys = [key for key, *_ in KEY_METRICS]
-    columns = ["person_id", "probability", "risk_score", "risk_band", *keys, "warnings"]
+    components = [c for c in dataset.schema.names if c.startswith("component_")]
+    columns = ["person_id", "probability", "risk_score", "risk_band", *components, *keys,
+               "warnings"]
     missing = [c for c in columns if c not in dataset.schema.names]
     if missing:
         raise NotABatchOutput(f"{directory} lacks the columns {missing}")
@@ -61,17 +65,29 @@ def result_rows(directory: str | Path) -> Iterator[ResultRow]:
         frame = frame[frame["probability"].notna()]
         if frame.empty:
             continue
-        # One C call encodes every person's key metrics object (NaN -> null).
-        metrics = frame[keys].to_json(orient="records", lines=True, double_precision=3)
-        warnings = [encode(w.split("; ") if w else [])
-                    for w in frame["warnings"].fillna("").tolist()]
         n = len(frame)
-        yield from zip(frame["person_id"].astype(str).tolist(),
-                       frame["probability"].astype(float).tolist(),
-                       frame["risk_score"].astype(np.int64).tolist(),
-                       frame["risk_band"].astype(str).tolist(),
-                       metrics.splitlines(), ["[]"] * n, ["[]"] * n,
-                       ['{"months":[]}'] * n, warnings, strict=True)
+        parts = {
+            "person_id": frame["person_id"].astype(str).tolist(),
+            "probability": frame["probability"].astype(float).tolist(),
+            "risk_score": frame["risk_score"].astype(np.int64).tolist(),
+            "risk_band": frame["risk_band"].astype(str).tolist(),
+            "components": _objects(frame, components, "component_", 4),
+            "key_metrics": _objects(frame, keys, "", 3),
+            "history": ['{"months":[]}'] * n,
+            "warnings": [dumps(w.split("; ") if w else [])
+                         for w in frame["warnings"].fillna("").tolist()],
+            "insights": ["[]"] * n,
+            "recommendations": ["[]"] * n,
+        }
+        yield from zip(*(parts[name] for name in RESULT_FIELDS), strict=True)
+
+
+def _objects(frame: pd.DataFrame, columns: list[str], prefix: str, digits: int) -> list[str]:
+    """Per row, ``{column without prefix: value}`` as JSON text (NaN -> null), in one C call."""
+    if not columns:
+        return ["{}"] * len(frame)
+    named = frame[columns].rename(columns=lambda c: c[len(prefix):])
+    return named.to_json(orient="records", lines=True, double_precision=digits).splitlines()
 
 
 def mean_probability(directory: str | Path) -> float | None:
