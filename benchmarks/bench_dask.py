@@ -77,11 +77,13 @@ def run_once(source: Path, out: Path, artifacts: Path, workers: int,
                             log=lambda _: None)
         peaks = sorted(client.run(_peak_rss_mib).values())
     seconds = summary["timings_seconds"]["read_shuffle_score_write"]
+    output_bytes = sum(f.stat().st_size for f in out.glob("*.parquet"))
     return {"workers": workers, "seconds": rnd(seconds, 2),
             "total_seconds": summary["timings_seconds"]["total"],
             "persons_per_s": round(summary["persons"] / seconds),
             "persons_per_s_per_worker": round(summary["persons"] / seconds / workers),
             "peak_rss_mib_per_worker": [round(p) for p in peaks],
+            "output_mb": round(output_bytes / 2**20, 1),
             "persons": summary["persons"], "input_rows": summary["input_rows"],
             "input_pieces": summary["input_pieces"]}
 
