@@ -235,8 +235,10 @@ def db_path(tmp_path: Path) -> Path:
 def make_app(artifact_dir: Path, db_path: Path):
     """create_app with the test artifact and a private database. Settings are given as Flask
     keys (``make_app(API_KEY="k")``) or, for readability, as TOML sections
-    (``make_app(limits={"max_persons": 3})``)."""
+    (``make_app(limits={"max_persons": 3})``). The database connections the test's requests
+    opened are closed after it (a worker thread keeps its own)."""
     from web import create_app
+    from web.db import close_thread_stores
     from web.settings import flatten
 
     def make(**settings):
@@ -245,7 +247,8 @@ def make_app(artifact_dir: Path, db_path: Path):
         return create_app({"TESTING": True, "ARTIFACTS_DIR": str(artifact_dir),
                            "DATABASE_PATH": str(db_path), **flatten(sections), **keys})
 
-    return make
+    yield make
+    close_thread_stores()
 
 
 @pytest.fixture
