@@ -11,13 +11,15 @@ import os
 import sys
 from pathlib import Path
 
+EXIT_NO_CLUSTER = 4  # the scheduler has no workers (the other codes are inference.cli's)
+
 
 def run_batch_command(args: argparse.Namespace) -> int:
     from ..cli import EXIT_BAD_INPUT, EXIT_NO_MODEL, REASONS
 
     try:
         from .read import DEFAULT_PIECE_ROWS, InputNotFound
-        from .run import OutputExists, run_batch
+        from .run import NoWorkers, OutputExists, run_batch
         from .score import BatchOptions
     except ImportError as exc:
         print(f"error: stress-scorer batch needs the batch extra "
@@ -45,6 +47,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
     except (InputNotFound, OutputExists) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NoWorkers as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NO_CLUSTER
     bands = ", ".join(f"{b} {n:,}" for b, n in summary["band_counts"].items())
     log(f"scored {summary['persons_scored']:,} of {summary['persons']:,} persons ({bands}) in "
         f"{summary['timings_seconds']['total']:.1f} s -> {args.out}")

@@ -36,6 +36,13 @@ SUMMARY_FILE = "_summary.json"
 MAX_EXAMPLES = 20  # problems quoted in the summary; all are counted and all are in the output
 
 
+WORKER_WAIT_SECONDS = 120
+
+
+class NoWorkers(RuntimeError):
+    """The cluster has no worker to run the batch on."""
+
+
 class OutputExists(FileExistsError):
     """The output directory already holds files: a batch never overwrites a previous one."""
 
@@ -61,7 +68,12 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
     timings = {"list_input": time.perf_counter() - t0}
 
     with _client(scheduler, workers, memory_limit) as client:
-        n_workers = len(client.scheduler_info()["workers"])
+        try:  # a scheduler whose workers never come would otherwise wait forever
+            client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+        except TimeoutError:
+            raise NoWorkers(f"no Dask worker joined the scheduler {client.scheduler.address} "
+                            f"within {WORKER_WAIT_SECONDS} s") from None
+        n_workers = len(client.nthreads())
         log(f"Dask dashboard: {client.dashboard_link}  ({n_workers} workers, "
             f"{len(pieces)} input pieces)")
         t = time.perf_counter()

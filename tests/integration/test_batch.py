@@ -103,6 +103,7 @@ def test_batch_matches_the_service_for_persons_split_over_files(
     assert got["input_rows"].sum() == len(people)
 
     assert summary["persons"] == 240 and summary["persons_not_scored"] == 0
+    assert summary["workers"] == 2
     assert summary["input_rows"] == len(people) and summary["rows_rejected"] == 0
     assert summary["band_counts"] == want["risk_band"].value_counts().reindex(
         ["Low", "Moderate", "High"], fill_value=0).to_dict()
