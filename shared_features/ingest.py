@@ -42,6 +42,7 @@ class IngestLimits:
     max_months_per_person: int = 24
     max_persons: int = 1_000_000
     max_problems: int = 20  # problems listed; the total is always counted
+    max_text_chars: int = 100  # longest person id, month text or column name accepted
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ class IngestResult:
 MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
 
 
+def _shown(value: Any) -> str | None:
+    """A value (or column name) as quoted back in a problem: cut short (a cell may be MBs)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE] + "..."
+
+
 class _Problems:
     """Collects problems, keeping the first ``limit`` and counting all."""
 
@@ -91,10 +100,7 @@ class _Problems:
     def add(self, row: int | None, column: str | None, value: Any, message: str) -> None:
         self.total += 1
         if len(self.items) < self.limit:
-            shown = None if value is None else str(value)
-            if shown is not None and len(shown) > MAX_SHOWN_VALUE:  # e.g. a 400-digit "amount"
-                shown = shown[:MAX_SHOWN_VALUE] + "..."
-            self.items.append(Problem(row, column, shown, message))
+            self.items.append(Problem(row, _shown(column), _shown(value), message))
 
     def add_rows(self, rows: np.ndarray, column: str, values: np.ndarray, message: str) -> None:
         for row, value in zip(rows[: self.limit], values[: self.limit], strict=False):
@@ -196,11 +202,16 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
-def map_headers(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], list[Problem]]:
+def map_headers(frame: pd.DataFrame, max_chars: int = 100
+                ) -> tuple[dict[str, str], list[str], list[Problem]]:
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
     for header in frame.columns:
+        if len(str(header)) > max_chars:
+            problems.append(Problem(1, _shown(header), None, f"the column name is longer than "
+                                    f"{max_chars} characters"))
+            continue
         canon = canonical_column(str(header))
         if canon is None:
             unknown.append(str(header))
@@ -225,14 +236,27 @@ def _factorized_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, texts.to_numpy(dtype=object)
 
 
-def _parse_months(texts: np.ndarray) -> np.ndarray:
-    """YYYY-MM, YYYY-MM-DD or any date pandas can read -> datetime64[M]; NaT where unreadable."""
+def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.ndarray:
+    """YYYY-MM, YYYY-MM-DD, day-first or month-first dates (decided for the whole column, as
+    for statements: 01.02.2026 is February) or any date pandas can read -> datetime64[M]; NaT
+    where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
+    # Imported here: shared_features.statements builds on this module.
+    from .statements.dates import parse_dates
+
     text = pd.Series(texts, dtype=object)
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-    for fmt in ("%Y-%m-%d", "mixed"):
-        todo = parsed.isna() & (text != "")
-        if todo.any():
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        reading = parse_dates(text[todo].reset_index(drop=True))
+        parsed[todo] = reading.dates.astype("datetime64[ns]")
+        if reading.warning and warnings is not None:
+            warnings.append(f"month column: {reading.warning}")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
     return parsed.to_numpy().astype("datetime64[M]")
 
 
@@ -252,7 +276,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     limits = limits or IngestLimits()
     warnings = list(warnings or [])
     problems = _Problems(limits.max_problems)
-    mapping, unknown, header_problems = map_headers(frame)
+    mapping, unknown, header_problems = map_headers(frame, limits.max_text_chars)
     for p in header_problems:
         problems.add(p.row, p.column, p.value, p.message)
     problems.raise_if_any(warnings)
@@ -262,7 +286,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     if frame.empty:
         raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
     rows = np.arange(len(frame)) + 2  # spreadsheet row numbers
-    parsed = parse_rows(frame)
+    parsed = parse_rows(frame, limits, warnings)
     for check in parsed.failed:
         problems.add_rows(rows[check.failed], check.column, check.cells, check.message)
     values, months = parsed.values, parsed.months
@@ -342,11 +366,14 @@ class ParsedRows:
     failed: list[RowCheck]  # in the order a reader goes: id, amounts column by column, month
 
 
-def parse_rows(frame: pd.DataFrame) -> ParsedRows:
+def parse_rows(frame: pd.DataFrame, limits: IngestLimits | None = None,
+               warnings: list[str] | None = None) -> ParsedRows:
     """Parse every row of ``frame`` (canonical column names, see ``map_headers``) and check it
     on its own: a blank id, amounts that are not numbers, empty required amounts, negative
     amounts, fractional counts, unreadable months. Checks across rows (duplicate months, too
-    many months) are the caller's, since they depend on which rows belong together."""
+    many months) are the caller's, since they depend on which rows belong together. An
+    assumption made to read the months (day-first dates) goes to ``warnings``."""
+    limits = limits or IngestLimits()
     failed: list[RowCheck] = []
 
     def check(mask: np.ndarray, column: str, cells: np.ndarray, message: str) -> None:
@@ -359,6 +386,10 @@ def parse_rows(frame: pd.DataFrame) -> ParsedRows:
         id_codes, id_texts = np.zeros(len(frame), dtype=np.intp), np.array([DEFAULT_PERSON_ID])
     person_ids = id_texts[id_codes]
     check(person_ids == "", "person_id", person_ids, "person_id is empty")
+    long_id = (pd.Series(id_texts, dtype=object).str.len() > limits.max_text_chars
+               ).to_numpy(dtype=bool)[id_codes]
+    check(long_id, "person_id", person_ids,
+          f"person_id is longer than {limits.max_text_chars} characters")
 
     present = [f for f in FIELD_NAMES if f in frame]
     european = detect_european([frame[f] for f in present])
@@ -387,7 +418,7 @@ def parse_rows(frame: pd.DataFrame) -> ParsedRows:
 
     if "month" in frame:
         month_codes, month_texts = _factorized_text(frame["month"])
-        months = _parse_months(month_texts)[month_codes]
+        months = _parse_months(month_texts, warnings)[month_codes]
         unreadable = np.isnat(months)
         if unreadable.any():
             failed.append(RowCheck(unreadable, "month", month_texts[month_codes[unreadable]],
