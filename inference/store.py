@@ -91,6 +91,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
     CREATE INDEX idempotency_keys_run_id ON idempotency_keys (run_id);
     """,
+    # 4: contributions that add up (lazy, like the other explanations)
+    """
+    ALTER TABLE results ADD COLUMN contributions TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from shared_features import FEATURE_SPEC_VERSION
 from shared_features.schema import AMOUNT_FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -235,7 +236,7 @@ def test_model_page_with_the_test_artifact(client) -> None:
     response = client.get("/model")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-testid="model-version">1.0.0<' in html and "ROC-AUC" in html
+    assert f'data-testid="model-version">{FEATURE_SPEC_VERSION}<' in html and "ROC-AUC" in html
     assert html.count('class="plot-missing"') == 3 and "/model/plots/" not in html
     assert "<h3>Test model</h3>" in html  # the model card, rendered
 

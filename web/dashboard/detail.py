@@ -58,6 +58,7 @@ def person_view(row: ResultRow, thresholds: tuple[float, float] | None) -> dict[
                        for rule, p in sorted((person.get("components") or {}).items(),
                                              key=lambda kv: -(kv[1] or 0.0))],
         "insights": person.get("insights") or [],
+        "contributions": person.get("contributions"),
         "recommendations": recommendations,
         "warnings": person.get("warnings") or [],
         "charts": [_chart("chart-cashflow", "Monthly income and spending", history, CASH_FLOW),
