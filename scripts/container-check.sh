@@ -6,8 +6,13 @@
 #   4. the serving image serves that artifact (mounted read-only) and scores a CSV over HTTP from
 #      the host; torch is absent from it; it runs as non-root; its HEALTHCHECK passes
 #   5. the committed default artifact baked into the serving image is ready without any mount
-#   6. docker-compose.yml under podman-compose: train completes, serve answers /readyz and scores
-#      a CSV; then `down -v` removes the containers and volumes
+#   6. docker-compose.yml under podman-compose: train completes, serve starts behind the nginx
+#      proxy (deploy/nginx/default.conf.template), which alone is published: /readyz and scoring
+#      through it, gunicorn unreachable from the host, 8 stalled uploads through the proxy do not
+#      starve /healthz probes, an oversized body is refused by nginx in the service's JSON error
+#      shape; then `down -v` removes the containers and volumes
+#   7. the compose profile `scale`: a Dask scheduler and two workers from the serving image run
+#      `stress-scorer batch` from the compose `batch` client; then `down -v`
 # Steps 2-6 need shared/tools/oci-setup.sh beside the repository (../shared); without it, or when
 # podman cannot be set up, it says so after the lint and exits 0. Containers and volumes it makes are removed on exit;
 # images stay cached. Traffic goes to 127.0.0.1 only.
@@ -72,6 +77,9 @@ cleanup() {
   set +e
   if [ -n "${COMPOSE_UP:-}" ]; then
     "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1
+  fi
+  if [ -n "${SCALE_UP:-}" ]; then
+    "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1
   fi
   # One at a time: podman gives up on the whole list when one name does not exist.
   for c in "$SERVE_CTR" "$DEFAULT_CTR" "$RUN_ID-train"; do
@@ -278,7 +286,11 @@ TRAIN_CTR=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
   --filter "label=com.docker.compose.service=train" --format '{{.Names}}' | head -1)
 COMPOSE_SERVE=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
   --filter "label=com.docker.compose.service=serve" --format '{{.Names}}' | head -1)
-if [ -z "$TRAIN_CTR" ] || [ -z "$COMPOSE_SERVE" ]; then die "compose did not create both containers"; fi
+COMPOSE_PROXY=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
+  --filter "label=com.docker.compose.service=proxy" --format '{{.Names}}' | head -1)
+if [ -z "$TRAIN_CTR" ] || [ -z "$COMPOSE_SERVE" ] || [ -z "$COMPOSE_PROXY" ]; then
+  die "compose did not create the train, serve and proxy containers"
+fi
 echo "   podman-compose up returned after $((SECONDS - t))s (it waits for train to stop before starting serve)"
 wait_ready "http://127.0.0.1:$PORT/readyz" 600 "$COMPOSE_SERVE"
 # podman (not Docker) starts a finished dependency again when it starts the container that
@@ -298,7 +310,39 @@ import json, sys, urllib.request
 doc = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model", timeout=10))
 assert '"seed": 12' in json.dumps(doc), "seed 12 of the compose training run not found"
 EOF
-ok "compose: serve scores a CSV with the model trained by compose"
+ok "compose: serve scores a CSV with the model trained by compose, through the nginx proxy"
+[ -z "$(podman port "$COMPOSE_SERVE" 2>/dev/null)" ] || die "gunicorn is published: $(podman port "$COMPOSE_SERVE")"
+[ -n "$(podman port "$COMPOSE_PROXY" 2>/dev/null)" ] || die "the proxy is not published"
+ok "compose: only the proxy is published; gunicorn is reachable on the compose network only"
+python3 - "$PORT" <<'EOF' || die "stalled uploads through the proxy starved the service"
+import socket, sys, time, urllib.request
+port = int(sys.argv[1])
+stalled = []
+for _ in range(8):  # announce 100 kB, send a few bytes, then nothing
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"POST /api/v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+              b"Content-Length: 100000\r\n\r\nperson_id,")
+    stalled.append(s)
+time.sleep(0.5)
+answered = 0
+for _ in range(20):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            answered += r.status == 200
+    except OSError:
+        pass
+print(f"   8 stalled uploads through the proxy: {answered}/20 /healthz probes answered within 2 s")
+sys.exit(answered != 20)
+EOF
+ok "compose: stalled uploads are held by nginx, not by gunicorn's workers"
+TOO_BIG=$(mktemp)
+head -c $((33 * 1024 * 1024)) /dev/zero >"$TOO_BIG"
+code=$(curl -s -o "$RESPONSE" -w '%{http_code}' --max-time 60 -H 'Content-Type: text/csv' \
+  --data-binary "@$TOO_BIG" "http://127.0.0.1:$PORT/api/v1/score" || true)
+rm -f "$TOO_BIG"
+[ "$code" = 413 ] && grep -q '"code":413' "$RESPONSE" \
+  || die "a 33 MB body through the proxy: HTTP $code $(head -c 300 "$RESPONSE")"
+ok "compose: nginx refuses a body over 32 MB with 413 in the service's JSON error shape"
 step "podman-compose down -v"
 "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1 || die "podman-compose down -v"
 COMPOSE_UP=
@@ -307,6 +351,41 @@ left=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" --format
 podman volume exists "${RUN_ID}_artifacts" && die "volume ${RUN_ID}_artifacts left after down -v"
 podman volume exists "${RUN_ID}_data" && die "volume ${RUN_ID}_data left after down -v"
 ok "compose: containers and volumes removed"
+
+# --- 7. compose profile scale: the serving image as Dask scheduler and workers ---------------------
+step "podman-compose --profile scale: a Dask scheduler and two workers, stress-scorer batch on them"
+SCALE_PROJECT=${RUN_ID}scale
+DASK_PORT=$(free_port)
+SCALE_UP=1
+t=$SECONDS
+DASK_DASHBOARD_PORT=$DASK_PORT "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale \
+  up -d --no-build scheduler worker-1 worker-2 >"${TMPDIR:-/tmp}/$RUN_ID-scale.log" 2>&1 \
+  || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-scale.log" >&2; die "podman-compose --profile scale up"; }
+rm -f "${TMPDIR:-/tmp}/$RUN_ID-scale.log"
+wait_ready "http://127.0.0.1:$DASK_PORT/health" 90
+ok "compose scale: scheduler up, its dashboard answers on 127.0.0.1:$DASK_PORT ($((SECONDS - t))s)"
+# The input goes onto the volume the workers share, as a user's data would be on shared storage.
+podman run --rm -i --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch" --entrypoint sh "$SERVE_IMAGE" \
+  -c 'mkdir -p /batch/input && cat > /batch/input/people.csv' <"$CSV" || die "writing the batch input"
+"$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale run --rm batch \
+  /batch/input --out /batch/output --quiet >"${TMPDIR:-/tmp}/$RUN_ID-batch.log" 2>&1 \
+  || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-batch.log" >&2; die "stress-scorer batch on the compose cluster"; }
+rm -f "${TMPDIR:-/tmp}/$RUN_ID-batch.log"
+podman run --rm --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch:ro" --entrypoint cat "$SERVE_IMAGE" \
+  /batch/output/_summary.json >"$RESPONSE" || die "the batch wrote no _summary.json"
+python3 - "$RESPONSE" <<'EOF' || die "unexpected batch summary: $(head -c 600 "$RESPONSE")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["persons"] == 2 and s["persons_scored"] == 2, s
+assert s["workers"] == 2, f"the batch ran on {s['workers']} workers, not the two of compose"
+assert sum(s["band_counts"].values()) == 2 and s["input_rows"] == 6, s
+print(f"   batch: {s['persons']} persons on {s['workers']} workers, bands {s['band_counts']}")
+EOF
+ok "compose scale: stress-scorer batch ran on the two worker containers and wrote Parquet + summary"
+"$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1 \
+  || die "podman-compose --profile scale down -v"
+SCALE_UP=
+ok "compose scale: containers and volumes removed"
 
 printf '\ncontainer-check: all %d checks ok in %ss (serve image %s MB, train image %s MB)\n' \
   "$CHECKS" "$((SECONDS - T0))" "$SERVE_MB" "$TRAIN_MB"
