@@ -7,6 +7,14 @@ upgrades the database by one version, inside one transaction. A run and all its 
 written in one transaction, so a reader never sees half a run.
 
 A ``Store`` wraps one connection; open one per thread (the web layer opens one per request).
+
+Ownership is enforced here and only here: a ``Store`` is opened with a ``Scope`` (whose runs it
+works with), every read, count and delete of runs or results filters by it (``_visible``), and
+new runs are saved as the scope's owner. Code that adds a query on ``runs`` or ``results`` must
+go through ``_visible`` too, so that routes built on it keep other people's runs out of sight.
+
+Deleted rows are overwritten in the file (``secure_delete``), not just unlinked: a deleted or
+purged run's finances cannot be read back from the database file.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +59,44 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, position)
     ) WITHOUT ROWID;
     """,
+    # 2: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
+    # with the service key; only admins see those); deleting a user deletes their runs.
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        is_admin      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        prefix       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT
+    );
+    CREATE INDEX tokens_user ON tokens (user_id);
+    ALTER TABLE runs ADD COLUMN owner_id INTEGER REFERENCES users (id) ON DELETE CASCADE;
+    CREATE INDEX runs_owner ON runs (owner_id, created_at DESC);
+    CREATE TABLE login_failures (
+        subject TEXT NOT NULL,
+        at      REAL NOT NULL
+    );
+    CREATE INDEX login_failures_subject ON login_failures (subject, at);
+    CREATE TABLE instance (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 PAGE_SIZE = 16384  # bytes, for new databases
 
 _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
                 "mean_probability", "model_version", "model_sha256", "warnings")
+_SELECT_RUN = f"SELECT {','.join(_RUN_COLUMNS)} FROM runs"
 _RUN_JSON = ("band_counts", "warnings")
 _RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text they were given
 
@@ -64,10 +105,26 @@ class StoreError(RuntimeError):
     """The database cannot be used (newer schema than this code, unreadable file, ...)."""
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose runs a connection works with. New runs are saved as ``owner_id``'s (None: no
+    owner, as in single-user mode); reads, counts and deletes see only the runs of ``owner_id``
+    unless ``sees_all`` (admins, single-user mode, maintenance)."""
+
+    owner_id: int | None = None
+    sees_all: bool = True
+
+
+EVERYONE = Scope()
+NOBODY = Scope(owner_id=0, sees_all=False)  # user ids start at 1: sees no run, owns none
+
+
 class Store:
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000,
+                 scope: Scope = EVERYONE) -> None:
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self.scope = scope
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000.0,
                                     isolation_level=None)
@@ -75,6 +132,7 @@ class Store:
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL, faster
+        self.conn.execute("PRAGMA secure_delete = ON")  # deleted finances are zeroed on disk
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -143,14 +201,15 @@ class Store:
     # -- writes ----------------------------------------------------------------------------------
     def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
         """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
-        run_row = tuple(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS)
+        run_row = (*(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS),
+                   self.scope.owner_id)
         run_id = run["id"]
         rows = [(run_id, i, *r) for i, r in enumerate(results)]
         placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
-                              f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
+            self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) VALUES "
+                              f"({','.join('?' * len(run_row))})", run_row)
             self.conn.executemany(f"INSERT INTO results (run_id, position, "
                                   f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
             self.conn.execute("COMMIT")
@@ -159,29 +218,56 @@ class Store:
             raise
 
     def delete_run(self, run_id: str) -> bool:
-        """Delete a run and (by cascade) its results; False if there was no such run."""
+        """Delete a run and (by cascade) its results; False if there was no such run in scope."""
+        where, params = self._visible()
+        return self._delete(f"DELETE FROM runs WHERE id = ? AND {where}", (run_id, *params)) > 0
+
+    def delete_own_runs(self) -> int:
+        """Delete every run of the scope's owner (not everyone's, even for an admin)."""
+        return self._delete("DELETE FROM runs WHERE owner_id IS ?", (self.scope.owner_id,))
+
+    def purge_created_before(self, cutoff: str) -> int:
+        """Delete everyone's runs created before ``cutoff`` (ISO time, UTC), then checkpoint the
+        WAL so their pages are overwritten in the main file and the log is emptied."""
+        deleted = self._delete("DELETE FROM runs WHERE created_at < ?", (cutoff,))
+        if deleted:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+    def _delete(self, sql: str, params: tuple[Any, ...]) -> int:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            deleted = self.conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
+            deleted = self.conn.execute(sql, params).rowcount
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return deleted > 0
+        return deleted
 
     # -- reads -----------------------------------------------------------------------------------
+    def _visible(self, table: str = "runs") -> tuple[str, tuple[Any, ...]]:
+        """SQL condition (and its parameters) on ``table``'s rows for the runs in scope."""
+        if self.scope.sees_all:
+            return "1", ()
+        if table == "runs":
+            return "owner_id IS ?", (self.scope.owner_id,)
+        return (f"{table}.run_id IN (SELECT id FROM runs WHERE owner_id IS ?)",
+                (self.scope.owner_id,))
+
     def list_runs(self, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-        """Newest first; (one page of run summaries, total number of runs)."""
+        """Newest first; (one page of run summaries, total number of runs), both in scope."""
+        where, params = self._visible()
         rows = self.conn.execute(
-            f"SELECT {','.join(_RUN_COLUMNS)} FROM runs ORDER BY created_at DESC, rowid DESC "
-            "LIMIT ? OFFSET ?", (int(limit), int(offset))).fetchall()
-        total = self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return [_run_dict(r) for r in rows], int(total)
+            f"{_SELECT_RUN} WHERE {where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            (*params, int(limit), int(offset))).fetchall()
+        return [_run_dict(r) for r in rows], self.count_runs()
 
     def get_run(self, run_id: str) -> RunDocument | None:
-        """The run summary with its encoded results in upload order, or None."""
-        row = self.conn.execute(f"SELECT {','.join(_RUN_COLUMNS)} FROM runs WHERE id = ?",
-                                (run_id,)).fetchone()
+        """The run summary with its encoded results in upload order, or None (also when the run
+        is someone else's)."""
+        where, params = self._visible()
+        row = self.conn.execute(f"{_SELECT_RUN} WHERE id = ? AND {where}",
+                                (run_id, *params)).fetchone()
         if row is None:
             return None
         cursor = self.conn.cursor()
@@ -192,13 +278,22 @@ class Store:
         return RunDocument(_run_dict(row), results)
 
     def count_runs(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+        where, params = self._visible()
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM runs WHERE {where}",
+                                     params).fetchone()[0])
+
+    def count_own_runs(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs WHERE owner_id IS ?",
+                                     (self.scope.owner_id,)).fetchone()[0])
 
     def count_results(self, run_id: str | None = None) -> int:
+        where, params = self._visible("results")
         if run_id is None:
-            return int(self.conn.execute("SELECT COUNT(*) FROM results").fetchone()[0])
-        return int(self.conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
-                                     (run_id,)).fetchone()[0])
+            return int(self.conn.execute(f"SELECT COUNT(*) FROM results WHERE {where}",
+                                         params).fetchone()[0])
+        return int(self.conn.execute(
+            f"SELECT COUNT(*) FROM results WHERE run_id = ? AND {where}",
+            (run_id, *params)).fetchone()[0])
 
 
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:
@@ -210,10 +305,11 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = False) -> Store:
+def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = False,
+               scope: Scope = EVERYONE) -> Store:
     """Open (and optionally migrate) the store, creating the database's directory if needed."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = Store(path, busy_timeout_ms)
+    store = Store(path, busy_timeout_ms, scope)
     if migrate:
         store.migrate()
     return store
