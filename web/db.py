@@ -16,10 +16,14 @@ def init_app(app: Flask) -> None:
 
 
 def get_store() -> Store:
-    """One connection per request (sqlite3 connections must stay in their thread)."""
+    """One connection per request (sqlite3 connections must stay in their thread), scoped to
+    the runs the request's principal may see (set on each call: signing in changes it)."""
+    from .auth.principal import request_scope  # the auth package itself reads the store
+
     if "store" not in g:
         g.store = Store(current_app.config["DATABASE_PATH"],
                         current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    g.store.scope = request_scope()
     return g.store
 
 

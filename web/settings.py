@@ -27,7 +27,9 @@ ENV_PREFIX = "SCORER"
 MEGABYTE = 1024 * 1024
 # Settings that must be above zero (a zero page size or limit is never meant).
 POSITIVE = ("LIMITS_MAX_UPLOAD_MB", "LIMITS_MAX_PERSONS", "LIMITS_MAX_MONTHS_PER_PERSON",
-            "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE")
+            "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE",
+            "AUTH_SESSION_HOURS", "AUTH_MAX_FAILURES", "AUTH_FAILURE_WINDOW_MINUTES")
+NON_NEGATIVE = ("RETENTION_DAYS", "AUTH_TRUSTED_PROXIES")
 
 
 class ConfigError(ValueError):
@@ -100,6 +102,10 @@ def validated(config: Mapping[str, Any]) -> dict[str, Any]:
     for name in POSITIVE:
         if out[name] <= 0:
             raise ConfigError(f"setting {known_settings()[name].describe()} must be positive, "
+                              f"got {out[name]!r}")
+    for name in NON_NEGATIVE:
+        if out[name] < 0:
+            raise ConfigError(f"setting {known_settings()[name].describe()} must be 0 or more, "
                               f"got {out[name]!r}")
     return out
 

@@ -11,8 +11,8 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from inference.documents import RunDocument
 
 from ..extensions import get_service
-from .auth import check_api_key
 from .schemas import (
+    DeletedSchema,
     ErrorSchema,
     ModelInfoSchema,
     RunListQuerySchema,
@@ -28,7 +28,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Score monthly finances, and read or delete past scoring runs.")
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
-SECURED = [{"ApiKeyAuth": []}]
+SECURED = [{"BearerAuth": []}, {"ApiKeyAuth": []}]
 
 SCORE_BODY = {
     "required": True,
@@ -58,11 +58,6 @@ def _errors(*codes: int):
             func = blp.alt_response(code, schema=ErrorSchema, description="Error")(func)
         return func
     return decorate
-
-
-@blp.before_request
-def _require_api_key() -> None:
-    check_api_key(current_app.config["API_KEY"])
 
 
 @blp.route("/score", methods=["POST"])
@@ -105,6 +100,15 @@ def list_runs(query: dict[str, Any]) -> Any:
     if limit > most:
         abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
     return get_service().list_runs(limit, query["offset"])
+
+
+@blp.route("/runs", methods=["DELETE"])
+@blp.doc(security=SECURED, summary="Delete all my runs and their results (with the service key "
+                                   "or without accounts: the runs that have no owner)")
+@blp.response(200, DeletedSchema)
+@_errors(401)
+def delete_my_runs() -> Any:
+    return {"deleted": get_service().delete_own_runs()}
 
 
 @blp.route("/runs/<run_id>", methods=["GET"])
