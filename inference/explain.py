@@ -83,6 +83,16 @@ def occlusion_effects(scorer: Scorer, x: np.ndarray) -> Effects:
     return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), x, scorer.reference)
 
 
+def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray) -> Effects:
+    """The one place the explanation algorithm is chosen: standardised model inputs ``x`` and
+    the raw feature matrix ``raw`` (model order, NaN where unknown) of n persons in, each
+    person's per-feature contributions out, a missing field's contributions gathered on its
+    ``missing_<field>`` indicator (``group_missing``). Everything downstream (insights, the
+    analysts' reasons) reads only the returned ``Effects``, so swapping the algorithm is a
+    change here alone."""
+    return group_missing(occlusion_effects(scorer, x), raw)
+
+
 def _dependants() -> list[tuple[int, list[int]]]:
     """(index of missing_<field>, indices of features that need <field>) per optional field."""
     index = {d.name: i for i, d in enumerate(FEATURES)}
@@ -171,7 +181,6 @@ def insight(index: int, value: float, effect: float, log_odds: float,
     pts = round(effect * 100.0, 1)  # risk_score is 100 x probability (shared_features)
     verb = "raises" if log_odds > 0 else "lowers"
     known = value == value  # not NaN
-    size = f" by {w.points(pts)}" if abs(pts) >= min_points else ""
     return {
         "feature": d.name,
         "label": d.label,
@@ -181,8 +190,18 @@ def insight(index: int, value: float, effect: float, log_odds: float,
         "points": pts,
         "log_odds": log_odds,
         "direction": verb,
-        "sentence": f"{_PHRASE_BY_INDEX[index](value)}, which {verb} your risk{size}.",
+        "sentence": sentence(index, value, effect, log_odds, min_points),
     }
+
+
+def sentence(index: int, value: float, effect: float, log_odds: float,
+             min_points: float = 0.5) -> str:
+    """The insight's sentence on its own, e.g. "Debt payments take 45% of your income, which
+    raises your risk by 6 points." """
+    pts = round(effect * 100.0, 1)
+    verb = "raises" if log_odds > 0 else "lowers"
+    size = f" by {w.points(pts)}" if abs(pts) >= min_points else ""
+    return f"{_PHRASE_BY_INDEX[index](value)}, which {verb} your risk{size}."
 
 
 def _selection(effects: Effects, raw: np.ndarray, options: ExplainOptions
@@ -219,6 +238,16 @@ def top_insights(effects: Effects, raw: np.ndarray, options: ExplainOptions
     chosen, raw_l, p_l, z_l = _selection(effects, raw, options)
     m = options.min_points
     return [[insight(j, raw_l[i][j], p_l[i][j], z_l[i][j], m) for j in js]
+            for i, js in enumerate(chosen)]
+
+
+def top_reasons(effects: Effects, raw: np.ndarray, options: ExplainOptions, k: int = 3
+                ) -> list[list[str]]:
+    """Per person the sentences of the first ``k`` insights ``top_insights`` would give (the
+    strongest risk-raising first), without building the insight dicts."""
+    chosen, raw_l, p_l, z_l = _selection(effects, raw, options)
+    m = options.min_points
+    return [[sentence(j, raw_l[i][j], p_l[i][j], z_l[i][j], m) for j in js[:k]]
             for i, js in enumerate(chosen)]
 
 

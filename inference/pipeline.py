@@ -8,6 +8,7 @@ column-wise by pandas instead. Large panels go through in chunks of ``CHUNK_PERS
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,41 @@ from .explain import (
     top_insights_json,
 )
 from .recommend import RecommendOptions, rank_json, stack, what_ifs
-from .scorer import Scorer, Scores
+from .scorer import Prediction, Scorer, Scores
+
+# Persons assessed together: large enough to amortise the per-call overheads (pandas, the
+# session), small enough that the ~30 model rows per person and the what-if panels stay in cache.
+CHUNK_PERSONS = 4_096
+
+
+@dataclass
+class ScoredPanel:
+    """What scoring alone gives for a panel: no explanations, no what-ifs (those are paid for
+    only when someone reads them). One model row per person."""
+
+    panel: MonthlyPanel  # as uploaded (the history shown is taken from it)
+    x: np.ndarray  # (n, features) standardised model input of the history window
+    raw: dict[str, np.ndarray]  # raw features by name, (n,) each
+    prediction: Prediction
+    scores: Scores
+
+    @property
+    def raw_matrix(self) -> np.ndarray:
+        return raw_feature_matrix(self.raw)
+
+
+def score_panel(panel: MonthlyPanel, scorer: Scorer) -> ScoredPanel:
+    """Features and one session call for every person of ``panel`` (vectorised)."""
+    x, raw = model_input(panel, scorer.spec)
+    prediction = scorer.predict(x)
+    return ScoredPanel(panel, x, raw, prediction, scorer.grade(prediction.probability))
+
+
+def chunks(panel: MonthlyPanel, size: int = CHUNK_PERSONS) -> Iterator[MonthlyPanel]:
+    """``panel`` in consecutive pieces of at most ``size`` persons (views, not copies)."""
+    step = max(1, int(size))
+    for i in range(0, max(panel.n_persons, 1), step):
+        yield panel.take(slice(i, i + step))
 
 
 @dataclass
@@ -48,9 +83,6 @@ class Assessment:
 
 # Below this many values plain Python encodes faster than pandas, whose call costs ~0.5 ms.
 _SMALL_BLOCK = 2_000
-# Persons assessed together: large enough to amortise the per-call overheads (pandas, the
-# session), small enough that the ~30 model rows per person and the what-if panels stay in cache.
-CHUNK_PERSONS = 4_096
 
 
 def _json_rows(a: np.ndarray, digits: int) -> list[str]:

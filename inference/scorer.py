@@ -15,6 +15,9 @@ from shared_features import FeatureSpec, risk_score
 from .artifact import INPUT_NAME, PROBABILITY_OUTPUT, Artifact
 
 LOGIT_OUTPUT = "logit"
+# Per-kind heads: one calibrated probability output per enabled labeler rule, named
+# ``component_<rule>``. A model without them has no components (an empty dict per person).
+COMPONENT_PREFIX = "component_"
 
 # Rows per session call: explanations run persons x (features + 1) rows. A few thousand rows
 # amortise the call's overhead (~20 us) and keep the layers' activations in cache: on a 2-core
@@ -30,6 +33,15 @@ class Scores:
     risk_band: np.ndarray  # str (n,)
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """Everything the model says about a batch of rows."""
+
+    probability: np.ndarray  # float64 (n,), calibrated
+    logit: np.ndarray  # float64 (n,), calibrated
+    components: dict[str, np.ndarray]  # rule name -> float64 (n,) calibrated probability
+
+
 class Scorer:
     """Vectorised P(stress) for standardised model inputs. Thread-safe: onnxruntime allows
     concurrent ``run`` calls on one session."""
@@ -41,8 +53,13 @@ class Scorer:
         self._chunk = max(1, int(chunk_rows))
         # Computed once: spec.reference rebuilds its arrays on every access.
         self.reference: np.ndarray = self.spec.reference
-        has_logit = LOGIT_OUTPUT in {o.name for o in self._session.get_outputs()}
+        names = [o.name for o in self._session.get_outputs()]
+        has_logit = LOGIT_OUTPUT in names
         self._outputs = [PROBABILITY_OUTPUT, LOGIT_OUTPUT] if has_logit else [PROBABILITY_OUTPUT]
+        # Discovered from the graph, so a retrained model with other rules needs no code change.
+        self._component_outputs = [n for n in names if n.startswith(COMPONENT_PREFIX)]
+        self.component_names: tuple[str, ...] = tuple(
+            n[len(COMPONENT_PREFIX):] for n in self._component_outputs)
 
     @property
     def n_features(self) -> int:
@@ -59,23 +76,38 @@ class Scorer:
         very risky person is 1.0 whatever changes): explanations and recommendations rank by
         it. Computed from the probability if the model lacks the ``logit`` output.
         """
+        p, z, _ = self._run(x, self._outputs)
+        return p, z
+
+    def predict(self, x: np.ndarray) -> Prediction:
+        """(rows, features) -> probability, logit and the per-kind component probabilities."""
+        p, z, components = self._run(x, self._outputs + self._component_outputs)
+        return Prediction(p, z, dict(zip(self.component_names, components, strict=True)))
+
+    def _run(self, x: np.ndarray, outputs: list[str]
+             ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         x = np.ascontiguousarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"model input must be (rows, {self.n_features}), got {x.shape}")
         if len(x) == 0:
-            return np.zeros(0), np.zeros(0)
-        parts = [self._session.run(self._outputs, {INPUT_NAME: x[i:i + self._chunk]})
+            return np.zeros(0), np.zeros(0), [np.zeros(0) for _ in outputs[len(self._outputs):]]
+        parts = [self._session.run(outputs, {INPUT_NAME: x[i:i + self._chunk]})
                  for i in range(0, len(x), self._chunk)]
-        p = np.concatenate([part[0].reshape(-1) for part in parts]).astype(np.float64)
-        if len(self._outputs) == 2:
-            z = np.concatenate([part[1].reshape(-1) for part in parts]).astype(np.float64)
+        # Outputs may be (rows,) or (rows, 1): each is flattened to (rows,).
+        columns = [np.concatenate([part[k].reshape(-1) for part in parts]).astype(np.float64)
+                   for k in range(len(outputs))]
+        p = columns[0]
+        if LOGIT_OUTPUT in self._outputs:
+            z = columns[1]
         else:
             q = np.clip(p, 1e-7, 1 - 1e-7)
             z = np.log(q / (1 - q))
-        if not (np.isfinite(p).all() and np.isfinite(z).all()):
+        extra = columns[len(self._outputs):]
+        if not (np.isfinite(p).all() and np.isfinite(z).all()
+                and all(np.isfinite(c).all() for c in extra)):
             raise RuntimeError("the model returned a non-finite probability; its input had "
                                "values the spec did not clip or impute")
-        return p, z
+        return p, z, extra
 
     def grade(self, probability: np.ndarray) -> Scores:
         """Probabilities -> probability, 0-100 score and band, as the spec defines them."""

@@ -109,21 +109,40 @@ def simulate_csv(n: int, months: int = 12, seed: int = 0, **kwargs: float) -> by
 
 # -- the test artifact ---------------------------------------------------------------------------
 
-def _onnx_logreg(weights: np.ndarray, bias: float, metadata: dict[str, str]) -> bytes:
+def _onnx_logreg(weights: np.ndarray, bias: float, metadata: dict[str, str],
+                 components: tuple[str, ...] = ()) -> bytes:
+    """The logistic regression; with ``components``, one ``component_<rule>`` output each:
+    sigmoid(logit x (k + 1) / (k + 2)) for the k-th, the first shaped (batch,), the others
+    (batch, 1) as a per-kind head may be."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     n = len(weights)
+    nodes = [helper.make_node("MatMul", ["features", "W"], ["z"]),
+             helper.make_node("Add", ["z", "B"], ["logit"]),
+             helper.make_node("Sigmoid", ["logit"], ["probability"])]
+    outputs = [helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["batch"]),
+               helper.make_tensor_value_info("logit", TensorProto.FLOAT, ["batch"])]
+    initializers = [numpy_helper.from_array(weights.astype(np.float32), "W"),
+                    numpy_helper.from_array(np.array(bias, dtype=np.float32), "B"),
+                    numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1")]
+    for k, rule in enumerate(components):
+        name = f"component_{rule}"
+        initializers.append(numpy_helper.from_array(
+            np.array((k + 1) / (k + 2), dtype=np.float32), f"scale_{rule}"))
+        nodes.append(helper.make_node("Mul", ["logit", f"scale_{rule}"], [f"z_{rule}"]))
+        if k == 0:
+            nodes.append(helper.make_node("Sigmoid", [f"z_{rule}"], [name]))
+            outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch"]))
+        else:
+            nodes.append(helper.make_node("Sigmoid", [f"z_{rule}"], [f"s_{rule}"]))
+            nodes.append(helper.make_node("Unsqueeze", [f"s_{rule}", "axis1"], [name]))
+            outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT,
+                                                         ["batch", 1]))
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["features", "W"], ["z"]),
-         helper.make_node("Add", ["z", "B"], ["logit"]),
-         helper.make_node("Sigmoid", ["logit"], ["probability"])],
-        "test_logistic_regression",
+        nodes, "test_logistic_regression",
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", n])],
-        [helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["batch"]),
-         helper.make_tensor_value_info("logit", TensorProto.FLOAT, ["batch"])],
-        initializer=[numpy_helper.from_array(weights.astype(np.float32), "W"),
-                     numpy_helper.from_array(np.array(bias, dtype=np.float32), "B")])
+        outputs, initializer=initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
                               producer_name="tests.conftest")
     model.ir_version = 9
@@ -132,7 +151,8 @@ def _onnx_logreg(weights: np.ndarray, bias: float, metadata: dict[str, str]) -> 
     return model.SerializeToString()
 
 
-def build_test_artifact(directory: str | Path, n: int = 3000, seed: int = 0) -> Path:
+def build_test_artifact(directory: str | Path, n: int = 3000, seed: int = 0,
+                        components: tuple[str, ...] = ()) -> Path:
     """Write model.onnx + feature_spec.json (+ metrics.json, model_card.md) into ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -150,7 +170,7 @@ def build_test_artifact(directory: str | Path, n: int = 3000, seed: int = 0) -> 
     bias = (lo + hi) / 2
     model = _onnx_logreg(weights, bias, {
         "spec_version": spec.spec_version, "preprocessing_sha256": spec.preprocessing_hash(),
-        "feature_names": ",".join(spec.feature_names)})
+        "feature_names": ",".join(spec.feature_names)}, components)
     (directory / "model.onnx").write_bytes(model)
     spec.provenance = {"model_sha256": hashlib.sha256(model).hexdigest(), "seed": seed,
                        "trained_at": "2024-01-01T00:00:00Z", "generator_config_sha256": "test",
@@ -176,6 +196,22 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def artifact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_test_artifact(tmp_path_factory.mktemp("artifact"))
+
+
+# Rule names as the labeler's (training/labeler.py); the test model's heads are made up.
+TEST_COMPONENTS = ("missed_payment", "low_liquidity", "debt_service")
+
+
+@pytest.fixture(scope="session")
+def component_artifact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test artifact with per-kind heads (``component_<rule>`` outputs)."""
+    return build_test_artifact(tmp_path_factory.mktemp("artifact_components"),
+                               components=TEST_COMPONENTS)
+
+
+@pytest.fixture(scope="session")
+def component_names() -> tuple[str, ...]:
+    return TEST_COMPONENTS
 
 
 @pytest.fixture

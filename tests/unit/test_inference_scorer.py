@@ -45,3 +45,26 @@ def test_empty_batch_and_wrong_width(scorer):
 
 def test_reference_is_the_specs(scorer):
     np.testing.assert_array_equal(scorer.reference, scorer.spec.reference)
+
+
+def test_component_outputs_are_discovered_and_flattened(component_artifact_dir,
+                                                        component_names, sim):
+    from inference.artifact import load_artifact
+
+    scorer = Scorer(load_artifact(component_artifact_dir), chunk_rows=33)
+    assert scorer.component_names == component_names
+    x, _ = model_input(sim.panel(80, seed=4), scorer.spec)
+    prediction = scorer.predict(x)
+    assert list(prediction.components) == list(component_names)
+    for k, rule in enumerate(component_names):  # (batch,) and (batch, 1) heads alike
+        values = prediction.components[rule]
+        assert values.shape == (80,) and values.dtype == np.float64
+        expected = 1 / (1 + np.exp(-prediction.logit * (k + 1) / (k + 2)))
+        np.testing.assert_allclose(values, expected, atol=1e-5)
+    np.testing.assert_allclose(prediction.probability, scorer.probability(x))
+
+
+def test_a_model_without_heads_has_no_components(scorer, sim):
+    x, _ = model_input(sim.panel(5, seed=5), scorer.spec)
+    assert scorer.component_names == ()
+    assert scorer.predict(x).components == {}

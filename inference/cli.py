@@ -1,0 +1,138 @@
+"""The analysts' command: ``stress-scorer SUBCOMMAND ...`` (declared in pyproject.toml).
+
+    stress-scorer score INPUT [--out results.csv|.parquet|.jsonl] [--explain]
+
+scores a monthly CSV locally, without a server, through the same ingestion, features and ONNX
+model as the service, and writes one row per person (``inference.table``). Each subcommand is
+added to the parser by its own ``add_*_command`` function, which sets ``func`` to run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared_features import IngestLimits, InputError, ingest
+
+from .artifact import ArtifactError, load_artifact
+from .explain import ExplainOptions
+from .outputs import SUFFIXES, open_writer
+from .pipeline import CHUNK_PERSONS, chunks
+from .scorer import Scorer
+from .table import results_table
+
+ARTIFACTS_ENV = "SCORER__ARTIFACTS__DIR"  # the service's setting, so both find the same model
+DEFAULT_ARTIFACTS = "artifacts"
+REASONS = 3  # reason columns written with --explain
+
+# Exit codes besides 0 (argparse itself exits with 2 on a bad command line).
+EXIT_BAD_INPUT = 1
+EXIT_NO_MODEL = 3
+
+
+def default_artifacts() -> str:
+    return os.environ.get(ARTIFACTS_ENV, DEFAULT_ARTIFACTS)
+
+
+def load_scorer(artifacts: str | Path, threads: int) -> Scorer:
+    """The one onnxruntime session of this process."""
+    return Scorer(load_artifact(artifacts, intra_op_threads=threads))
+
+
+def _progress(total: int, enabled: bool):
+    """A progress bar on stderr when it is a terminal (tqdm turns itself off otherwise)."""
+    from tqdm import tqdm
+
+    # A pseudo-terminal may report 0 columns, where tqdm would draw an empty line.
+    width = shutil.get_terminal_size().columns or 80
+    return tqdm(total=total, unit=" persons", unit_scale=True, file=sys.stderr, ncols=width,
+                disable=None if enabled else True)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else Path(args.input).with_name("results.csv")
+    if out.suffix.lower() not in (*SUFFIXES, ".ndjson"):
+        print(f"error: --out must end in {', '.join(SUFFIXES)}, got {out.name!r}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        scorer = load_scorer(args.artifacts, args.threads)
+    except ArtifactError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NO_MODEL
+    started = time.perf_counter()
+    try:
+        # An analyst's own file on their own machine: no service limit on its size.
+        ingested = ingest(Path(args.input), IngestLimits(max_persons=sys.maxsize))
+    except InputError as exc:
+        print(f"error: {args.input} cannot be scored:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"error: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in ingested.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    panel = ingested.panel
+    reasons = REASONS if args.explain else 0
+    writer = open_writer(out)
+    try:
+        with _progress(panel.n_persons, not args.quiet) as bar:
+            for chunk in chunks(panel, args.chunk_persons):
+                writer.write(results_table(chunk, scorer, reasons, ExplainOptions()))
+                bar.update(chunk.n_persons)
+    finally:
+        writer.close()
+    if not args.quiet:
+        print(f"scored {panel.n_persons:,} persons in {time.perf_counter() - started:.1f} s "
+              f"-> {out}", file=sys.stderr)
+    return 0
+
+
+def add_score_command(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "score", help="score a monthly CSV locally and write one row per person",
+        description="Score a CSV of monthly records (one row per person per month) with the "
+                    "local model and write one row per person: probability, 0-100 score, band, "
+                    "per-kind probabilities, key metrics, warnings (and reasons with --explain).")
+    p.add_argument("input", help="CSV of monthly records")
+    p.add_argument("--out", "-o", help=f"results file, {' / '.join(SUFFIXES)} by its suffix "
+                                       "(default: results.csv next to the input)")
+    p.add_argument("--explain", action="store_true",
+                   help=f"add the {REASONS} strongest reasons per person (about 30x the model "
+                        "work of scoring alone)")
+    p.add_argument("--artifacts", default=default_artifacts(),
+                   help=f"model artifact directory (default: ${ARTIFACTS_ENV} or "
+                        f"{DEFAULT_ARTIFACTS!r})")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="onnxruntime threads (default: all cores)")
+    p.add_argument("--chunk-persons", type=int, default=CHUNK_PERSONS,
+                   help="persons scored together; bounds the working memory")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=run_score)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stress-scorer",
+        description="Estimate the probability of financial stress from monthly finances.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_score_command(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Writing result tables to files, a chunk at a time: CSV, Parquet or JSON lines.
+
+Chosen by the file's suffix. Each writer takes ``pandas.DataFrame`` chunks with the same columns
+and appends them, so a million persons are written without holding all of them twice.
+CSV cells that a spreadsheet would run as a formula are neutralised (``formula_safe``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Protocol
+
+import pandas as pd
+
+SUFFIXES = (".csv", ".parquet", ".jsonl")
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting like a formula get a leading apostrophe (shown as text, not run).
+
+    Only text columns are touched: a negative number is not a formula.
+    """
+    out = frame
+    for name in frame.columns:
+        column = frame[name]
+        if not (pd.api.types.is_string_dtype(column) or column.dtype == object):
+            continue
+        text = column.astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+        if risky.any():
+            if out is frame:
+                out = frame.copy()
+            out[name] = text.where(~risky, "'" + text)
+    return out
+
+
+class TableWriter(Protocol):
+    def write(self, frame: pd.DataFrame) -> None: ...
+    def close(self) -> None: ...
+
+
+class CsvWriter:
+    def __init__(self, path: Path) -> None:
+        self._file: IO[str] = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._header = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        formula_safe(frame).to_csv(self._file, header=self._header, index=False,
+                                   lineterminator="\n")
+        self._header = False
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class JsonLinesWriter:
+    def __init__(self, path: Path) -> None:
+        self._file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if len(frame):
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            self._file.write(text if text.endswith("\n") else text + "\n")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ParquetWriter:
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet  # imported when asked for: a CSV run does not pay for it
+
+        self._pq = pyarrow.parquet
+        self._path = path
+        self._writer = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._writer is None:
+            self._writer = self._pq.ParquetWriter(self._path, table.schema)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def open_writer(path: str | Path) -> TableWriter:
+    """A writer for ``path``'s format (by suffix); ValueError for an unknown suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return CsvWriter(path)
+    if suffix == ".parquet":
+        return ParquetWriter(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return JsonLinesWriter(path)
+    raise ValueError(f"cannot write {path.name!r}: the output must end in "
+                     f"{', '.join(SUFFIXES)}")

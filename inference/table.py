@@ -1,0 +1,70 @@
+"""Scored persons as a table: one row per person, flat columns, for files and data frames.
+
+The analysts' command (``stress-scorer score``) writes it as CSV, Parquet or JSON lines, and
+the Dask batch job builds the same table per partition, so both call ``results_table`` (and
+``table_columns`` for the empty frame Dask needs to know the columns in advance). Columns:
+
+    person_id, probability, risk_score, risk_band,
+    component_<rule>...   the model's per-kind probabilities (none when the model has no heads)
+    <key metric>...       the figures a person recognises (shared_features.KEY_METRICS)
+    warnings              what makes the estimate less certain, "; "-separated
+    reason_1..reason_k    with reasons=k: the strongest explanations, as sentences
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from shared_features import KEY_METRICS, MonthlyPanel, key_metrics
+
+from .explain import ExplainOptions, explain, top_reasons
+from .pipeline import ScoredPanel, person_warnings, score_panel
+from .scorer import Scorer
+
+PROBABILITY_DIGITS = 4
+
+
+def table_columns(scorer: Scorer, reasons: int = 0) -> dict[str, str]:
+    """Column name -> pandas dtype of ``results_table``, in order."""
+    columns = {"person_id": "string", "probability": "float64", "risk_score": "int64",
+               "risk_band": "string"}
+    columns |= {f"component_{name}": "float64" for name in scorer.component_names}
+    columns |= {key: "float64" for key, *_ in KEY_METRICS}
+    columns["warnings"] = "string"
+    columns |= {f"reason_{i}": "string" for i in range(1, reasons + 1)}
+    return columns
+
+
+def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: int = 0,
+                  explain_options: ExplainOptions | None = None) -> pd.DataFrame:
+    """Score ``panel`` (or take it scored) and lay out one row per person (see module doc).
+
+    ``reasons`` > 0 explains every person (about 30 model rows each instead of one) and adds
+    that many reason columns, empty where a person has fewer.
+    """
+    scored = panel if isinstance(panel, ScoredPanel) else score_panel(panel, scorer)
+    columns = table_columns(scorer, reasons)
+    data: dict[str, object] = {
+        "person_id": scored.panel.person_ids.astype(str),
+        "probability": np.round(scored.prediction.probability, PROBABILITY_DIGITS),
+        "risk_score": scored.scores.risk_score,
+        "risk_band": scored.scores.risk_band,
+    }
+    for name, values in scored.prediction.components.items():
+        data[f"component_{name}"] = np.round(values, PROBABILITY_DIGITS)
+    data |= key_metrics(scored.raw)
+    # Persons in one situation share one list object: join each distinct one once.
+    joined: dict[int, str] = {}
+    data["warnings"] = [joined.setdefault(id(w), "; ".join(w))
+                        for w in person_warnings(scored.raw)]
+    if reasons > 0:
+        raw = scored.raw_matrix
+        options = explain_options or ExplainOptions()
+        options = ExplainOptions(top_up=max(reasons, options.top_up), top_down=reasons,
+                                 min_points=options.min_points,
+                                 min_log_odds=options.min_log_odds)
+        texts = top_reasons(explain(scorer, scored.x, raw), raw, options, reasons)
+        for i in range(reasons):
+            data[f"reason_{i + 1}"] = [t[i] if len(t) > i else None for t in texts]
+    return pd.DataFrame(data).astype(columns)

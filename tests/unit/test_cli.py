@@ -1,0 +1,147 @@
+"""The analysts' command, run in-process through ``inference.cli.main`` and once as the
+installed console script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inference.cli import main
+from inference.table import results_table, table_columns
+from shared_features import KEY_METRICS, ingest
+
+MALFORMED = Path(__file__).resolve().parents[1] / "data" / "malformed"
+
+
+@pytest.fixture
+def upload(tmp_path: Path, sim) -> Path:
+    path = tmp_path / "monthly.csv"
+    path.write_bytes(sim.csv(40, seed=11))
+    return path
+
+
+def _score(upload: Path, out: Path, artifacts: Path, *extra: str) -> int:
+    return main(["score", str(upload), "--out", str(out), "--artifacts", str(artifacts),
+                 "--quiet", *extra])
+
+
+def test_score_writes_one_row_per_person_matching_the_scorer(upload, tmp_path, artifact_dir,
+                                                             scorer):
+    out = tmp_path / "results.csv"
+    assert _score(upload, out, artifact_dir, "--chunk-persons", "7") == 0
+    written = pd.read_csv(out, dtype={"person_id": str})
+    expected = results_table(ingest(upload).panel, scorer)
+    assert list(written.columns) == list(table_columns(scorer))
+    assert written["person_id"].tolist() == expected["person_id"].tolist()
+    np.testing.assert_allclose(written["probability"], expected["probability"])
+    assert written["risk_band"].tolist() == expected["risk_band"].tolist()
+    for key, *_ in KEY_METRICS:
+        np.testing.assert_allclose(written[key], expected[key], equal_nan=True)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_other_formats_hold_the_same_rows(upload, tmp_path, artifact_dir, suffix):
+    csv_out, other = tmp_path / "r.csv", tmp_path / f"r{suffix}"
+    assert _score(upload, csv_out, artifact_dir) == 0
+    assert _score(upload, other, artifact_dir, "--chunk-persons", "16") == 0
+    expected = pd.read_csv(csv_out, dtype={"person_id": str})
+    got = (pd.read_parquet(other) if suffix == ".parquet"
+           else pd.read_json(other, lines=True, dtype={"person_id": str}))
+    assert got["person_id"].tolist() == expected["person_id"].tolist()
+    np.testing.assert_allclose(got["probability"], expected["probability"])
+    assert got["risk_score"].tolist() == expected["risk_score"].tolist()
+
+
+def test_explain_adds_three_reasons_that_read_as_sentences(upload, tmp_path, artifact_dir):
+    out = tmp_path / "r.jsonl"
+    assert _score(upload, out, artifact_dir, "--explain") == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 40
+    high = [r for r in rows if r["risk_band"] == "High"]
+    assert high, "the simulated file should have some high-risk persons"
+    for row in high:
+        assert row["reason_1"] and "raises your risk" in row["reason_1"]
+    assert all(set(r) >= {"reason_1", "reason_2", "reason_3"} for r in rows)
+
+
+def test_components_are_columns_when_the_model_has_heads(upload, tmp_path,
+                                                         component_artifact_dir,
+                                                         component_names):
+    out = tmp_path / "r.csv"
+    assert _score(upload, out, component_artifact_dir) == 0
+    written = pd.read_csv(out)
+    for rule in component_names:
+        assert written[f"component_{rule}"].between(0, 1).all()
+
+
+def test_bad_input_exits_1_naming_row_and_column(tmp_path, artifact_dir, capsys):
+    code = _score(MALFORMED / "bad_amount.csv", tmp_path / "r.csv", artifact_dir)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "row " in err and "column " in err and "is not a number" in err
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_unusable_model_or_output_name_is_a_clear_error(upload, tmp_path, capsys):
+    assert _score(upload, tmp_path / "r.csv", tmp_path / "nowhere") == 3
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["score", str(upload), "--out", str(tmp_path / "r.xlsx")]) == 1
+    assert "--out must end in" in capsys.readouterr().err
+
+
+def test_person_ids_that_look_like_formulas_are_neutralised_in_csv(tmp_path, artifact_dir,
+                                                                   sim):
+    frame = sim.frame(2, seed=3)
+    frame["person_id"] = frame["person_id"].map({"p00000": "=HYPERLINK(1)", "p00001": "-1"})
+    upload = tmp_path / "in.csv"
+    frame.to_csv(upload, index=False)
+    out = tmp_path / "r.csv"
+    assert _score(upload, out, artifact_dir) == 0
+    assert sorted(pd.read_csv(out, dtype=str)["person_id"]) == ["'-1", "'=HYPERLINK(1)"]
+
+
+def test_console_script_is_installed_and_runs(upload, tmp_path, artifact_dir):
+    script = shutil.which("stress-scorer", path=str(Path(__import__("sys").executable).parent))
+    assert script, "pip install -e . declares the stress-scorer console script"
+    out = tmp_path / "r.csv"
+    done = subprocess.run([script, "score", str(upload), "--out", str(out), "--artifacts",
+                           str(artifact_dir)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "scored 40 persons" in done.stderr
+    assert len(pd.read_csv(out)) == 40
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what was written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None: ...
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(upload, tmp_path, artifact_dir, monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    args = ["score", str(upload), "--out", str(tmp_path / "r.csv"), "--artifacts",
+            str(artifact_dir), "--chunk-persons", "10"]
+    assert main(args) == 0
+    assert "100%|" in terminal.text and "persons/s" in terminal.text
+    assert "scored 40 persons" in terminal.text
+    terminal.text = ""
+    monkeypatch.setattr(terminal, "isatty", lambda: False)
+    assert main(args) == 0
+    assert "%|" not in terminal.text and "scored 40 persons" in terminal.text
