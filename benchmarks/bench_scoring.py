@@ -4,7 +4,7 @@
                                        [--artifacts artifacts]
 
 1. One person (12 months): features + model + explanations + recommendations, from the panel
-   (``inference.pipeline.assess``); p50/p95 over ``--runs``. Goal: p50 < 10 ms. Also the same
+   (``inference.pipeline.assessed_rows``); p50/p95 over ``--runs``. Goal: p50 < 10 ms. Also the same
    person as CSV bytes through the whole service (ingest ... store write), for reference.
 2. ``--persons`` persons x ``--months`` months in one CSV, bytes -> stored run
    (``ScoringService.score_csv``: ingest, features, scoring, explanations, recommendations,
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from inference.artifact import load_artifact
-from inference.pipeline import assess
+from inference.pipeline import assessed_rows
 from inference.scorer import Scorer
 from inference.service import ScoringService, ServiceOptions
 from inference.store import open_store
@@ -50,12 +50,12 @@ def bench_single(scorer: Scorer, service: ScoringService, runs: int, months: int
     csv = csv_block(1, months, seed=11)
     panel = ingest(csv).panel
     for _ in range(10):  # warm-up: first session runs and numpy paths
-        assess(panel, scorer)
+        list(assessed_rows(panel, scorer))
     core, full = [], []
     start_cpu = time.process_time()
     for _ in range(runs):
         start = time.perf_counter()
-        assess(panel, scorer)
+        list(assessed_rows(panel, scorer))
         core.append(time.perf_counter() - start)
     cpu_ms = (time.process_time() - start_cpu) / runs * 1000.0
     for _ in range(max(20, runs // 4)):
@@ -78,19 +78,19 @@ def bench_batch(scorer: Scorer, service: ScoringService, store_path: Path, perso
         doc = service.score_csv(csv, "bench-batch.csv")
         totals.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    assert len(doc.rows) == persons
+    assert doc.page.total == persons
     # The same work stage by stage, to see where the time goes.
     stages: dict[str, float] = {}
     start = time.perf_counter()
     ingested = ingest(csv, service.options.limits)
     stages["ingest"] = time.perf_counter() - start
     start = time.perf_counter()
-    assessment = assess(ingested.panel, scorer, service.options.explain,
-                        service.options.recommend)
+    rows = list(assessed_rows(ingested.panel, scorer, service.options.explain,
+                              service.options.recommend))
     stages["features_score_explain_recommend_encode"] = time.perf_counter() - start
     start = time.perf_counter()
     with open_store(store_path) as store:
-        store.save_run({**doc.summary, "id": "stage-timing"}, assessment.rows)
+        store.save_run({**doc.summary, "id": "stage-timing"}, rows)
     stages["store_write"] = time.perf_counter() - start
     start = time.perf_counter()
     doc.to_json()

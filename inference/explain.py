@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,6 @@ from shared_features import FEATURES, OPTIONAL_FIELDS
 from shared_features.features import RECENT_MONTHS, RISK_DIRECTION
 
 from . import wording as w
-from .documents import encode as encode_json
 from .scorer import Scorer
 
 
@@ -248,43 +246,4 @@ def top_reasons(effects: Effects, raw: np.ndarray, options: ExplainOptions, k: i
     chosen, raw_l, p_l, z_l = _selection(effects, raw, options)
     m = options.min_points
     return [[sentence(j, raw_l[i][j], p_l[i][j], z_l[i][j], m) for j in js[:k]]
-            for i, js in enumerate(chosen)]
-
-
-# -- the same insights as JSON text --------------------------------------------------------------
-# A 100,000-person upload has half a million insights: building a dict for each and encoding it
-# took longer than the model. ``top_insights_json`` writes the JSON text ``encode`` would give
-# for ``top_insights`` directly (constant parts encoded once); tests hold the two equal.
-
-_esc = encode_basestring  # what a JSONEncoder(ensure_ascii=False) uses for str
-_INSIGHT_HEAD = [f'{{"feature":{_esc(d.name)},"label":{_esc(d.label)},"value":'
-                 for d in FEATURES]
-
-
-def insight_json(index: int, value: float, effect: float, log_odds: float,
-                 min_points: float = 0.5) -> str:
-    """``encode(insight(...))`` for finite numbers, without building the dict."""
-    d = FEATURES[index]
-    pts = round(effect * 100.0, 1)
-    verb = "raises" if log_odds > 0 else "lowers"
-    size = f" by {w.points(pts)}" if abs(pts) >= min_points else ""
-    sentence = f"{_PHRASE_BY_INDEX[index](value)}, which {verb} your risk{size}."
-    if value == value:
-        shown = f"{value!r},\"display_value\":{_esc(w.by_unit(d.unit, value))}"
-    else:
-        shown = 'null,"display_value":null'
-    return (f'{_INSIGHT_HEAD[index]}{shown},"effect":{effect!r},"points":{pts!r},'
-            f'"log_odds":{log_odds!r},"direction":"{verb}","sentence":{_esc(sentence)}}}')
-
-
-def top_insights_json(effects: Effects, raw: np.ndarray, options: ExplainOptions) -> list[str]:
-    """Per person, ``encode(top_insights(...)[i])``: the insights list as JSON text."""
-    if not (np.isfinite(effects.on_log_odds).all() and np.isfinite(effects.on_probability).all()
-            and not np.isinf(raw).any()):
-        # JSON has no inf: let the encoder raise exactly as it always did.
-        return [encode_json(x) for x in top_insights(effects, raw, options)]
-    chosen, raw_l, p_l, z_l = _selection(effects, raw, options)
-    m = options.min_points
-    return ["[" + ",".join([insight_json(j, raw_l[i][j], p_l[i][j], z_l[i][j], m)
-                            for j in js]) + "]"
             for i, js in enumerate(chosen)]

@@ -1,19 +1,24 @@
-"""One panel in, one result per person out: features, score, explanations, recommendations.
+"""One panel in, one result row per person out (the parts ``inference.result`` defines).
 
-Everything is vectorised over persons except the last step, which writes each person's insights
-and recommendations as JSON text once (see ``documents``; no dicts in between, which cost more
-than the model for large files); large regular parts (key metrics, monthly history) are encoded
-column-wise by pandas instead. Large panels go through in chunks of ``CHUNK_PERSONS`` persons.
+Two depths, both vectorised over persons and run in chunks of ``CHUNK_PERSONS``:
+
+* ``scored_rows``: features and one model row per person, giving everything but the lazy parts
+  (probability, score, band, components, key metrics, history, warnings). What a large upload
+  pays for.
+* ``assessed_rows``: also the explanations and the what-if recommendations, about 30 model rows
+  per person in one session call. What a small upload, or a person being opened, pays for.
+
+Nested parts are encoded to JSON text once, here, with orjson; large regular parts (the monthly
+history) are laid out column-wise first so no Python loop runs over single values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import pandas as pd
+import orjson
 
 from shared_features import (
     FIELD_NAMES,
@@ -25,15 +30,9 @@ from shared_features import (
 )
 from shared_features.ingest import SHORT_HISTORY_MONTHS
 
-from .documents import ResultRow, encode, row_dict
-from .explain import (
-    ExplainOptions,
-    effects_from,
-    group_missing,
-    occlusion_batch,
-    top_insights_json,
-)
-from .recommend import RecommendOptions, rank_json, stack, what_ifs
+from .explain import ExplainOptions, effects_from, group_missing, occlusion_batch, top_insights
+from .recommend import RecommendOptions, rank, stack, what_ifs
+from .result import ResultRow
 from .scorer import Prediction, Scorer, Scores
 
 # Persons assessed together: large enough to amortise the per-call overheads (pandas, the
@@ -71,42 +70,99 @@ def chunks(panel: MonthlyPanel, size: int = CHUNK_PERSONS) -> Iterator[MonthlyPa
         yield panel.take(slice(i, i + step))
 
 
-@dataclass
-class Assessment:
-    scores: Scores
-    rows: list[ResultRow]  # one encoded PersonResult per person, in panel order
-
-    def results(self) -> list[dict[str, Any]]:
-        """The decoded PersonResult dicts (for Python callers; the API splices ``rows``)."""
-        return [row_dict(r) for r in self.rows]
+def scored_rows(panel: MonthlyPanel, scorer: Scorer, chunk_persons: int = CHUNK_PERSONS
+                ) -> Iterator[ResultRow]:
+    """Each person's row without the lazy parts (None), chunk by chunk, in panel order."""
+    for chunk in chunks(panel, chunk_persons):
+        yield from _rows(score_panel(chunk, scorer))
 
 
-# Below this many values plain Python encodes faster than pandas, whose call costs ~0.5 ms.
-_SMALL_BLOCK = 2_000
+def assessed_rows(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None = None,
+                  recommendations: RecommendOptions | None = None,
+                  chunk_persons: int = CHUNK_PERSONS) -> Iterator[ResultRow]:
+    """Each person's complete row, explanations and recommendations included, in panel order.
+
+    Per chunk, one feature computation (the panel stacked with its what-if copies) and one
+    session call (occlusion rows + what-if rows) serve score, explanations and recommendations.
+    Persons are independent, so the chunks only bound the working memory (about 30 model rows
+    per person) and keep it in cache.
+    """
+    explain = explain or ExplainOptions()
+    recommendations = recommendations or RecommendOptions()
+    for chunk in chunks(panel, chunk_persons):
+        yield from _assess(chunk, scorer, explain, recommendations)
 
 
-def _json_rows(a: np.ndarray, digits: int) -> list[str]:
-    """Each row of a 2-D float array as JSON array text without brackets (NaN/inf -> null)."""
-    if a.shape[0] == 0:
-        return []
-    a = np.where(np.isfinite(a), a, np.nan)
-    if a.size <= _SMALL_BLOCK:
-        return [",".join("null" if v != v else repr(v) for v in row)
-                for row in np.round(a, digits).tolist()]
-    if a.shape[1] == 0:
-        return [""] * a.shape[0]
-    text = pd.DataFrame(a).to_json(orient="values", double_precision=digits)  # encoded in C
-    return text[2:-2].split("],[")  # "[[1,2],[3,4]]" -> ["1,2", "3,4"]; no nesting inside
+def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
+            recommendations: RecommendOptions) -> list[ResultRow]:
+    n = panel.n_persons
+    window = panel.last_months(scorer.spec.history_months)
+    actions = what_ifs(window, recommendations)
+    x_all, raw_all = model_input(stack(window, actions), scorer.spec)
+    x, raw = x_all[:n], {k: v[:n] for k, v in raw_all.items()}
+    occluded = occlusion_batch(x, scorer.reference)
+    # One session call for the persons, their occlusions and their what-ifs.
+    prediction = scorer.predict(np.concatenate([x, occluded, x_all[n:]]))
+    m = len(occluded)
+    p_all, z_all = prediction.probability[n:], prediction.logit[n:]
+    effects = effects_from(p_all[:m], z_all[:m], x, scorer.reference)
+    after_p, after_z = (v[m:].reshape(len(actions), n).T for v in (p_all, z_all))
+    own = Prediction(prediction.probability[:n], prediction.logit[:n],
+                     {k: v[:n] for k, v in prediction.components.items()})
+    scored = ScoredPanel(panel, x, raw, own, scorer.grade(own.probability))
+    raw_m = raw_feature_matrix(raw)
+    insights = top_insights(group_missing(effects, raw_m), raw_m, explain)
+    recs = rank(actions, own.probability, own.logit, after_p, after_z, scorer.spec,
+                recommendations)
+    return [(*row[:-2], _dumps(i), _dumps(r))
+            for row, i, r in zip(_rows(scored), insights, recs, strict=True)]
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _rows(scored: ScoredPanel) -> list[ResultRow]:
+    """The rows of scored persons, lazy parts None (column order: ``result.PARTS``)."""
+    n = scored.panel.n_persons
+    probability = np.round(scored.prediction.probability, 4).tolist()
+    warnings = person_warnings(scored.raw)
+    shared: dict[int, str] = {}  # persons in one situation share one list: encode it once
+    for w in warnings:
+        if id(w) not in shared:
+            shared[id(w)] = _dumps(w)
+    return list(zip(
+        scored.panel.person_ids.astype(str).tolist(),
+        probability,
+        scored.scores.risk_score.tolist(),
+        scored.scores.risk_band.tolist(),
+        components_json(scored.prediction.components, n),
+        key_metrics_json(scored.raw),
+        monthly_history_json(scored.panel),
+        [shared[id(w)] for w in warnings],
+        [None] * n,
+        [None] * n,
+        strict=True))
+
+
+def _objects_json(columns: dict[str, np.ndarray], n: int) -> list[str]:
+    """Per person ``{name: value, ...}`` as JSON text (NaN -> null, as orjson writes it)."""
+    if not columns:
+        return ["{}"] * n
+    names = list(columns)
+    rows = np.column_stack([np.asarray(columns[k], dtype=float) for k in names]).tolist()
+    return [_dumps(dict(zip(names, row, strict=True))) for row in rows]
+
+
+def components_json(components: dict[str, np.ndarray], n: int) -> list[str]:
+    """Per person the per-kind probabilities as a JSON object ({} when the model has none)."""
+    return _objects_json({k: np.round(v, 4) for k, v in components.items()}, n)
 
 
 def key_metrics_json(raw: dict[str, np.ndarray]) -> list[str]:
     """Per person, the key metrics object as JSON text (null where a metric is unknown)."""
     metrics = key_metrics(raw)
-    names = list(metrics)
-    values = _json_rows(np.column_stack([metrics[k] for k in names]).astype(float), 3)
-    head = [f'"{k}":' for k in names]
-    return ["{" + ",".join(h + v for h, v in zip(head, row.split(","), strict=True)) + "}"
-            for row in values]
+    return _objects_json(metrics, len(next(iter(metrics.values()))))
 
 
 def monthly_history_json(panel: MonthlyPanel) -> list[str]:
@@ -114,31 +170,37 @@ def monthly_history_json(panel: MonthlyPanel) -> list[str]:
     ``{"months": ["2024-01", ...], "income": [...], ...}``. A month missing in the middle of
     someone's history is kept as nulls so a chart shows the gap.
 
-    Persons are grouped by the month their history starts; each group's values are encoded by
-    pandas in one call, so there is no Python loop over values.
+    Persons are grouped by the month their history starts, so each group is one block of
+    equal-length series, turned into lists in one call.
     """
     n, t = panel.n_persons, panel.n_months
     first = np.where(panel.observed.any(axis=1), np.argmax(panel.observed, axis=1), t - 1)
     if panel.months is None:
-        month_text = np.full((n, t), "null", dtype=object)
+        month_text = np.full((n, t), None, dtype=object)
     else:
-        month_text = np.where(np.isnat(panel.months), "null",
-                              np.char.add(np.char.add('"', np.datetime_as_string(
-                                  panel.months, unit="M")), '"')).astype(object)
-    keys = [f'"{name}":[' for name in FIELD_NAMES]
-    n_fields = len(keys)
+        month_text = np.where(np.isnat(panel.months), None,
+                              np.datetime_as_string(panel.months, unit="M").astype(object))
+    values = np.round(panel.values, 2)
     out: list[str] = [""] * n
     for start in np.unique(first).tolist():
         who = np.flatnonzero(first == start)
-        # One encoded row per (person, field): each is a finished JSON array's content.
-        block = panel.values[who, start:, :].transpose(0, 2, 1).reshape(len(who) * n_fields, -1)
-        series = _json_rows(block, 2)
+        series = values[who, start:, :].transpose(0, 2, 1).tolist()  # (persons, fields, months)
         months = month_text[who, start:].tolist()
-        for r, (i, m) in enumerate(zip(who.tolist(), months, strict=True)):
-            out[i] = ('{"months":[' + ",".join(m) + "]," + ",".join([
-                key + row + "]" for key, row in zip(keys, series[r * n_fields:(r + 1) * n_fields],
-                                                    strict=True)]) + "}")
+        for i, m, fields in zip(who.tolist(), months, series, strict=True):
+            out[i] = _dumps({"months": m, **dict(zip(FIELD_NAMES, fields, strict=True))})
     return out
+
+
+def panel_from_history(history: dict[str, list], person_id: str) -> MonthlyPanel:
+    """One person's panel back from their stored history (for explaining them later)."""
+    values = np.array([[np.nan if v is None else v for v in history[f]] for f in FIELD_NAMES],
+                      dtype=float).T[None, :, :]
+    observed = ~np.isnan(values).all(axis=2)
+    months = history.get("months") or []
+    month_arr = (np.array([np.datetime64(m, "M") if m else np.datetime64("NaT", "M")
+                           for m in months], dtype="datetime64[M]")[None, :]
+                 if any(months) else None)
+    return MonthlyPanel(values, observed, np.array([person_id], dtype=object), month_arr)
 
 
 def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
@@ -163,64 +225,3 @@ def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
             cache[k] = text
         out.append(cache[k])
     return out
-
-
-def assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None = None,
-           recommendations: RecommendOptions | None = None,
-           chunk_persons: int = CHUNK_PERSONS) -> Assessment:
-    """Score every person in ``panel`` and explain and advise each; see module docstring.
-
-    Per chunk of ``chunk_persons`` persons, one feature computation (the panel stacked with its
-    what-if copies) and one session call (occlusion rows + what-if rows) serve score,
-    explanations and recommendations together. Persons are independent, so the chunks only
-    bound the working memory (about 30 model rows per person) and keep it in cache: time grows
-    linearly with the number of persons and a 1M-person file needs no 10 GB of temporaries.
-    """
-    explain = explain or ExplainOptions()
-    recommendations = recommendations or RecommendOptions()
-    n, step = panel.n_persons, max(1, int(chunk_persons))
-    if n <= step:
-        return _assess(panel, scorer, explain, recommendations)
-    parts = [_assess(panel.take(slice(i, i + step)), scorer, explain, recommendations)
-             for i in range(0, n, step)]
-    scores = Scores(*(np.concatenate([getattr(p.scores, k) for p in parts])
-                      for k in ("probability", "risk_score", "risk_band")))
-    return Assessment(scores, [row for p in parts for row in p.rows])
-
-
-def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
-            recommendations: RecommendOptions) -> Assessment:
-    n = panel.n_persons
-    window = panel.last_months(scorer.spec.history_months)
-    actions = what_ifs(window, recommendations)
-    x_all, raw_all = model_input(stack(window, actions), scorer.spec)
-    raw = {k: v[:n] for k, v in raw_all.items()}
-    occluded = occlusion_batch(x_all[:n], scorer.reference)
-    p_all, z_all = scorer.run(np.concatenate([occluded, x_all[n:]]))
-    m = len(occluded)
-    effects = effects_from(p_all[:m], z_all[:m], x_all[:n], scorer.reference)
-    after_p, after_z = (v[m:].reshape(len(actions), n).T for v in (p_all, z_all))
-    probability = effects.probability
-    scores = scorer.grade(probability)
-
-    raw_m = raw_feature_matrix(raw)
-    insights = top_insights_json(group_missing(effects, raw_m), raw_m, explain)
-    recs = rank_json(actions, probability, effects.log_odds, after_p, after_z, scorer.spec,
-                     recommendations)
-    warnings = person_warnings(raw)
-    shared: dict[int, str] = {}  # persons in one situation share one list: encode it once
-    for w in warnings:
-        if id(w) not in shared:
-            shared[id(w)] = encode(w)
-    rows = list(zip(
-        [str(i) for i in panel.person_ids.tolist()],
-        np.round(probability, 4).tolist(),
-        scores.risk_score.tolist(),
-        scores.risk_band.tolist(),
-        key_metrics_json(raw),
-        insights,
-        recs,
-        monthly_history_json(panel),
-        [shared[id(w)] for w in warnings],
-        strict=True))
-    return Assessment(scores, rows)

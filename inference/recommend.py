@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from json.encoder import encode_basestring as _esc
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,6 @@ from shared_features.features import latest_value, mean_over_months
 from shared_features.schema import FIELD_INDEX
 
 from . import wording as w
-from .documents import encode
 from .scorer import Scorer
 
 INCOME, EXPENSES = FIELD_INDEX["income"], FIELD_INDEX["expenses"]
@@ -137,7 +135,7 @@ def _ranking(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarra
              after_p: np.ndarray, after_z: np.ndarray, spec: FeatureSpec,
              options: RecommendOptions) -> tuple[list[list[int]], dict[str, list]]:
     """Per person the chosen action indices, best first, and the rounded figures as nested
-    lists (persons x actions), shared by ``rank`` and ``rank_json``."""
+    lists (persons x actions), for ``rank``."""
     n = len(probability)
     gain = probability[:, None] - after_p
     gain_z = log_odds[:, None] - after_z
@@ -186,33 +184,6 @@ def rank(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
          for j in js]
         for i, js in enumerate(chosen)
     ]
-
-
-def rank_json(actions: list[WhatIf], probability: np.ndarray, log_odds: np.ndarray,
-              after_p: np.ndarray, after_z: np.ndarray, spec: FeatureSpec,
-              options: RecommendOptions) -> list[str]:
-    """Per person, ``encode(rank(...)[i])`` written directly as JSON text (no dicts: for a
-    large upload the dicts and their encoding cost more than the model; tests hold them equal).
-    """
-    n = len(probability)
-    if not actions or options.max_recommendations <= 0:
-        return ["[]"] * n
-    if not all(np.isfinite(v).all() for v in (probability, log_odds, after_p, after_z)):
-        # JSON has no NaN or inf: let the encoder raise exactly as it always did.
-        return [encode(r) for r in rank(actions, probability, log_odds, after_p, after_z,
-                                        spec, options)]
-    chosen, f = _ranking(actions, probability, log_odds, after_p, after_z, spec, options)
-    after_l, gain_l, points_l, gain_z_l = f["after"], f["gain"], f["points"], f["gain_z"]
-    score_l, band_l, amount_l = f["score"], f["band"], f["amount"]
-    heads = [f'{{"action":{_esc(a.key)},"title":{_esc(a.title)},"description":'
-             for a in actions]
-    return ["[" + ",".join([
-        f'{heads[j]}{_esc(actions[j].describe(amount_l[j][i]))},'
-        f'"probability_after":{after_l[i][j]!r},"risk_score_after":{score_l[i][j]!r},'
-        f'"risk_band_after":{_esc(band_l[i][j])},"risk_reduction":{gain_l[i][j]!r},'
-        f'"points":{points_l[i][j]!r},"log_odds_reduction":{gain_z_l[i][j]!r}}}'
-        for j in js]) + "]"
-        for i, js in enumerate(chosen)]
 
 
 def recommend(scorer: Scorer, panel: MonthlyPanel, options: RecommendOptions

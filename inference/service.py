@@ -10,14 +10,16 @@ codes. The store is reached through a callable, so the caller decides the connec
 
 from __future__ import annotations
 
+import math
 import secrets
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import orjson
 import pandas as pd
 
 from shared_features import (
@@ -33,12 +35,15 @@ from shared_features import (
 )
 
 from .artifact import ArtifactError, load_artifact
-from .documents import RunDocument
+from .documents import ResultsPage, RunDocument
 from .explain import ExplainOptions
-from .pipeline import assess
+from .outputs import formula_safe
+from .pipeline import assessed_rows, panel_from_history, scored_rows
 from .recommend import RecommendOptions
+from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow
 from .scorer import Scorer
 from .store import Store
+from .table import stored_table
 
 
 class ModelUnavailable(RuntimeError):
@@ -51,11 +56,21 @@ class RunNotFound(LookupError):
         self.run_id = run_id
 
 
+class PersonNotFound(RunNotFound):
+    def __init__(self, run_id: str, person_id: str) -> None:
+        LookupError.__init__(self, f"run {run_id!r} has no person with id {person_id!r}")
+        self.run_id, self.person_id = run_id, person_id
+
+
 @dataclass(frozen=True)
 class ServiceOptions:
     limits: IngestLimits = field(default_factory=IngestLimits)
     explain: ExplainOptions = field(default_factory=ExplainOptions)
     recommend: RecommendOptions = field(default_factory=RecommendOptions)
+    # Uploads of up to this many persons are explained at once and answered in full; larger
+    # ones are scored only (explanations when a person is opened) and answered with a page.
+    inline_max_persons: int = 100
+    page_size: int = 100  # results per page when the request does not say
 
 
 class ScoringService:
@@ -116,35 +131,102 @@ class ScoringService:
 
     def _score(self, ingested: IngestResult, source_name: str) -> RunDocument:
         scorer = self._require_model()
-        assessment = assess(ingested.panel, scorer, self.options.explain, self.options.recommend)
-        bands = assessment.scores.risk_band
-        n = len(assessment.rows)
+        o = self.options
+        panel = ingested.panel
+        if panel.n_persons <= o.inline_max_persons:
+            rows = list(assessed_rows(panel, scorer, o.explain, o.recommend))
+        else:
+            rows = list(scored_rows(panel, scorer))
+        n = len(rows)
+        bands = Counter(row[INDEX["risk_band"]] for row in rows)
         run = {
             "id": secrets.token_hex(8),
             "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "source_name": source_name[:200],
             "n_persons": n,
-            "band_counts": {b: int((bands == b).sum()) for b in ("Low", "Moderate", "High")},
-            "mean_probability": round(float(np.mean(assessment.scores.probability)), 4)
+            "band_counts": {b: bands.get(b, 0) for b in ("Low", "Moderate", "High")},
+            "mean_probability": round(math.fsum(r[INDEX["probability"]] for r in rows) / n, 4)
             if n else None,
             "model_version": scorer.spec.spec_version,
             "model_sha256": scorer.artifact.model_sha256,
             "warnings": list(ingested.warnings),
         }
         # Written only now, after every person scored: a failing file leaves no trace.
-        self._store().save_run(run, assessment.rows)
-        return RunDocument(run, assessment.rows)
+        self._store().save_run(run, rows)
+        return RunDocument(run, ResultsPage(run["id"], rows[:self._first_page(n)], 0,
+                                            self._first_page(n), n))
+
+    def _first_page(self, n: int) -> int:
+        """How many results a run's document carries: all of a small run, else one page."""
+        return n if n <= self.options.inline_max_persons else self.options.page_size
 
     # -- runs ------------------------------------------------------------------------------------
     def list_runs(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         runs, total = self._store().list_runs(limit, offset)
         return {"runs": runs, "total": total, "limit": limit, "offset": offset}
 
-    def get_run(self, run_id: str) -> RunDocument:
-        run = self._store().get_run(run_id)
-        if run is None:
+    def get_summary(self, run_id: str) -> dict[str, Any]:
+        summary = self._store().get_run(run_id)
+        if summary is None:
             raise RunNotFound(run_id)
-        return run
+        return summary
+
+    def get_run(self, run_id: str) -> RunDocument:
+        """The run's summary with its first page of results (all of them for a small run)."""
+        summary = self.get_summary(run_id)
+        return RunDocument(summary, self.results_page(run_id, 0,
+                                                      self._first_page(summary["n_persons"])))
+
+    def results_page(self, run_id: str, offset: int = 0, limit: int | None = None,
+                     order: str = "position", descending: bool = False) -> ResultsPage:
+        """Results ``offset`` .. ``offset + limit`` in upload order (or by RESULT_ORDERS)."""
+        store = self._store()
+        summary = store.get_run(run_id)
+        if summary is None:
+            raise RunNotFound(run_id)
+        limit = self.options.page_size if limit is None else limit
+        return ResultsPage(run_id, store.results(run_id, offset, limit, order, descending),
+                           offset, limit, summary["n_persons"])
+
+    def iter_results(self, run_id: str, batch: int = 5_000) -> Iterator[list[ResultRow]]:
+        """All of a run's results in upload order, ``batch`` rows at a time (for downloads)."""
+        self.get_summary(run_id)
+        position = -1
+        while True:
+            page = self._store().results_after(run_id, position, batch)
+            if not page:
+                return
+            position = page[-1][0]
+            yield [row for _, row in page]
+
+    def results_csv(self, run_id: str) -> Iterator[str]:
+        """The run as CSV text in pieces (one row per person, the columns of
+        ``stress-scorer score``), formula-safe for spreadsheets."""
+        header = True
+        for rows in self.iter_results(run_id):
+            yield formula_safe(stored_table(rows)).to_csv(index=False, header=header,
+                                                          lineterminator="\n")
+            header = False
+
+    def person(self, run_id: str, person_id: str) -> ResultRow:
+        """One person's complete result. Explanations and recommendations a large run did not
+        compute are computed now, from the stored monthly history, and kept for next time."""
+        store = self._store()
+        found = store.person(run_id, person_id)
+        if found is None:
+            self.get_summary(run_id)  # RunNotFound when the run itself is missing
+            raise PersonNotFound(run_id, person_id)
+        position, row = found
+        if any(row[INDEX[name]] is None for name in LAZY_FIELDS):
+            scorer = self._require_model()
+            panel = panel_from_history(orjson.loads(row[INDEX["history"]]), person_id)
+            fresh = next(assessed_rows(panel, scorer, self.options.explain,
+                                       self.options.recommend))
+            # The stored score stays: it is what the run reported.
+            row = tuple(fresh[i] if name in LAZY_FIELDS and row[i] is None else row[i]
+                        for i, name in enumerate(RESULT_FIELDS))
+            store.save_explanation(run_id, position, row)
+        return row
 
     def delete_run(self, run_id: str) -> None:
         if not self._store().delete_run(run_id):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .documents import RESULT_FIELDS, ResultRow, RunDocument, encode
+from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow, dumps
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: runs and their per-person results
@@ -59,7 +59,32 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, position)
     ) WITHOUT ROWID;
     """,
-    # 2: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
+    # 2: the result parts of inference.result: per-kind components; explanations (insights,
+    # recommendations) null until a person is opened; persons found by id without a scan.
+    """
+    CREATE TABLE results_v2 (
+        run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,
+        person_id       TEXT NOT NULL,
+        probability     REAL NOT NULL,
+        risk_score      INTEGER NOT NULL,
+        risk_band       TEXT NOT NULL,
+        components      TEXT NOT NULL,
+        key_metrics     TEXT NOT NULL,
+        history         TEXT NOT NULL,
+        warnings        TEXT NOT NULL,
+        insights        TEXT,
+        recommendations TEXT,
+        PRIMARY KEY (run_id, position)
+    ) WITHOUT ROWID;
+    INSERT INTO results_v2
+        SELECT run_id, position, person_id, probability, risk_score, risk_band, '{}',
+               key_metrics, history, warnings, insights, recommendations FROM results;
+    DROP TABLE results;
+    ALTER TABLE results_v2 RENAME TO results;
+    CREATE INDEX results_person ON results (run_id, person_id);
+    """,
+    # 3: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
     # with the service key; only admins see those); deleting a user deletes their runs.
     """
     CREATE TABLE users (
@@ -99,6 +124,17 @@ _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
 _SELECT_RUN = f"SELECT {','.join(_RUN_COLUMNS)} FROM runs"
 _RUN_JSON = ("band_counts", "warnings")
 _RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text they were given
+_SELECT_RESULTS = f"SELECT {','.join(_RESULT_COLUMNS)} FROM results"
+# Orders a run's results can be read in (whitelisted: they are spliced into the SQL). Persons
+# without the figure come last either way.
+RESULT_ORDERS: dict[str, str] = {
+    "position": "position",
+    "person": "person_id COLLATE NOCASE",
+    "score": "probability",
+    **{name: f"json_extract(key_metrics, '$.{key}')" for name, key in (
+        ("income", "avg_monthly_income"), ("net", "avg_net_cash_flow"),
+        ("liquidity", "months_of_liquidity"), ("missed", "missed_payments"))},
+}
 
 
 class StoreError(RuntimeError):
@@ -201,10 +237,10 @@ class Store:
     # -- writes ----------------------------------------------------------------------------------
     def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
         """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
-        run_row = (*(encode(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS),
+        run_row = (*(dumps(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS),
                    self.scope.owner_id)
         run_id = run["id"]
-        rows = [(run_id, i, *r) for i, r in enumerate(results)]
+        rows = ((run_id, i, *r) for i, r in enumerate(results))  # not copied: runs are large
         placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -262,20 +298,69 @@ class Store:
             (*params, int(limit), int(offset))).fetchall()
         return [_run_dict(r) for r in rows], self.count_runs()
 
-    def get_run(self, run_id: str) -> RunDocument | None:
-        """The run summary with its encoded results in upload order, or None (also when the run
-        is someone else's)."""
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        """The run's summary, or None (also when the run is someone else's)."""
         where, params = self._visible()
         row = self.conn.execute(f"{_SELECT_RUN} WHERE id = ? AND {where}",
                                 (run_id, *params)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else _run_dict(row)
+
+    def results(self, run_id: str, offset: int = 0, limit: int | None = None,
+                order: str = "position", descending: bool = False) -> list[ResultRow]:
+        """Rows of a run's results (tuples in RESULT_FIELDS order), in upload order or by one
+        of RESULT_ORDERS."""
+        key = RESULT_ORDERS[order]
+        direction = "DESC" if descending else "ASC"
+        where, params = self._visible("results")
+        return self._tuples(
+            f"{_SELECT_RESULTS} WHERE run_id = ? AND {where} "
+            f"ORDER BY {key} IS NULL, {key} {direction}, position LIMIT ? OFFSET ?",
+            (run_id, *params, -1 if limit is None else int(limit), int(offset)))
+
+    def results_after(self, run_id: str, position: int, limit: int
+                      ) -> list[tuple[int, ResultRow]]:
+        """(position, row) of up to ``limit`` results after ``position``, in upload order: for
+        reading a whole run page by page (keyset pages: each as fast as the first)."""
+        where, params = self._visible("results")
+        rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
+                            f"WHERE run_id = ? AND position > ? AND {where} "
+                            "ORDER BY position LIMIT ?",
+                            (run_id, int(position), *params, int(limit)))
+        return [(r[0], r[1:]) for r in rows]
+
+    def person(self, run_id: str, person_id: str) -> tuple[int, ResultRow] | None:
+        """(position, row) of one person of a run, or None."""
+        where, params = self._visible("results")
+        rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
+                            f"WHERE run_id = ? AND person_id = ? AND {where} "
+                            "ORDER BY position LIMIT 1", (run_id, person_id, *params))
+        return (rows[0][0], rows[0][1:]) if rows else None
+
+    def _tuples(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: they are ResultRows as they come
-        results = cursor.execute(
-            f"SELECT {','.join(_RESULT_COLUMNS)} FROM results WHERE run_id = ? "
-            "ORDER BY position", (run_id,)).fetchall()
-        return RunDocument(_run_dict(row), results)
+        return cursor.execute(sql, params).fetchall()
+
+    # -- explanations, kept once computed --------------------------------------------------------
+    def save_explanation(self, run_id: str, position: int, row: ResultRow) -> bool:
+        """Keep a person's lazily computed parts (from ``row``); False if the run is gone.
+
+        Only fills parts still null: two workers opening one person at once both compute it,
+        and the first one's text is kept (they are equal).
+        """
+        values = [row[INDEX[name]] for name in LAZY_FIELDS]
+        sets = ", ".join(f"{name} = COALESCE({name}, ?)" for name in LAZY_FIELDS)
+        where, params = self._visible("results")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            changed = self.conn.execute(
+                f"UPDATE results SET {sets} WHERE run_id = ? AND position = ? AND {where}",
+                (*values, run_id, int(position), *params)).rowcount
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return changed > 0
 
     def count_runs(self) -> int:
         where, params = self._visible()

@@ -14,12 +14,14 @@ the Dask batch job builds the same table per partition, so both call ``results_t
 from __future__ import annotations
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from shared_features import KEY_METRICS, MonthlyPanel, key_metrics
 
 from .explain import ExplainOptions, explain, top_reasons
 from .pipeline import ScoredPanel, person_warnings, score_panel
+from .result import INDEX, ResultRow
 from .scorer import Scorer
 
 PROBABILITY_DIGITS = 4
@@ -68,3 +70,24 @@ def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: in
         for i in range(reasons):
             data[f"reason_{i + 1}"] = [t[i] if len(t) > i else None for t in texts]
     return pd.DataFrame(data).astype(columns)
+
+
+def stored_table(rows: list[ResultRow]) -> pd.DataFrame:
+    """The same table (without reasons) from stored result rows: a run's CSV download."""
+    def decoded(name: str) -> list:
+        return [orjson.loads(r[INDEX[name]]) for r in rows]
+
+    components = decoded("components")
+    rules = list(dict.fromkeys(k for c in components[:1] for k in c))  # the run's model's heads
+    metrics = decoded("key_metrics")
+    data: dict[str, object] = {name: [r[INDEX[name]] for r in rows]
+                               for name in ("person_id", "probability", "risk_score",
+                                            "risk_band")}
+    data |= {f"component_{rule}": [c.get(rule) for c in components] for rule in rules}
+    data |= {key: [m.get(key) for m in metrics] for key, *_ in KEY_METRICS}
+    data["warnings"] = ["; ".join(w) for w in decoded("warnings")]
+    dtypes = {"person_id": "string", "probability": "float64", "risk_score": "int64",
+              "risk_band": "string", "warnings": "string",
+              **{f"component_{r}": "float64" for r in rules},
+              **{key: "float64" for key, *_ in KEY_METRICS}}
+    return pd.DataFrame(data).astype(dtypes)

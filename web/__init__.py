@@ -51,7 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     retention.init_app(app)
     config = app.config
     options = ServiceOptions(settings.ingest_limits(config), settings.explain_options(config),
-                             settings.recommend_options(config))
+                             settings.recommend_options(config),
+                             inline_max_persons=config["RESULTS_INLINE_MAX_PERSONS"],
+                             page_size=config["RESULTS_DEFAULT_PAGE_SIZE"])
     service = ScoringService.from_artifact_dir(config["ARTIFACTS_DIR"], db.get_store, options,
                                                config["MODEL_INTRA_OP_THREADS"])
     if service.ready:

@@ -307,3 +307,19 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused(app, sample_csv) ->
     own = plain.post(f"/runs/{run_id}/delete", data={"confirmed": "1", "csrf_token": token})
     assert own.status_code == 303
     assert plain.get(f"/runs/{run_id}").status_code == 404
+
+
+def test_a_large_run_pages_and_explains_a_person_when_opened(make_app, sim) -> None:
+    client = make_app(results={"inline_max_persons": 2}).test_client()
+    run_id = _run_id(_upload(client, sim.csv(6, seed=8), "six.csv"))
+    html = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert len(_person_links(html, run_id)) == 6
+    assert "Download CSV" in html and f"/runs/{run_id}/results.csv" in html
+    api = client.get(f"/api/v1/runs/{run_id}/persons/p00002").get_json()
+    assert api["insights"] is not None  # opened through the API: explained and kept
+    page = client.get(f"/runs/{run_id}/person?id=p00004").get_data(as_text=True)
+    assert "What drives this estimate" in page and "What would help" in page
+    download = client.get(f"/runs/{run_id}/results.csv")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "six-results-" in download.headers["Content-Disposition"]
+    assert len(download.get_data(as_text=True).splitlines()) == 7

@@ -106,12 +106,3 @@ def test_metrics_table_shapes() -> None:
     assert nested.columns == ["model"] and nested.rows[0]["label"] == "Brier score"
     flat = present.metrics_table({"roc_auc": 0.8, "n": 1000})
     assert flat.columns == ["model"] and [r["values"][0] for r in flat.rows] == ["0.800", "1,000"]
-
-
-def test_sort_rows_puts_unknown_values_last() -> None:
-    rows = [present.TableRow(i, f"p{i}", p, round(p * 100), "Low", {"avg_net_cash_flow": v}, None)
-            for i, (p, v) in enumerate([(0.2, 10.0), (0.9, None), (0.5, -3.0)])]
-    assert [r.person_id for r in present.sort_rows(rows, "score", True)] == ["p1", "p2", "p0"]
-    assert [r.person_id for r in present.sort_rows(rows, "net", False)] == ["p2", "p0", "p1"]
-    assert [r.person_id for r in present.sort_rows(rows, "net", True)] == ["p0", "p2", "p1"]
-    assert [r.person_id for r in present.sort_rows(rows, "bogus", True)] == ["p2", "p1", "p0"]

@@ -1,8 +1,20 @@
 """The service layer: ingestion -> scoring -> store, with nothing stored on failure."""
 
+import io
+import json
+
+import pandas as pd
 import pytest
 
-from inference.service import ModelUnavailable, RunNotFound, ScoringService, ServiceOptions
+from inference.pipeline import assessed_rows
+from inference.result import decode
+from inference.service import (
+    ModelUnavailable,
+    PersonNotFound,
+    RunNotFound,
+    ScoringService,
+    ServiceOptions,
+)
 from inference.store import open_store
 from shared_features import IngestLimits, InputError
 
@@ -22,7 +34,7 @@ def test_score_csv_stores_the_run(service, store, sample_csv):
     doc = service.score_csv(sample_csv, "mine.csv")
     assert doc.summary["n_persons"] == 5 and doc.summary["source_name"] == "mine.csv"
     assert sum(doc.summary["band_counts"].values()) == 5
-    assert store.get_run(doc.summary["id"]).to_dict() == doc.to_dict()
+    assert store.get_run(doc.summary["id"]) == doc.summary
     assert service.get_run(doc.summary["id"]).to_dict() == doc.to_dict()
     listed = service.list_runs()
     assert listed["total"] == 1 and listed["runs"][0]["id"] == doc.summary["id"]
@@ -81,3 +93,79 @@ def test_model_info(service):
     assert info["spec_version"] == info["code_spec_version"]
     assert len(info["model_sha256"]) == 64 and info["metrics"] == {"model": {"roc_auc": 0.8}}
     assert {f["name"] for f in info["features"]} >= {"utilization", "liquidity_months"}
+
+
+@pytest.fixture
+def lazy_service(scorer, store):
+    """A service for which every upload of more than 3 persons is large."""
+    return ScoringService(scorer, lambda: store, ServiceOptions(inline_max_persons=3,
+                                                                page_size=4))
+
+
+def test_a_small_upload_is_explained_at_once(lazy_service, sim):
+    doc = lazy_service.score_csv(sim.csv(3, seed=2))
+    results = doc.to_dict()["results"]
+    assert len(results) == 3 and all(r["insights"] is not None for r in results)
+    assert doc.to_dict()["results_page"] == {"offset": 0, "limit": 3, "total": 3,
+                                             "next_offset": None}
+
+
+def test_a_large_upload_answers_a_page_and_explains_a_person_when_opened(lazy_service, store,
+                                                                        scorer, sim):
+    csv = sim.csv(10, seed=3)
+    doc = lazy_service.score_csv(csv)
+    run_id = doc.summary["id"]
+    first = doc.to_dict()
+    assert [r["person_id"] for r in first["results"]] == ["p00000", "p00001", "p00002",
+                                                          "p00003"]
+    assert first["results_page"] == {"offset": 0, "limit": 4, "total": 10, "next_offset": 4}
+    assert all(r["insights"] is None and r["recommendations"] is None
+               for r in first["results"])
+    assert store.count_results(run_id) == 10  # everyone is stored
+    page = lazy_service.results_page(run_id, 8, 4)
+    assert [decode(r)["person_id"] for r in page.rows] == ["p00008", "p00009"]
+    assert json.loads(page.to_json())["next_offset"] is None
+
+    opened = decode(lazy_service.person(run_id, "p00006"))
+    # What an upload of this person alone (explained inline) would have said.
+    from shared_features import ingest
+
+    expected = decode(list(assessed_rows(ingest(csv).panel.take(slice(6, 7)), scorer))[0])
+    assert opened == expected
+    assert decode(store.person(run_id, "p00006")[1]) == opened  # kept for next time
+    assert store.person(run_id, "p00005")[1][-1] is None  # nobody else was explained
+
+
+def test_opening_a_person_needs_the_run_the_person_and_the_model(lazy_service, store, sim):
+    run_id = lazy_service.score_csv(sim.csv(5, seed=4)).summary["id"]
+    with pytest.raises(PersonNotFound, match="no person with id 'nobody'"):
+        lazy_service.person(run_id, "nobody")
+    with pytest.raises(RunNotFound):
+        lazy_service.person("nope", "p00000")
+    unready = ScoringService(None, lambda: store, unavailable="gone")
+    with pytest.raises(ModelUnavailable):
+        unready.person(run_id, "p00001")
+    assert decode(unready.results_page(run_id, 0, 5).rows[0])["probability"] is not None
+
+
+def test_csv_download_has_every_person_and_no_formulas(lazy_service, sim):
+    frame = sim.frame(7, seed=5)
+    frame["person_id"] = frame["person_id"].replace({"p00003": "=cmd|' /C calc'!A0",
+                                                     "p00004": "@SUM(1)"})
+    doc = lazy_service.score_csv(frame.to_csv(index=False).encode())
+    text = "".join(lazy_service.results_csv(doc.summary["id"]))
+    table = pd.read_csv(io.StringIO(text), dtype={"person_id": str})
+    assert len(table) == 7 and table.columns[:4].tolist() == ["person_id", "probability",
+                                                              "risk_score", "risk_band"]
+    assert "'=cmd|' /C calc'!A0" in table["person_id"].tolist()
+    assert "'@SUM(1)" in table["person_id"].tolist()
+    assert not any(line[:1] in ("=", "+", "-", "@") for line in text.splitlines())
+    stored = lazy_service.results_page(doc.summary["id"], 0, 7).rows
+    assert table["probability"].tolist() == [r[1] for r in stored]
+
+
+def test_a_run_is_read_whole_in_keyset_batches(lazy_service, sim):
+    run_id = lazy_service.score_csv(sim.csv(8, seed=6)).summary["id"]
+    batches = list(lazy_service.iter_results(run_id, batch=3))
+    assert [len(b) for b in batches] == [3, 3, 2]
+    assert [r[0] for b in batches for r in b] == [f"p{i:05d}" for i in range(8)]

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from inference.documents import encode
-from inference.store import SCHEMA_VERSION, Store, StoreError, open_store
+from inference.result import RESULT_FIELDS, decode, dumps
+from inference.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, open_store
 
 
 def _run(run_id, n=3, created="2024-01-01T00:00:00+00:00"):
@@ -14,8 +14,9 @@ def _run(run_id, n=3, created="2024-01-01T00:00:00+00:00"):
                "n_persons": n, "band_counts": {"Low": n, "Moderate": 0, "High": 0},
                "mean_probability": 0.1, "model_version": "1.0.0", "model_sha256": "a" * 64,
                "warnings": ["w"]}
-    rows = [(f"p{i}", 0.1, 10, "Low", encode({"savings_rate": 0.1}), encode([]), encode([]),
-             encode({"months": ["2024-01"], "income": [1.0]}), encode([])) for i in range(n)]
+    rows = [(f"p{i}", 0.1 * i, 10 * i, "Low", "{}", dumps({"savings_rate": 0.1 * (n - i)}),
+             dumps({"months": ["2024-01"], "income": [1.0]}), dumps([]), None, None)
+            for i in range(n)]
     return summary, rows
 
 
@@ -41,10 +42,11 @@ def test_save_read_list_delete(store):
     assert total == 3 and [r["id"] for r in runs] == ["r2", "r1"]
     assert runs[0]["band_counts"] == {"Low": 3, "Moderate": 0, "High": 0}
     assert [r["id"] for r in store.list_runs(limit=2, offset=2)[0]] == ["r0"]
-    doc = store.get_run("r1")
-    assert doc.summary["warnings"] == ["w"] and len(doc.rows) == 2
-    assert doc.to_dict()["results"][1]["person_id"] == "p1"
-    assert doc.to_dict()["results"][0]["key_metrics"] == {"savings_rate": 0.1}
+    assert store.get_run("r1")["warnings"] == ["w"]
+    results = [decode(r) for r in store.results("r1")]
+    assert [r["person_id"] for r in results] == ["p0", "p1"]
+    assert results[0]["key_metrics"] == {"savings_rate": 0.2}
+    assert results[0]["insights"] is None  # lazy parts stay null until explained
     assert store.delete_run("r1") is True
     assert store.get_run("r1") is None and store.delete_run("r1") is False
     assert store.count_results("r1") == 0  # cascaded
@@ -130,6 +132,58 @@ def test_workers_starting_together_on_a_new_database_all_open_it(tmp_path):
     assert failures.empty(), failures.get()
 
 
+def test_the_results_table_has_the_columns_of_the_result_definition(store):
+    columns = [r[1] for r in store.conn.execute("PRAGMA table_info(results)")]
+    assert columns == ["run_id", "position", *RESULT_FIELDS]
+
+
+def test_pages_orders_and_persons(store):
+    store.save_run(*_run("r", n=5))
+    assert [r[0] for r in store.results("r", 1, 2)] == ["p1", "p2"]
+    assert [r[0] for r in store.results("r", 0, 2, "score", True)] == ["p4", "p3"]
+    assert [r[0] for r in store.results("r", 0, 5, "person")] == ["p0", "p1", "p2", "p3", "p4"]
+    assert [p for p, _ in store.results_after("r", 2, 10)] == [3, 4]
+    # Persons without the figure come last, whichever the direction.
+    summary, rows = _run("u", n=3)
+    rows[1] = rows[1][:5] + (dumps({"avg_net_cash_flow": None}),) + rows[1][6:]
+    rows[0] = rows[0][:5] + (dumps({"avg_net_cash_flow": 10.0}),) + rows[0][6:]
+    rows[2] = rows[2][:5] + (dumps({"avg_net_cash_flow": -3.0}),) + rows[2][6:]
+    store.save_run(summary, rows)
+    assert [r[0] for r in store.results("u", order="net")] == ["p2", "p0", "p1"]
+    assert [r[0] for r in store.results("u", order="net", descending=True)] == ["p0", "p2", "p1"]
+    position, row = store.person("r", "p3")
+    assert position == 3 and row[0] == "p3"
+    assert store.person("r", "nobody") is None
+
+
+def test_explanations_are_kept_once(store):
+    store.save_run(*_run("r", n=2))
+    _, row = store.person("r", "p1")
+    explained = row[:-2] + ('[{"feature":"x"}]', "[]")
+    assert store.save_explanation("r", 1, explained) is True
+    # A second worker's (equal) text does not replace the first.
+    assert store.save_explanation("r", 1, row[:-2] + ('["other"]', '["other"]')) is True
+    assert store.person("r", "p1")[1][-2:] == ('[{"feature":"x"}]', "[]")
+    assert store.person("r", "p0")[1][-2:] == (None, None)
+
+
+def test_a_version_1_database_is_migrated_keeping_its_runs(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        for statement in MIGRATIONS[0].split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO runs VALUES ('r', '2024', 's.csv', 1, '{}', 0.1, '1', 'a', '[]')")
+        conn.execute("INSERT INTO results VALUES ('r', 0, 'p0', 0.1, 10, 'Low', '{}', '[1]', "
+                     "'[2]', '{}', '[]')")
+    with open_store(path, migrate=True) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        row = decode(s.results("r")[0])
+        assert row["components"] == {} and row["insights"] == [1]
+        assert row["recommendations"] == [2]
+
+
 def test_a_scope_sees_and_deletes_only_its_owners_runs(store, tmp_path):
     from inference.store import NOBODY, Scope
 
@@ -140,6 +194,9 @@ def test_a_scope_sees_and_deletes_only_its_owners_runs(store, tmp_path):
     store.scope = Scope(2, sees_all=False)
     store.save_run(*_run("theirs"))
     assert store.get_run("mine") is None and not store.delete_run("mine")
+    assert store.results("mine") == [] and store.results_after("mine", -1, 10) == []
+    assert store.person("mine", "p0") is None
+    assert not store.save_explanation("mine", 0, store.person("theirs", "p0")[1])
     assert [r["id"] for r in store.list_runs()[0]] == ["theirs"] and store.count_runs() == 1
     assert store.count_results("mine") == 0 and store.count_results() == 3
     store.scope = NOBODY

@@ -166,3 +166,40 @@ def test_responses_are_json_everywhere(client, sample_csv):
                         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/openapi.json")]:
         r = getattr(client, method)(url)
         assert r.status_code == 200 and json.loads(r.data) is not None
+
+
+# -- large runs: pages, the CSV download, one person ---------------------------------------------
+
+def test_large_upload_answers_a_page_then_pages_persons_and_csv(make_app, sim):
+    from web.api.schemas import PersonResultSchema, ResultsPageSchema
+
+    client = make_app(results={"inline_max_persons": 3, "default_page_size": 4,
+                               "max_page_size": 5}).test_client()
+    r = _score_csv(client, sim.csv(9, seed=4))
+    assert r.status_code == 200
+    body = r.json
+    assert ScoreResultSchema().validate(body) == {}
+    assert len(body["results"]) == 4 and body["results_page"]["next_offset"] == 4
+    assert body["results"][0]["insights"] is None
+    run_id = body["id"]
+    assert client.get(f"/api/v1/runs/{run_id}").json["results"] == body["results"]
+    page = client.get(f"/api/v1/runs/{run_id}/results", query_string={"offset": 5, "limit": 5})
+    assert page.status_code == 200 and ResultsPageSchema().validate(page.json) == {}
+    assert [p["person_id"] for p in page.json["results"]] == [f"p{i:05d}" for i in range(5, 9)]
+    assert page.json["next_offset"] is None and page.json["total"] == 9
+    too_many = client.get(f"/api/v1/runs/{run_id}/results", query_string={"limit": 6})
+    assert too_many.status_code == 422
+    assert client.get("/api/v1/runs/0000/results").status_code == 404
+
+    person = client.get(f"/api/v1/runs/{run_id}/persons/p00007")
+    assert person.status_code == 200 and PersonResultSchema().validate(person.json) == {}
+    assert person.json["insights"] is not None and person.json["recommendations"] is not None
+    assert person.json["probability"] == page.json["results"][2]["probability"]
+    missing = client.get(f"/api/v1/runs/{run_id}/persons/nobody")
+    assert missing.status_code == 404 and "nobody" in missing.json["error"]["message"]
+
+    csv = client.get(f"/api/v1/runs/{run_id}/results.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("person_id,probability,risk_score,risk_band") and len(lines) == 10
+    assert client.get("/api/v1/runs/0000/results.csv").status_code == 404

@@ -29,6 +29,8 @@ def _refs(node):
 def test_every_endpoint_is_documented(doc):
     paths = doc["paths"]
     assert set(paths) == {"/api/v1/score", "/api/v1/runs", "/api/v1/runs/{run_id}",
+                          "/api/v1/runs/{run_id}/results", "/api/v1/runs/{run_id}/results.csv",
+                          "/api/v1/runs/{run_id}/persons/{person_id}",
                           "/api/v1/model", "/api/v1/template.csv", "/healthz", "/readyz"}
     assert set(paths["/api/v1/runs/{run_id}"]) >= {"get", "delete"}
     body = paths["/api/v1/score"]["post"]["requestBody"]["content"]

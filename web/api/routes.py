@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from inference.documents import RunDocument
+from inference.result import document
 
+from ..downloads import results_csv_response
 from ..extensions import get_service
 from .schemas import (
     DeletedSchema,
     ErrorSchema,
     ModelInfoSchema,
+    PersonResultSchema,
+    ResultsPageSchema,
+    ResultsQuerySchema,
     RunListQuerySchema,
     RunListSchema,
     ScoreQuerySchema,
@@ -44,11 +49,10 @@ SCORE_BODY = {
 }
 
 
-def _document(doc: RunDocument) -> Response:
-    """A run as JSON. Its results were encoded once when scored (see inference.documents), so it
-    is sent as is rather than dumped again through ScoreResultSchema, which describes it, and
-    streamed in pieces rather than joined into one string (a large run's JSON is GBs)."""
-    return Response(doc.iter_json(), mimetype="application/json")
+def _json(body: bytes) -> Response:
+    """A document already encoded by the service layer (orjson, see inference.documents): sent
+    as it is rather than dumped again through the schema that describes it."""
+    return Response(body, mimetype="application/json")
 
 
 def _errors(*codes: int):
@@ -74,16 +78,17 @@ def score(source_name: str | None = None) -> Any:
         upload = request.files.get("file")
         if upload is None:
             raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
-        return _document(service.score_csv(upload.read(), source_name or upload.filename))
+        return _json(service.score_csv(upload.read(),
+                                        source_name or upload.filename).to_json())
     if kind in CSV_TYPES:
-        return _document(service.score_csv(request.get_data(), source_name))
+        return _json(service.score_csv(request.get_data(), source_name).to_json())
     if kind == "application/json" or kind.endswith("+json"):
         payload = request.get_json()
         if isinstance(payload, list):  # a bare list of records is accepted too
             payload = {"records": payload}
         body = ScoreRecordsSchema().load(payload)
-        return _document(service.score_records(body["records"],
-                                               source_name or body["source_name"]))
+        return _json(service.score_records(body["records"],
+                                           source_name or body["source_name"]).to_json())
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")
@@ -112,11 +117,42 @@ def delete_my_runs() -> Any:
 
 
 @blp.route("/runs/<run_id>", methods=["GET"])
-@blp.doc(security=SECURED, summary="One run with all its per-person results")
+@blp.doc(security=SECURED, summary="One run with its results (the first page of a large run)")
 @blp.response(200, ScoreResultSchema)
 @_errors(401, 404)
 def get_run(run_id: str) -> Any:
-    return _document(get_service().get_run(run_id))
+    return _json(get_service().get_run(run_id).to_json())
+
+
+@blp.route("/runs/<run_id>/results", methods=["GET"])
+@blp.arguments(ResultsQuerySchema, location="query")
+@blp.doc(security=SECURED, summary="A page of a run's results, in upload order")
+@blp.response(200, ResultsPageSchema)
+@_errors(401, 404, 422)
+def run_results(query: dict[str, Any], run_id: str) -> Any:
+    limit = query["limit"] or current_app.config["RESULTS_DEFAULT_PAGE_SIZE"]
+    most = current_app.config["RESULTS_MAX_PAGE_SIZE"]
+    if limit > most:
+        abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
+    return _json(get_service().results_page(run_id, query["offset"], limit).to_json())
+
+
+@blp.route("/runs/<run_id>/results.csv", methods=["GET"])
+@blp.doc(security=SECURED, summary="All of a run's results as CSV, one row per person")
+@blp.response(200, description="CSV (cells that would run as a spreadsheet formula start "
+                               "with ')", content_type="text/csv")
+@_errors(401, 404)
+def run_results_csv(run_id: str) -> Response:
+    return results_csv_response(get_service(), run_id)
+
+
+@blp.route("/runs/<run_id>/persons/<path:person_id>", methods=["GET"])
+@blp.doc(security=SECURED, summary="One person's complete result; explanations are computed "
+                                   "on first read for a large run, then kept")
+@blp.response(200, PersonResultSchema)
+@_errors(401, 404, 503)
+def run_person(run_id: str, person_id: str) -> Any:
+    return _json(orjson.dumps(document(get_service().person(run_id, person_id))))
 
 
 @blp.route("/runs/<run_id>", methods=["DELETE"])

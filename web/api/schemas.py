@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
+from inference.result import PARTS
 from shared_features import FIELD_NAMES, KEY_METRICS
 
 # -- errors --------------------------------------------------------------------------------------
@@ -113,18 +115,45 @@ HistorySchema = Schema.from_dict(
     name="HistorySchema")
 
 
-class PersonResultSchema(Schema):
-    person_id = fields.String(required=True)
-    probability = fields.Float(required=True, metadata={
-        "description": "Calibrated probability of financial stress within the horizon"})
-    risk_score = fields.Integer(required=True, metadata={"description": "0-100"})
-    risk_band = fields.String(required=True, metadata={"description": "Low, Moderate or High"})
-    key_metrics = fields.Nested(KeyMetricsSchema, required=True)
-    insights = fields.List(fields.Nested(InsightSchema), required=True)
-    recommendations = fields.List(fields.Nested(RecommendationSchema), required=True)
-    history = fields.Nested(HistorySchema, required=True)
-    warnings = fields.List(fields.String(), required=True, metadata={
-        "description": "What makes this person's estimate less certain"})
+# How each part of a person's result (inference.result.PARTS, the one definition) is described.
+_PART_FIELDS: dict[str, Callable[[dict[str, Any]], fields.Field]] = {
+    "person_id": lambda m: fields.String(required=True, metadata=m),
+    "probability": lambda m: fields.Float(required=True, metadata=m),
+    "risk_score": lambda m: fields.Integer(required=True, metadata=m),
+    "risk_band": lambda m: fields.String(required=True, metadata=m),
+    "components": lambda m: fields.Dict(keys=fields.String(), values=fields.Float(),
+                                        required=True, metadata=m),
+    "key_metrics": lambda m: fields.Nested(KeyMetricsSchema, required=True, metadata=m),
+    "history": lambda m: fields.Nested(HistorySchema, required=True, metadata=m),
+    "warnings": lambda m: fields.List(fields.String(), required=True, metadata=m),
+    "insights": lambda m: fields.List(fields.Nested(InsightSchema), required=True,
+                                      allow_none=True, metadata=m),
+    "recommendations": lambda m: fields.List(fields.Nested(RecommendationSchema), required=True,
+                                             allow_none=True, metadata=m),
+}
+_LAZY_NOTE = (" Null in the results of a large run until the person is opened "
+              "(GET /api/v1/runs/{run_id}/persons/{person_id}), which computes and keeps it.")
+
+
+def _person_result_schema() -> type[Schema]:
+    missing = [p.name for p in PARTS if p.name not in _PART_FIELDS]
+    if missing:
+        raise RuntimeError(f"result parts {missing} have no API field in _PART_FIELDS")
+    return Schema.from_dict(
+        {p.name: _PART_FIELDS[p.name]({"description": p.description
+                                       + (_LAZY_NOTE if p.lazy else "")}) for p in PARTS},
+        name="PersonResultSchema")
+
+
+PersonResultSchema = _person_result_schema()
+
+
+class PageSchema(Schema):
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Persons in the run"})
+    next_offset = fields.Integer(allow_none=True, metadata={
+        "description": "offset of the next page; null on the last"})
 
 
 class RunSummarySchema(Schema):
@@ -141,7 +170,21 @@ class RunSummarySchema(Schema):
 
 
 class ScoreResultSchema(RunSummarySchema):
+    results = fields.List(fields.Nested(PersonResultSchema), required=True, metadata={
+        "description": "All results of a small run; the first page of a large one"})
+    results_page = fields.Nested(PageSchema, required=True, metadata={
+        "description": "Which results are included; GET /api/v1/runs/{run_id}/results pages "
+                       "through the rest"})
+
+
+class ResultsPageSchema(PageSchema):
+    run_id = fields.String(required=True)
     results = fields.List(fields.Nested(PersonResultSchema), required=True)
+
+
+class ResultsQuerySchema(Schema):
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class RunListQuerySchema(Schema):

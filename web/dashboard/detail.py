@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from inference.documents import ResultRow, row_dict
+from inference.result import ResultRow, decode
 
 from . import charts
 from .present import band_class, fmt_number, fmt_percent, key_metric_items
@@ -34,7 +34,7 @@ def _chart(chart_id: str, title: str, history: dict[str, Any],
 
 def person_view(row: ResultRow, thresholds: tuple[float, float] | None) -> dict[str, Any]:
     """Everything the person template shows, from one stored result row."""
-    person = row_dict(row)
+    person = decode(row)
     history = person.get("history") or {}
     months = history.get("months") or []
     fields = [f for f, _label, _key in (*CASH_FLOW, *BALANCES)]

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from inference.documents import RESULT_FIELDS, ResultRow
+from inference.result import INDEX, ResultRow
 from shared_features import KEY_METRICS
 from shared_features.schema import AMOUNT_FIELDS, ID_SYNONYMS, MONTH_SYNONYMS
 
 BANDS: tuple[str, ...] = ("Low", "Moderate", "High")
-_COLUMN = {name: i for i, name in enumerate(RESULT_FIELDS)}
 METRIC_UNITS: dict[str, str] = {key: unit for key, _label, unit, _src in KEY_METRICS}
 METRIC_LABELS: dict[str, str] = {key: label for key, label, _unit, _src in KEY_METRICS}
 
@@ -89,21 +88,20 @@ class TableRow:
     top_driver: str | None
 
 
-def table_rows(rows: list[ResultRow]) -> list[TableRow]:
-    """Decode just the parts of each stored row the table needs (not the monthly history)."""
+def table_rows(rows: list[ResultRow], positions: list[int]) -> list[TableRow]:
+    """Decode just the parts of each stored row the table needs (not the monthly history).
+
+    The main driver is known only for persons already explained (all of a small run)."""
     out = []
-    for i, row in enumerate(rows):
-        insights = json.loads(row[_COLUMN["insights"]])
-        raising = [x for x in insights if x.get("direction") == "raises"]
-        out.append(TableRow(i, str(row[_COLUMN["person_id"]]), row[_COLUMN["probability"]],
-                            int(row[_COLUMN["risk_score"]]), str(row[_COLUMN["risk_band"]]),
-                            json.loads(row[_COLUMN["key_metrics"]]),
+    for position, row in zip(positions, rows, strict=True):
+        insights = row[INDEX["insights"]]
+        raising = [x for x in json.loads(insights) if x.get("direction") == "raises"] \
+            if insights is not None else []
+        out.append(TableRow(position, str(row[INDEX["person_id"]]), row[INDEX["probability"]],
+                            int(row[INDEX["risk_score"]]), str(row[INDEX["risk_band"]]),
+                            json.loads(row[INDEX["key_metrics"]]),
                             raising[0]["label"] if raising else None))
     return out
-
-
-def find_person(rows: list[ResultRow], person_id: str) -> ResultRow | None:
-    return next((r for r in rows if str(r[_COLUMN["person_id"]]) == person_id), None)
 
 
 def key_metric_items(metrics: dict[str, Any]) -> list[dict[str, str]]:
@@ -192,25 +190,3 @@ def metrics_table(metrics: dict[str, Any] | None) -> MetricsTable | None:
               for k, v in metrics.items()
               if k not in groups and (_finite(v) or isinstance(v, str))]
     return MetricsTable(columns, rows, extras)
-
-
-# -- sorting the results table -------------------------------------------------------------------
-
-# Sort key -> how to read it from a TableRow. The view accepts only these names.
-SORT_KEYS: dict[str, Any] = {
-    "position": lambda r: r.position,
-    "person": lambda r: r.person_id.casefold(),
-    "score": lambda r: r.probability,
-    "income": lambda r: r.metrics.get("avg_monthly_income"),
-    "net": lambda r: r.metrics.get("avg_net_cash_flow"),
-    "liquidity": lambda r: r.metrics.get("months_of_liquidity"),
-    "missed": lambda r: r.metrics.get("missed_payments"),
-}
-
-
-def sort_rows(rows: list[TableRow], key: str, descending: bool) -> list[TableRow]:
-    """Sort by a whitelisted key; persons without that figure go last either way."""
-    read = SORT_KEYS.get(key, SORT_KEYS["position"])
-    known = [r for r in rows if read(r) is not None]
-    unknown = [r for r in rows if read(r) is None]
-    return sorted(known, key=read, reverse=descending) + unknown

@@ -25,10 +25,12 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from inference.service import ModelUnavailable, RunNotFound
-from inference.store import StoreError
+from inference.result import INDEX
+from inference.service import ModelUnavailable, PersonNotFound, RunNotFound
+from inference.store import RESULT_ORDERS, StoreError
 from shared_features import InputError
 
+from ..downloads import results_csv_response
 from ..extensions import get_service
 from . import present
 from .detail import person_view
@@ -126,26 +128,35 @@ def _model_context() -> tuple[tuple[float, float] | None, int | None]:
 
 @bp.get("/runs/<run_id>")
 def run(run_id: str) -> str:
-    doc = get_service().get_run(run_id)
-    summary = doc.summary
+    service = get_service()
+    summary = service.get_summary(run_id)
     thresholds, horizon = _model_context()
     context: dict[str, Any] = {"active": "history", "run": summary, "horizon": horizon,
                                "bands": present.band_share(summary["band_counts"]),
                                "fmt_datetime": present.fmt_datetime,
                                "fmt_percent": present.fmt_percent}
-    if len(doc.rows) == 1:
-        return render_template("run.html", person=person_view(doc.rows[0], thresholds),
-                               **context)
+    n = summary["n_persons"]
+    if n == 1:
+        only = service.results_page(run_id, 0, 1).rows[0]
+        row = service.person(run_id, only[INDEX["person_id"]])
+        return render_template("run.html", person=person_view(row, thresholds), **context)
     sort = request.args.get("sort", "position")
-    sort = sort if sort in present.SORT_KEYS else "position"
+    sort = sort if sort in RESULT_ORDERS else "position"
     descending = request.args.get("order", "asc" if sort in ("position", "person")
                                   else "desc") == "desc"
-    rows = present.sort_rows(present.table_rows(doc.rows), sort, descending)
-    pages = max(1, math.ceil(len(rows) / TABLE_PAGE_SIZE))
+    pages = max(1, math.ceil(n / TABLE_PAGE_SIZE))
     page = min(_page(request.args.get("page")), pages)
-    shown = rows[(page - 1) * TABLE_PAGE_SIZE: page * TABLE_PAGE_SIZE]
-    return render_template("run.html", rows=shown, sort=sort, descending=descending,
+    offset = (page - 1) * TABLE_PAGE_SIZE
+    # Sorted and cut by the database: a large run is never read whole for one page.
+    shown = service.results_page(run_id, offset, TABLE_PAGE_SIZE, sort, descending).rows
+    rows = present.table_rows(shown, list(range(offset, offset + len(shown))))
+    return render_template("run.html", rows=rows, sort=sort, descending=descending,
                            page=page, pages=pages, fmt_number=present.fmt_number, **context)
+
+
+@bp.get("/runs/<run_id>/results.csv")
+def results_csv(run_id: str) -> Response:
+    return results_csv_response(get_service(), run_id)
 
 
 @bp.get("/runs/<run_id>/person")
@@ -153,12 +164,11 @@ def person(run_id: str) -> str:
     # The id goes in the query string: in a path, an id such as ".." is a dot segment the
     # browser resolves away before the request is sent.
     person_id = request.args.get("id", "")
-    doc = get_service().get_run(run_id)
-    row = present.find_person(doc.rows, person_id)
-    if row is None:
-        abort(404, description="This run has no person with that id.")
+    service = get_service()
+    summary = service.get_summary(run_id)
+    row = service.person(run_id, person_id)  # explained now if the run did not explain it
     thresholds, horizon = _model_context()
-    return render_template("person.html", active="history", run=doc.summary,
+    return render_template("person.html", active="history", run=summary,
                            person=person_view(row, thresholds), horizon=horizon,
                            fmt_datetime=present.fmt_datetime)
 
@@ -185,7 +195,7 @@ def delete_run(run_id: str) -> Response | str:
         return redirect(url_for(".history", deleted="1"), code=303)
     # Without JavaScript (or via GET) the delete button lands here: confirm on a page.
     return render_template("confirm_delete.html", active="history",
-                           run=service.get_run(run_id).summary,
+                           run=service.get_summary(run_id),
                            fmt_datetime=present.fmt_datetime)
 
 
@@ -232,6 +242,11 @@ def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return _upload_page(413, message=f"The file is larger than the {limit / 1024 / 1024:g} MB "
                                      "limit.")
+
+
+@bp.errorhandler(PersonNotFound)
+def _person_not_found(exc: PersonNotFound) -> tuple[str, int]:
+    return _error_page(404, "Person not found", "This run has no person with that id.")
 
 
 @bp.errorhandler(RunNotFound)
