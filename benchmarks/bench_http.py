@@ -24,6 +24,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -306,11 +307,17 @@ def bench_memory(artifacts: Path, persons: int, months: int = 12,
             if status != 200:
                 raise RuntimeError(f"the {persons}-person upload failed with {status}:\n"
                                    + server.log_path.read_text(errors="replace")[-2000:])
+        with sqlite3.connect(tmp / "memory.sqlite3") as db:  # every person stored, once
+            stored = db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM results WHERE run_id IN "
+                "(SELECT id FROM runs WHERE n_persons = ?)", (persons,)).fetchone()
     peak = max(after.get("VmHWM", 0), max((s for _, s in samples), default=0))
     growth = peak - idle.get("VmRSS", 0)
     return {"persons": persons, "months": months, "csv_mib": mib(csv_bytes),
             "idle_rss_mib": mib(idle.get("VmRSS")), "peak_rss_mib": mib(peak),
             "rss_after_mib": mib(after.get("VmRSS")), "master_rss_mib": mib(master.get("VmRSS")),
+            "stored_results": stored[0], "stored_distinct_persons": stored[1],
+            "all_stored_once": bool(stored[0] == persons == stored[1]),
             "peak_growth_mib": mib(growth),
             "peak_growth_in_csv_sizes": rnd(growth / csv_bytes, 2),
             "response_mib": mib(received),

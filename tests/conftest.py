@@ -263,8 +263,10 @@ class FormClient(FlaskClient):
 def make_app(artifact_dir: Path, db_path: Path):
     """create_app with the test artifact and a private database. Settings are given as Flask
     keys (``make_app(API_KEY="k")``) or, for readability, as TOML sections
-    (``make_app(limits={"max_persons": 3})``). Its test_client() is a FormClient."""
+    (``make_app(limits={"max_persons": 3})``). Its test_client() is a FormClient. The database
+    connections the test's requests opened are closed after it (a worker thread keeps its own)."""
     from web import create_app
+    from web.db import close_thread_stores
     from web.settings import flatten
 
     def make(**settings):
@@ -275,7 +277,8 @@ def make_app(artifact_dir: Path, db_path: Path):
         app.test_client_class = FormClient
         return app
 
-    return make
+    yield make
+    close_thread_stores()
 
 
 @pytest.fixture
