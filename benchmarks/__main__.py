@@ -26,7 +26,7 @@ from typing import Any
 
 from .common import ARTIFACTS, PROJECT_ROOT, machine, usable_artifacts, workdir
 
-SECTIONS = ("batch", "model", "http", "memory", "training")
+SECTIONS = ("batch", "model", "http", "memory", "training", "statements")
 OUT_DIR = PROJECT_ROOT / "benchmarks" / "out"
 DOCS_JSON = PROJECT_ROOT / "docs" / "performance.json"
 DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
@@ -92,6 +92,10 @@ def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
         from . import bench_training
 
         return bench_training.run(cfg["simulate_people"], cfg["small_training"])
+    if name == "statements":
+        from . import bench_statements
+
+        return bench_statements.run(rows=100_000, repeats=cfg["big_repeats"] + 2)
     raise ValueError(name)
 
 

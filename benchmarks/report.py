@@ -119,6 +119,14 @@ def _training(s: dict[str, Any]) -> list[str]:
     return out
 
 
+def _statements(s: dict[str, Any]) -> list[str]:
+    rows = [[s["rows"], round(s["bytes"] / 1e6, 1), s["read_csv_seconds_median"],
+             s["seconds_median"], f"**{_v(s['times_read_csv'])}x**", s["rows_per_second"],
+             s["goal_seconds"], s["meets_goal"]]]
+    return _table(["transactions", "MB", "reference: pandas.read_csv s",
+                   "read + aggregate s", "ratio", "rows/s", "goal s", "met"], rows)
+
+
 def _scaling(s: dict[str, Any]) -> list[str]:
     out = []
     for key, label in (("scaling", "score_csv wall"), ("scaling_cpu", "score_csv CPU"),
@@ -197,7 +205,8 @@ def render_run(r: dict[str, Any]) -> list[str]:
              ("3. HTTP under gunicorn (loopback)", "http", _http),
              ("4. Peak memory of a gunicorn worker", "memory", _memory),
              ("5. Training", "training", _training),
-             ("6. Scaling from 1k persons up", "batch", _scaling)]
+             ("6. Scaling from 1k persons up", "batch", _scaling),
+             ("7. Reading a bank statement export", "statements", _statements)]
     for title, key, fn in parts:
         if key not in s:
             continue

@@ -1,10 +1,11 @@
 """The analysts' command: ``stress-scorer SUBCOMMAND ...`` (declared in pyproject.toml).
 
-    stress-scorer score INPUT [--out results.csv|.parquet|.jsonl] [--explain]
+    stress-scorer score INPUT [INPUT ...] [--out results.csv|.parquet|.jsonl] [--explain]
 
-scores a monthly CSV locally, without a server, through the same ingestion, features and ONNX
-model as the service, and writes one row per person (``inference.table``). Each subcommand is
-added to the parser by its own ``add_*_command`` function, which sets ``func`` to run it.
+scores a monthly CSV (or one person's bank and card statement exports, detected from their
+content, as the service does) locally, without a server, through the same ingestion, features
+and ONNX model as the service, and writes one row per person (``inference.table``). Each
+subcommand is added to the parser by its own ``add_*_command`` function, which sets ``func``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from shared_features import IngestLimits, InputError, ingest
+from shared_features import IngestLimits, InputError, read_upload
 
 from .artifact import ArtifactError, load_artifact
 from .explain import ExplainOptions
@@ -55,7 +56,8 @@ def _progress(total: int, enabled: bool):
 
 
 def run_score(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else Path(args.input).with_name("results.csv")
+    inputs = [Path(p) for p in args.input]
+    out = Path(args.out) if args.out else inputs[0].with_name("results.csv")
     if out.suffix.lower() not in (*SUFFIXES, ".ndjson"):
         print(f"error: --out must end in {', '.join(SUFFIXES)}, got {out.name!r}",
               file=sys.stderr)
@@ -68,16 +70,18 @@ def run_score(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         # An analyst's own file on their own machine: no service limit on its size.
-        ingested = ingest(Path(args.input), IngestLimits(max_persons=sys.maxsize))
+        ingested = read_upload([(p.name, p.read_bytes()) for p in inputs], args.person_id,
+                               IngestLimits(max_persons=sys.maxsize)).result
     except InputError as exc:
-        print(f"error: {args.input} cannot be scored:", file=sys.stderr)
+        print(f"error: {', '.join(args.input)} cannot be scored:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         if exc.total > len(exc.problems):
             print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
-        print(f"error: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: cannot read {exc.filename or args.input}: {exc.strerror or exc}",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     for warning in ingested.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -103,7 +107,10 @@ def add_score_command(commands: argparse._SubParsersAction) -> None:
         description="Score a CSV of monthly records (one row per person per month) with the "
                     "local model and write one row per person: probability, 0-100 score, band, "
                     "per-kind probabilities, key metrics, warnings (and reasons with --explain).")
-    p.add_argument("input", help="CSV of monthly records")
+    p.add_argument("input", nargs="+", help="CSV of monthly records, or one person's bank and "
+                                            "card statement exports (any bank's CSV layout)")
+    p.add_argument("--person-id", default="person_1",
+                   help="id for the person whose statements these are (default: person_1)")
     p.add_argument("--out", "-o", help=f"results file, {' / '.join(SUFFIXES)} by its suffix "
                                        "(default: results.csv next to the input)")
     p.add_argument("--explain", action="store_true",

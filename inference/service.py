@@ -33,6 +33,7 @@ from shared_features import (
     ingest,
     ingest_frame,
 )
+from shared_features.statements import read_statements, read_upload
 
 from .artifact import ArtifactError, load_artifact
 from .documents import ResultsPage, RunDocument
@@ -115,6 +116,20 @@ class ScoringService:
         self._require_model()
         return self._score(ingest(data, self.options.limits), source_name or "upload.csv")
 
+    def score_uploads(self, uploads: list[tuple[str, bytes]], source_name: str | None = None,
+                      person_id: str = "person_1") -> RunDocument:
+        """Score uploaded files: one monthly table, or one person's bank and card statements
+        (detected from the content); raises InputError naming the file, line and problem."""
+        self._require_model()
+        reading = read_upload(uploads, person_id, self.options.limits)
+        name = source_name or ", ".join(name for name, _ in uploads)
+        return self._score(reading.result, name)
+
+    def read_statements(self, uploads: list[tuple[str, bytes]]) -> dict[str, Any]:
+        """A dry run: what the statements hold and the monthly records they give; nothing is
+        scored or stored."""
+        return read_statements(uploads).report()
+
     def score_records(self, records: list[dict[str, Any]], source_name: str | None = None
                       ) -> RunDocument:
         """Score JSON records (one per person-month, CSV column names as keys) and store the run.
@@ -133,28 +148,42 @@ class ScoringService:
         scorer = self._require_model()
         o = self.options
         panel = ingested.panel
-        if panel.n_persons <= o.inline_max_persons:
-            rows = list(assessed_rows(panel, scorer, o.explain, o.recommend))
-        else:
-            rows = list(scored_rows(panel, scorer))
-        n = len(rows)
-        bands = Counter(row[INDEX["risk_band"]] for row in rows)
-        run = {
+        n = panel.n_persons
+        rows = (assessed_rows(panel, scorer, o.explain, o.recommend)
+                if n <= o.inline_max_persons else scored_rows(panel, scorer))
+        first_page: list[ResultRow] = []
+        bands: Counter[str] = Counter()
+        probabilities: list[float] = []
+
+        def tallied() -> Iterator[ResultRow]:
+            """The rows as the store takes them, counted on the way (never all held)."""
+            for row in rows:
+                bands[row[INDEX["risk_band"]]] += 1
+                probabilities.append(row[INDEX["probability"]])
+                if len(first_page) < self._first_page(n):
+                    first_page.append(row)
+                yield row
+
+        run: dict[str, Any] = {
             "id": secrets.token_hex(8),
             "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "source_name": source_name[:200],
             "n_persons": n,
-            "band_counts": {b: bands.get(b, 0) for b in ("Low", "Moderate", "High")},
-            "mean_probability": round(math.fsum(r[INDEX["probability"]] for r in rows) / n, 4)
-            if n else None,
+            "band_counts": None,  # known once every row is scored (summary below)
+            "mean_probability": None,
             "model_version": scorer.spec.spec_version,
             "model_sha256": scorer.artifact.model_sha256,
             "warnings": list(ingested.warnings),
         }
-        # Written only now, after every person scored: a failing file leaves no trace.
-        self._store().save_run(run, rows)
-        return RunDocument(run, ResultsPage(run["id"], rows[:self._first_page(n)], 0,
-                                            self._first_page(n), n))
+
+        def summary() -> dict[str, Any]:
+            run["band_counts"] = {b: bands.get(b, 0) for b in ("Low", "Moderate", "High")}
+            run["mean_probability"] = (round(math.fsum(probabilities) / n, 4) if n else None)
+            return run
+
+        # Stored only once every person is scored: a failing file leaves no trace.
+        self._store().save_run(summary, tallied())
+        return RunDocument(run, ResultsPage(run["id"], first_page, 0, self._first_page(n), n))
 
     def _first_page(self, n: int) -> int:
         """How many results a run's document carries: all of a small run, else one page."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,23 +235,46 @@ class Store:
                              f"{SCHEMA_VERSION}")
 
     # -- writes ----------------------------------------------------------------------------------
-    def save_run(self, run: dict[str, Any], results: Iterable[ResultRow]) -> None:
-        """Insert a run summary and its encoded result rows in one transaction (all or nothing)."""
-        run_row = (*(dumps(run[c]) if c in _RUN_JSON else run[c] for c in _RUN_COLUMNS),
-                   self.scope.owner_id)
-        run_id = run["id"]
-        rows = ((run_id, i, *r) for i, r in enumerate(results))  # not copied: runs are large
-        placeholders = ",".join("?" * (len(_RESULT_COLUMNS) + 2))
-        self.conn.execute("BEGIN IMMEDIATE")
+    def save_run(self, run: dict[str, Any] | Callable[[], dict[str, Any]],
+                 results: Iterable[ResultRow]) -> None:
+        """Store a run summary and its result rows, all or nothing.
+
+        The rows are staged as they come in a TEMP table private to this connection: a large
+        run is scored chunk by chunk and never held whole, and staging takes no lock on the
+        database. ``run`` may be a callable that gives the summary once every row is staged
+        (its counts come from the rows). One IMMEDIATE transaction then copies the rows in,
+        so the write lock is held for the copy only and a reader never sees half a run.
+        """
+        columns = ",".join(_RESULT_COLUMNS)
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_results "
+                          f"(position INTEGER PRIMARY KEY, {columns})")
         try:
-            self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) VALUES "
-                              f"({','.join('?' * len(run_row))})", run_row)
-            self.conn.executemany(f"INSERT INTO results (run_id, position, "
-                                  f"{','.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+            self.conn.execute("BEGIN")  # deferred: touches only the temp database
+            try:
+                self.conn.executemany(
+                    f"INSERT INTO temp.staged_results (position, {columns}) VALUES "
+                    f"({','.join('?' * (len(_RESULT_COLUMNS) + 1))})",
+                    ((i, *r) for i, r in enumerate(results)))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            summary = run() if callable(run) else run
+            run_row = (*(dumps(summary[c]) if c in _RUN_JSON else summary[c]
+                         for c in _RUN_COLUMNS), self.scope.owner_id)
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) "
+                                  f"VALUES ({','.join('?' * len(run_row))})", run_row)
+                self.conn.execute(f"INSERT INTO results (run_id, position, {columns}) "
+                                  f"SELECT ?, position, {columns} FROM temp.staged_results "
+                                  "ORDER BY position", (summary["id"],))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        finally:
+            self.conn.execute("DELETE FROM temp.staged_results")
 
     def delete_run(self, run_id: str) -> bool:
         """Delete a run and (by cascade) its results; False if there was no such run in scope."""

@@ -3,6 +3,7 @@
 Used alike by training (from simulator arrays) and serving (from uploaded CSVs):
 
     result = ingest(csv_bytes)                 # -> IngestResult (panel, warnings) or InputError
+    upload = read_upload([(name, data), ...])  # a monthly table or bank/card statements
     raw = compute_raw_features(result.panel)   # dict of per-person raw features
     x = spec.transform(raw_feature_matrix(raw))  # standardised float32 model input
 """
@@ -22,6 +23,7 @@ from .spec import (
     fit_spec,
     risk_score,
 )
+from .statements import read_statements, read_upload
 
 
 def model_input(panel: MonthlyPanel, spec: FeatureSpec) -> tuple[np.ndarray, dict]:
@@ -35,5 +37,5 @@ __all__ = [
     "KEY_METRICS", "OPTIONAL_FIELDS", "REQUIRED_FIELDS", "FeatureSpec", "IngestLimits",
     "IngestResult", "InputError", "MonthlyPanel", "Problem", "RiskBands", "SpecMismatchError",
     "compute_raw_features", "fit_spec", "ingest", "ingest_frame", "key_metrics", "model_input",
-    "raw_feature_matrix", "risk_score",
+    "raw_feature_matrix", "read_statements", "read_upload", "risk_score",
 ]

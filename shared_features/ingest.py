@@ -43,6 +43,7 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    file: str | None = None  # which uploaded file, when several are read together
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (f"row {self.row}" if self.row else None,

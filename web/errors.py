@@ -42,7 +42,10 @@ def error_response(code: int, message: str, problems: Iterable[dict[str, Any]] =
 
 
 def _problem_dict(p: Problem) -> dict[str, Any]:
-    return {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+    problem = {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+    if p.file is not None:  # only when several files were read together
+        problem["file"] = p.file
+    return problem
 
 
 def _describe(p: Problem, row_label: str) -> str:

@@ -188,7 +188,8 @@ def test_anonymous_gets_the_login_page_or_401_and_no_personal_data(server, users
     for method, template in [*run_routes, ("GET", "/"), ("GET", "/runs"), ("GET", "/model"),
                              ("GET", "/account"), ("GET", "/api/v1/runs"),
                              ("DELETE", "/api/v1/runs"), ("POST", "/api/v1/score"),
-                             ("GET", "/api/v1/model"), ("GET", "/api/openapi.json")]:
+                             ("POST", "/api/v1/statements"), ("GET", "/api/v1/model"),
+                             ("GET", "/api/openapi.json")]:
         path = template.format(run=run, pid="alice-person-0")
         reply = anonymous.request(method, path)
         # (The redirect's body names the URL asked for, person-0 included: not a leak.)

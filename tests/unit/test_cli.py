@@ -145,3 +145,14 @@ def test_progress_bar_on_a_terminal_only(upload, tmp_path, artifact_dir, monkeyp
     monkeypatch.setattr(terminal, "isatty", lambda: False)
     assert main(args) == 0
     assert "%|" not in terminal.text and "scored 40 persons" in terminal.text
+
+
+def test_score_takes_one_persons_statements(tmp_path, artifact_dir):
+    corpus = Path(__file__).resolve().parents[1] / "data" / "statements"
+    files = [corpus / "uk_current_account.csv", corpus / "amex_activity.csv"]
+    out = tmp_path / "me.csv"
+    assert main(["score", *map(str, files), "--out", str(out), "--artifacts",
+                 str(artifact_dir), "--person-id", "me", "--quiet"]) == 0
+    written = pd.read_csv(out, dtype={"person_id": str})
+    assert written["person_id"].tolist() == ["me"]
+    assert 0 <= written["probability"].iloc[0] <= 1

@@ -309,6 +309,40 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused(app, sample_csv) ->
     assert plain.get(f"/runs/{run_id}").status_code == 404
 
 
+# -- statements ----------------------------------------------------------------------------------
+
+STATEMENTS = PROJECT_ROOT / "tests" / "data" / "statements"
+
+
+def test_statements_are_shown_before_scoring_then_scored(client) -> None:
+    names = ["uk_current_account.csv", "amex_activity.csv"]
+    response = client.post("/upload", data={"file": [
+        (io.BytesIO((STATEMENTS / n).read_bytes()), n) for n in names]},
+        content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = unescape(response.get_data(as_text=True))
+    assert all(n in page for n in names) and "Card" in page and "Account" in page
+    assert "4,925.99" in page and "2024-01-02 – 2024-02-27" in page  # totals and dates
+    assert "signs were flipped" in page  # the assumption is shown, not hidden
+    assert client.get("/api/v1/runs").json["total"] == 0  # nothing stored before the score
+    csv = unescape(re.search(r'name="monthly_csv" value="([^"]*)"', response.get_data(
+        as_text=True)).group(1))
+    assert csv.splitlines()[0].startswith("month,income,expenses")
+    assert "2024-02,2450.00,1325.75,150.00,2813.34" in csv
+    scored = client.post("/statements/score", data={"monthly_csv": csv,
+                                                    "source_name": ", ".join(names)})
+    assert scored.status_code == 303
+    run = client.get(scored.headers["Location"])
+    assert run.status_code == 200 and names[0] in unescape(run.get_data(as_text=True))
+
+
+def test_an_unreadable_statement_rerenders_the_upload_page(client) -> None:
+    response = _upload(client, b"Account 1234\nDate;Note\n2024-01-02;hello\n", "bank.csv")
+    assert response.status_code == 400
+    page = unescape(response.get_data(as_text=True))
+    assert "bank.csv" in page and "no row has both a date and an amount" in page
+
+
 def test_a_large_run_pages_and_explains_a_person_when_opened(make_app, sim) -> None:
     client = make_app(results={"inline_max_persons": 2}).test_client()
     run_id = _run_id(_upload(client, sim.csv(6, seed=8), "six.csv"))

@@ -184,6 +184,40 @@ def test_a_version_1_database_is_migrated_keeping_its_runs(tmp_path):
         assert row["recommendations"] == [2]
 
 
+def test_rows_are_staged_as_they_come_and_a_failure_midway_stores_nothing(store):
+    summary, rows = _run("r", n=4)
+
+    def failing():
+        yield from rows[:2]
+        raise RuntimeError("scoring failed")
+
+    with pytest.raises(RuntimeError, match="scoring failed"):
+        store.save_run(summary, failing())
+    assert store.count_runs() == 0 and store.count_results() == 0
+
+    seen = []
+
+    def counted():
+        for row in rows:
+            seen.append(row)
+            yield row
+
+    # The summary is asked for only after every row is staged (its counts come from them).
+    store.save_run(lambda: {**summary, "n_persons": len(seen)}, counted())
+    assert store.get_run("r")["n_persons"] == 4 and store.count_results("r") == 4
+    # Staging does not hold the write lock: another connection can write meanwhile.
+    other = Store(store.path)
+    try:
+        def interleaved():
+            yield rows[0]
+            other.save_run(*_run("other", n=1))
+            yield from rows[1:]
+        store.save_run({**summary, "id": "r2"}, interleaved())
+    finally:
+        other.close()
+    assert store.count_results("r2") == 4 and store.count_results("other") == 1
+
+
 def test_a_scope_sees_and_deletes_only_its_owners_runs(store, tmp_path):
     from inference.store import NOBODY, Scope
 

@@ -4,7 +4,8 @@ import pytest
 
 EXPECTED_SCHEMAS = {"ScoreResult", "PersonResult", "Insight", "Recommendation", "KeyMetrics",
                     "History", "RunSummary", "RunList", "ModelInfo", "Error", "ErrorBody",
-                    "Problem", "ScoreRecords", "ScoreUpload"}
+                    "Problem", "ScoreRecords", "ScoreUpload", "StatementsUpload",
+                    "StatementsResult", "StatementFile", "SkippedRow", "MonthRecord"}
 
 
 @pytest.fixture
@@ -28,10 +29,15 @@ def _refs(node):
 
 def test_every_endpoint_is_documented(doc):
     paths = doc["paths"]
-    assert set(paths) == {"/api/v1/score", "/api/v1/runs", "/api/v1/runs/{run_id}",
-                          "/api/v1/runs/{run_id}/results", "/api/v1/runs/{run_id}/results.csv",
+    assert set(paths) == {"/api/v1/score", "/api/v1/statements", "/api/v1/runs",
+                          "/api/v1/runs/{run_id}", "/api/v1/runs/{run_id}/results",
+                          "/api/v1/runs/{run_id}/results.csv",
                           "/api/v1/runs/{run_id}/persons/{person_id}",
                           "/api/v1/model", "/api/v1/template.csv", "/healthz", "/readyz"}
+    statements = paths["/api/v1/statements"]["post"]
+    assert set(statements["requestBody"]["content"]) == {"multipart/form-data"}
+    assert statements["responses"]["200"]["content"]["application/json"]["schema"][
+        "$ref"].endswith("/StatementsResult")
     assert set(paths["/api/v1/runs/{run_id}"]) >= {"get", "delete"}
     body = paths["/api/v1/score"]["post"]["requestBody"]["content"]
     assert set(body) == {"multipart/form-data", "text/csv", "application/json"}

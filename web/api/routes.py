@@ -26,6 +26,8 @@ from .schemas import (
     ScoreRecordsSchema,
     ScoreResultSchema,
     ScoreUploadSchema,
+    StatementsResultSchema,
+    StatementsUploadSchema,
 )
 from .template import TEMPLATE_CSV, TEMPLATE_FILENAME
 
@@ -33,6 +35,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Score monthly finances, and read or delete past scoring runs.")
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
+MAX_FILES = 20  # statement files in one request
 SECURED = [{"BearerAuth": []}, {"ApiKeyAuth": []}]
 
 SCORE_BODY = {
@@ -70,16 +73,12 @@ def _errors(*codes: int):
          summary="Score a CSV upload, a CSV body or JSON records; the run is stored")
 @blp.response(200, ScoreResultSchema)
 @_errors(400, 401, 413, 415, 422, 503)
-def score(source_name: str | None = None) -> Any:
+def score(source_name: str | None = None, person_id: str = "person_1") -> Any:
     service = get_service()
     service.ensure_ready()  # 503 with the reason before reading a body that cannot be scored
     kind = request.mimetype
     if kind == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest("a multipart upload needs the CSV in a field named 'file'")
-        return _json(service.score_csv(upload.read(),
-                                        source_name or upload.filename).to_json())
+        return _json(service.score_uploads(_uploads(), source_name, person_id).to_json())
     if kind in CSV_TYPES:
         return _json(service.score_csv(request.get_data(), source_name).to_json())
     if kind == "application/json" or kind.endswith("+json"):
@@ -92,6 +91,32 @@ def score(source_name: str | None = None) -> Any:
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")
+
+
+def _uploads() -> list[tuple[str, bytes]]:
+    """The multipart request's 'file' parts as (name, content)."""
+    files = request.files.getlist("file")
+    if not files:
+        raise BadRequest("a multipart upload needs its file(s) in fields named 'file'")
+    if len(files) > MAX_FILES:
+        raise BadRequest(f"{len(files)} files sent; at most {MAX_FILES} are read at once")
+    return [(f.filename or f"file {i + 1}", f.read()) for i, f in enumerate(files)]
+
+
+@blp.route("/statements", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {
+    "multipart/form-data": {"schema": StatementsUploadSchema}}}, security=SECURED,
+    summary="Dry run: read bank and card statements; nothing is scored or stored",
+    description="What each file was read as (kind, rows read, pending and skipped rows with "
+                "reasons, dates, totals, the format found) and the canonical monthly records "
+                "the files give together, with every assumption in warnings.")
+@blp.response(200, StatementsResultSchema)
+@_errors(400, 401, 413, 415)
+def statements() -> Any:
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType("send multipart/form-data with the statements in fields "
+                                   "named 'file'")
+    return get_service().read_statements(_uploads())
 
 
 @blp.route("/runs", methods=["GET"])

@@ -21,6 +21,8 @@ class ProblemSchema(Schema):
     column = fields.String(allow_none=True)
     value = fields.String(allow_none=True, metadata={"description": "What the input had there"})
     message = fields.String(required=True)
+    file = fields.String(allow_none=True, metadata={
+        "description": "The uploaded file the problem is in, when several were sent"})
 
 
 class ErrorBodySchema(Schema):
@@ -52,11 +54,64 @@ class Cell(fields.Field):
 class ScoreQuerySchema(Schema):
     source_name = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
         "description": "Name to show for this run (defaults to the uploaded file's name)"})
+    person_id = fields.String(load_default="person_1", validate=validate.Length(min=1, max=100),
+                              metadata={"description": "Whose statements these are: all "
+                                        "statement files of one request are one person"})
 
 
 class ScoreUploadSchema(Schema):
-    file = Upload(required=True, metadata={
-        "description": "CSV of monthly records, one row per person per month"})
+    file = fields.List(Upload(), required=True, metadata={
+        "description": "One CSV of monthly records (one row per person per month), or one or "
+                       "more bank and card statement exports of one person (repeat the "
+                       "field); which one is detected from the content"})
+
+
+class StatementsUploadSchema(Schema):
+    file = fields.List(Upload(), required=True, metadata={
+        "description": "One or more bank or card statement exports (CSV, any bank's layout) "
+                       "of one person; repeat the field for each file"})
+
+
+class SkippedRowSchema(Schema):
+    row = fields.Integer(required=True, metadata={"description": "Line in the file (first = 1)"})
+    reason = fields.String(required=True)
+
+
+class StatementFileSchema(Schema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["account", "card"]))
+    currency = fields.String(allow_none=True, metadata={"description": "ISO code when found"})
+    rows_read = fields.Integer(required=True, metadata={"description": "Booked transactions"})
+    pending = fields.Integer(required=True, metadata={
+        "description": "Pending (not yet booked) transactions: counted, not used"})
+    rows_skipped = fields.List(fields.Nested(SkippedRowSchema), required=True, metadata={
+        "description": "Rows that are not transactions (summary, balance, declined), with why"})
+    rows_skipped_total = fields.Integer(required=True)
+    date_min = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    date_max = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    inflow_total = fields.Float(required=True, metadata={
+        "description": "Money in (for a card: payments and refunds), booked rows, >= 0"})
+    outflow_total = fields.Float(required=True, metadata={
+        "description": "Money out (for a card: charges and fees), booked rows, >= 0"})
+    format = fields.Dict(required=True, metadata={
+        "description": "What was found: encoding, delimiter, header row, decimal mark, date "
+                       "format, the column used for each role"})
+    warnings = fields.List(fields.String(), required=True)
+
+
+MonthRecordSchema = Schema.from_dict(
+    {"month": fields.String(required=True, metadata={"description": "YYYY-MM"}),
+     **{name: fields.Float(allow_none=True) for name in FIELD_NAMES}},
+    name="MonthRecordSchema")
+
+
+class StatementsResultSchema(Schema):
+    files = fields.List(fields.Nested(StatementFileSchema), required=True)
+    months = fields.List(fields.Nested(MonthRecordSchema), required=True, metadata={
+        "description": "The canonical monthly records the statements give (as the monthly CSV "
+                       "would hold them); null where the statements cannot tell"})
+    warnings = fields.List(fields.String(), required=True, metadata={
+        "description": "Every assumption made reading the files and building the months"})
 
 
 class ScoreRecordsSchema(Schema):

@@ -25,6 +25,11 @@ def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def fmt_money(value: Any) -> str:
+    """An amount as read from a statement, to the cent; an em dash when unknown."""
+    return f"{value:,.2f}" if _finite(value) else "\u2014"
+
+
 def fmt_number(value: Any, unit: str) -> str:
     """A key metric in its unit; an em dash when the upload did not allow one."""
     if not _finite(value):

@@ -28,7 +28,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from inference.result import INDEX
 from inference.service import ModelUnavailable, PersonNotFound, RunNotFound
 from inference.store import RESULT_ORDERS, StoreError
-from shared_features import InputError
+from shared_features import FIELD_NAMES, InputError
+from shared_features.statements import is_monthly_table, monthly_csv
 
 from ..downloads import results_csv_response
 from ..extensions import get_service
@@ -75,13 +76,17 @@ def _upload_page(status: int = 200, problems: list[dict[str, Any]] | None = None
                            fmt_datetime=present.fmt_datetime), status
 
 
+def _input_problems(exc: InputError, filename: str) -> tuple[str, int]:
+    problems = [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                for p in exc.problems]
+    return _upload_page(400, problems, exc.total, filename)
+
+
 def _score(data: bytes, filename: str) -> Response | tuple[str, int]:
     try:
         doc = get_service().score_csv(data, filename)
     except InputError as exc:
-        problems = [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
-                    for p in exc.problems]
-        return _upload_page(400, problems, exc.total, filename)
+        return _input_problems(exc, filename)
     except ModelUnavailable:
         return _upload_page(503, filename=filename,
                             message="The model is not available, so nothing was scored.")
@@ -98,7 +103,33 @@ def upload_file() -> Response | tuple[str, int]:
     upload = request.files.get("file")  # too large: RequestEntityTooLarge, handled below
     if upload is None or not upload.filename:
         return _upload_page(400, message="Choose a CSV file first, or try the sample.")
-    return _score(upload.read(), upload.filename)
+    uploads = [(f.filename or f"file {i + 1}", f.read())
+               for i, f in enumerate(request.files.getlist("file")) if f.filename]
+    if len(uploads) == 1 and is_monthly_table(uploads[0][1]):
+        return _score(uploads[0][1], uploads[0][0])
+    return _statements_preview(uploads)
+
+
+def _statements_preview(uploads: list[tuple[str, bytes]]) -> tuple[str, int]:
+    """Bank or card statements: show what was read and the months they give, before scoring."""
+    names = ", ".join(name for name, _ in uploads)
+    try:
+        report = get_service().read_statements(uploads)
+    except InputError as exc:
+        return _input_problems(exc, names)
+    return render_template("statements.html", active="upload", report=report,
+                           columns=FIELD_NAMES, monthly_csv=monthly_csv(report["months"]),
+                           csv_name="monthly-from-statements.csv", source_name=names[:200],
+                           fmt_money=present.fmt_money), 200
+
+
+@bp.post("/statements/score")
+def score_statements() -> Response | tuple[str, int]:
+    """Score the months a statements preview derived (sent back as the monthly CSV)."""
+    data = request.form.get("monthly_csv", "")
+    if not data.strip():
+        return _upload_page(400, message="Nothing to score: upload your statements again.")
+    return _score(data.encode("utf-8"), request.form.get("source_name") or "statements")
 
 
 @bp.post("/sample")
@@ -109,6 +140,7 @@ def score_sample() -> Response | tuple[str, int]:
 
 @bp.get("/upload")
 @bp.get("/sample")
+@bp.get("/statements/score")
 def upload_get() -> Response:
     """A bookmarked or reloaded form target: back to the upload page."""
     return redirect(url_for(".upload"))

@@ -14,9 +14,11 @@
     var label = zone.querySelector("[data-file-name]");
     if (!input) return;
     function show() {
-      var file = input.files && input.files[0];
-      label.textContent = file ? "Selected: " + file.name + " (" + formatSize(file.size) + ")" : "";
-      zone.classList.toggle("has-file", !!file);
+      var files = Array.prototype.slice.call(input.files || []);
+      label.textContent = files.length ? "Selected: " + files.map(function (file) {
+        return file.name + " (" + formatSize(file.size) + ")";
+      }).join(", ") : "";
+      zone.classList.toggle("has-file", files.length > 0);
     }
     ["dragenter", "dragover"].forEach(function (type) {
       zone.addEventListener(type, function (event) {

@@ -1,0 +1,123 @@
+"""Bank and card statements as exported, with no per-bank profile -> canonical monthly records.
+
+    reading = read_statements([("checking.csv", data1), ("visa.csv", data2)])
+    reading.report()        # per file: kind, rows read / pending / skipped, dates, totals
+    reading.months          # DataFrame: month + the canonical fields, one row per month
+    upload = read_upload(files)   # statements or a monthly table, detected -> IngestResult
+
+Modules, one job each: decode (encoding, line endings), dialect (delimiter, cells), layout
+(preamble, header, body), roles (which column is what), dates, money (amounts), classify
+(categories.toml), reader (one file), aggregate (a person's files -> months).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..ingest import IngestLimits, IngestResult, InputError, Problem, ingest, ingest_frame
+from ..schema import FIELD_NAMES, canonical_column
+from .aggregate import monthly_records
+from .decode import decode
+from .dialect import detect_delimiter
+from .errors import StatementError
+from .reader import StatementFile, read_statement
+
+Upload = tuple[str, bytes]  # (file name, content)
+
+
+@dataclass
+class StatementsReading:
+    files: list[StatementFile]
+    months: pd.DataFrame  # "month" (YYYY-MM) then FIELD_NAMES
+    warnings: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        """The dry-run answer: what was read per file, the months derived, the assumptions."""
+        months = self.months.astype(object).where(self.months.notna(), None)
+        return {"files": [f.summary() for f in self.files],
+                "months": months.to_dict(orient="records"),
+                "warnings": self.warnings}
+
+    def monthly_csv(self) -> str:
+        return monthly_csv(self.report()["months"])
+
+    def ingest(self, person_id: str, limits: IngestLimits | None = None) -> IngestResult:
+        frame = self.months.assign(person_id=person_id)
+        result = ingest_frame(frame, limits, list(self.warnings))
+        return result
+
+
+def monthly_csv(months: list[dict[str, Any]]) -> str:
+    """Monthly records (as in ``report()["months"]``) as the canonical monthly CSV, which
+    scores as it is; unknown values are empty cells."""
+    frame = pd.DataFrame.from_records(months, columns=["month", *FIELD_NAMES])
+    return frame.to_csv(index=False, float_format="%.2f", lineterminator="\n")
+
+
+def read_statements(uploads: list[Upload]) -> StatementsReading:
+    """Read one person's statement files; InputError names each file that cannot be read, with
+    its line and the problem."""
+    files: list[StatementFile] = []
+    problems: list[Problem] = []
+    for name, data in uploads:
+        try:
+            files.append(read_statement(data, name))
+        except StatementError as exc:
+            problems.append(Problem(exc.line, exc.column, exc.value, f"{name}: {exc.message}",
+                                    file=name))
+    if problems:
+        raise InputError(problems)
+    months, warnings = monthly_records(files)
+    for f in files:
+        warnings = [f"{f.name}: {w}" for w in f.warnings] + warnings
+    return StatementsReading(files, months, warnings)
+
+
+# Columns only a monthly table has (a statement's 'Date' and 'Balance' map to month and
+# liquid_savings too, so those two cannot tell).
+_TABLE_ONLY = frozenset({"income", "expenses", "debt_payments", "total_debt", "credit_limit",
+                         "missed_payments", "person_id"})
+
+
+def is_monthly_table(data: bytes) -> bool:
+    """True when the file's first row names a column only the monthly table has."""
+    try:
+        text = decode(data[:65536]).text
+    except StatementError:
+        return True  # let the monthly-table reader word the problem, as it always has
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    delimiter = detect_delimiter("\n".join(text.split("\n")[:20]))
+    names = {canonical_column(cell.strip().strip('"')) for cell in first.split(delimiter)}
+    return bool(names & _TABLE_ONLY)
+
+
+@dataclass
+class UploadReading:
+    """What an upload was and what was read from it: the scorable panel, and for statements
+    the reading behind it."""
+
+    result: IngestResult
+    statements: StatementsReading | None = None
+
+
+def read_upload(uploads: list[Upload], person_id: str = "person_1",
+                limits: IngestLimits | None = None) -> UploadReading:
+    """One monthly table, or one person's statement files, detected from the content."""
+    if not uploads:
+        raise InputError([Problem(None, None, None, "no file was sent")])
+    tables = [name for name, data in uploads if is_monthly_table(data)]
+    if tables and len(uploads) == 1:
+        return UploadReading(ingest(uploads[0][1], limits))
+    if tables:
+        raise InputError([Problem(None, None, None, f"{name}: a monthly table cannot be sent "
+                                  "with other files; send it alone", file=name)
+                          for name in tables])
+    reading = read_statements(uploads)
+    return UploadReading(reading.ingest(person_id, limits), reading)
+
+
+__all__ = ["StatementError", "StatementFile", "StatementsReading", "UploadReading",
+           "is_monthly_table", "monthly_csv", "read_statement", "read_statements", "read_upload"]

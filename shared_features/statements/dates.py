@@ -1,0 +1,185 @@
+"""Date columns, decided as a whole: the format that reads every distinct value, with day-first
+against month-first settled by the values that only one reading allows (a 13th day or month),
+then by which reading keeps the rows in date order, and only then by a stated default.
+
+Work is per distinct value (a statement has a few hundred distinct dates), never per row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Month names in the languages met in exports -> the English abbreviation strptime reads.
+_MONTHS = {
+    "jan": ("january", "januar", "janvier", "enero", "ene", "janeiro", "gennaio", "januari",
+            "jänner", "janv", "gen", "január", "sausis", "sty", "styczen"),
+    "feb": ("february", "februar", "fevrier", "février", "febrero", "fevereiro", "fev", "fév",
+            "févr", "fevr", "febbraio", "februari", "február", "vasaris"),
+    "mar": ("march", "märz", "maerz", "mars", "marzo", "março", "marco", "maart", "mrt", "mär",
+            "március", "marc", "kovas"),
+    "apr": ("april", "avril", "avr", "abril", "abr", "aprile", "április", "balandis"),
+    "may": ("mai", "mayo", "maio", "maggio", "mei", "maj", "május", "geguzė", "gegužė",
+            "mag"),
+    "jun": ("june", "juni", "juin", "junio", "junho", "giugno", "június", "birzelis",
+            "birželis", "giu"),
+    "jul": ("july", "juli", "juillet", "juil", "julio", "julho", "luglio", "július", "liepa",
+            "lug"),
+    "aug": ("august", "août", "aout", "agosto", "ago", "augustus", "augusztus", "rugpjutis",
+            "rugpjūtis", "aoû"),
+    "sep": ("september", "sept", "septembre", "septiembre", "setembro", "set", "settembre",
+            "szeptember", "rugsejis", "rugsėjis"),
+    "oct": ("october", "oktober", "okt", "octobre", "octubre", "outubro", "out", "ottobre",
+            "ott", "október", "spalis"),
+    "nov": ("november", "novembre", "noviembre", "novembro", "lapkritis", "listopad"),
+    "dec": ("december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
+            "dezembro", "dicembre", "gruodis"),
+}
+_MONTH_WORD = {w: en for en, words in _MONTHS.items() for w in (en, *words)}
+_MONTH_RE = re.compile(r"(?<![a-zà-ž])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
+                                                           key=len, reverse=True))
+                       + r")\.?(?![a-zà-ž])")
+# A time after the date, with optional seconds, AM/PM and zone: the booking day is the date.
+_TIME = (r"(?:[T\s,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
+         r"\s*(?:z|utc|gmt|[a-z]{3,5}|[+-]\d{2}:?\d{2})?)$")
+
+# (format, day_first) - day_first None where the format is not ambiguous.
+ISO_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y %m %d")
+NAMED_FORMATS = ("%d %b %Y", "%d-%b-%Y", "%d/%b/%Y", "%d.%b.%Y", "%b %d %Y", "%d %b %y",
+                 "%d-%b-%y", "%b %d %y", "%Y-%b-%d", "%d. %b %Y")
+DAY_FIRST = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%y", "%d/%m/%y", "%d-%m-%y")
+MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%m-%d-%y", "%m.%d.%y")
+SEPARATED = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    dates: np.ndarray  # datetime64[D] per row, NaT where the cell is not a date
+    format: str | None  # the strptime format used, for the report
+    day_first: bool | None
+    warning: str | None  # the assumption made, when the values could not settle it
+
+
+def normalise(values: pd.Series) -> pd.Series:
+    """Lower case, time and zone removed, month names in English, trailing dots gone."""
+    s = values.astype(str).str.strip().str.lower()
+    s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
+    s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
+    s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
+    return s.str.strip(" .")
+
+
+_PIECES = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}",
+           "%b": r"[a-z]{3,9}", "%B": r"[a-z]{3,9}"}
+ALL_FORMATS = (*ISO_FORMATS, *NAMED_FORMATS, *DAY_FIRST, *MONTH_FIRST)
+
+
+def _shape(fmt: str) -> re.Pattern[str]:
+    out = re.escape(fmt)
+    for code, piece in _PIECES.items():
+        out = out.replace(re.escape(code), piece)
+    if fmt == "%Y%m%d":
+        out = r"\d{8}"
+    return re.compile(out)
+
+
+_SHAPES = {fmt: _shape(fmt) for fmt in ALL_FORMATS}
+
+
+def _plausible_formats(texts: pd.Series) -> list[str]:
+    """Formats whose shape most of a sample of the values has: a plain regex check that spares
+    trying every format with the (slower) date parser."""
+    sample = [t for t in texts.iloc[:200].tolist() if t][:50]
+    if not sample:
+        return []
+    need = max(1, len(sample) // 2)
+    return [fmt for fmt, shape in _SHAPES.items()
+            if sum(1 for t in sample if shape.fullmatch(t)) >= need]
+
+
+def _try(texts: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(texts, format=fmt, errors="coerce")
+
+
+def _order_share(dates: pd.Series) -> float:
+    """How well rows keep one date order (ascending or descending): 1.0 when fully sorted."""
+    d = dates.dropna().to_numpy(dtype="datetime64[D]").astype(np.int64)
+    if len(d) < 3:
+        return 1.0
+    step = np.diff(d)
+    return max(float((step >= 0).mean()), float((step <= 0).mean()))
+
+
+_SHAPE = re.compile(r"^(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}|\d{1,2}\.?[ ./-]?[a-z]{3}"
+                    r"[ ./-]\d{2,4}|[a-z]{3} \d{1,2} \d{4}|\d{4}-[a-z]{3}-\d{1,2})$")
+
+
+def date_share(values: pd.Series) -> float:
+    """Share of non-empty distinct values that read as a date in some one format."""
+    uniq = pd.Series(values[values != ""].unique())
+    if uniq.empty:
+        return 0.0
+    texts = normalise(uniq.iloc[:500])
+    # Most columns are plainly not dates: a shape check spares trying every format on them.
+    if texts.str.match(_SHAPE).mean() < 0.5:
+        return 0.0
+    best = 0.0
+    for fmt in _plausible_formats(texts):
+        share = float(_try(texts, fmt).notna().mean())
+        best = max(best, share)
+        if best == 1.0:
+            break
+    return best
+
+
+def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReading:
+    """Read one column; the format is chosen once for the whole column."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    uniq = pd.Series(uniq, dtype=object).fillna("").astype(str)
+    texts = normalise(uniq)
+    present = texts != ""
+    if not present.any():
+        return DateReading(np.full(len(values), np.datetime64("NaT"), "datetime64[D]"), None,
+                           None, None)
+
+    def score(fmt: str) -> tuple[pd.Series, int]:
+        parsed = _try(texts, fmt)
+        ok = parsed.notna() & present
+        # An 8-digit %Y%m%d reading is only believed with plausible years.
+        if fmt == "%Y%m%d":
+            ok &= parsed.dt.year.between(1970, 2100)
+        return parsed.where(ok), int(ok.sum())
+
+    candidates = [(fmt, *score(fmt)) for fmt in _plausible_formats(texts[present])]
+    best_count = max((c for _, _, c in candidates), default=0)
+    best = [(fmt, parsed) for fmt, parsed, c in candidates if c == best_count and c > 0]
+    if not best:
+        return DateReading(np.full(len(values), np.datetime64("NaT"), "datetime64[D]"), None,
+                           None, None)
+    warning = None
+    day_first: bool | None = None
+    fmt, parsed = best[0]
+    day = [b for b in best if b[0] in DAY_FIRST]
+    month = [b for b in best if b[0] in MONTH_FIRST]
+    if day and month:
+        # Every value reads both ways (no day above 12): let the row order decide.
+        rows_day = pd.Series(day[0][1].to_numpy()[codes])
+        rows_month = pd.Series(month[0][1].to_numpy()[codes])
+        order_day, order_month = _order_share(rows_day), _order_share(rows_month)
+        if order_day != order_month:
+            day_first = order_day > order_month
+            reason = "that reading keeps the rows in date order"
+        else:
+            day_first = default_day_first
+            reason = "the values fit both readings"
+        fmt, parsed = (day if day_first else month)[0]
+        warning = (f"dates such as {uniq[present].iloc[0]!r} read "
+                   f"{'day-first' if day_first else 'month-first'}: {reason}")
+    elif day or month:
+        day_first = bool(day)
+        fmt, parsed = (day or month)[0]
+    dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")[codes]
+    return DateReading(dates, fmt, day_first, warning)

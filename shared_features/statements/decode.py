@@ -1,0 +1,81 @@
+"""Bytes -> text: the encoding from byte-order marks, UTF-8 when it decodes, else what
+charset-normalizer finds; line endings (LF, CRLF, CR alone, CR CR LF) made plain ``\\n``."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from .errors import StatementError
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_SAMPLE = 256 * 1024  # charset-normalizer judges this much; a statement's words repeat
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 with no BOM shows as a NUL in every other byte of ASCII text."""
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 4 and even == 0:
+        return "utf-16-le"
+    if even > len(head) // 4 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _normalise_newlines(text: str) -> str:
+    # CR CR LF first (a CRLF file saved again through a CRLF-adding tool), then CRLF, then CR.
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes) -> Decoded:
+    """The file's text with ``\\n`` line endings; raises StatementError for binary content."""
+    if not data.strip(b" \t\r\n\x00"):
+        raise StatementError("the file is empty")
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    warnings: list[str] = []
+    if encoding:
+        text = data[len(next(b for b, n in _BOMS if n == encoding)):].decode(encoding,
+                                                                              errors="replace")
+    elif encoding := _utf16_without_bom(data):
+        text = data.decode(encoding, errors="replace")
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            if b"\x00" in data[:4096]:
+                raise StatementError("the file is binary, not text (export it as CSV)") from None
+            best = charset_normalizer.from_bytes(data[:_SAMPLE]).best()
+            # cp1252 is what a Western bank's "CSV (Excel)" export is when it is not UTF-8; a
+            # guess charset-normalizer cannot make is read as that rather than refused.
+            encoding = best.encoding if best is not None else "cp1252"
+            text = data.decode(encoding, errors="replace")
+            try:  # Western text that cp1252 reads the same is reported as what it most likely is
+                if encoding != "cp1252" and data.decode("cp1252") == text:
+                    encoding = "cp1252"
+            except UnicodeDecodeError:
+                pass
+            warnings.append(f"the file is not UTF-8; it was read as {encoding}")
+    if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.05:
+        raise StatementError("the file is binary, not text (export it as CSV)")
+    return Decoded(_normalise_newlines(text.lstrip("\ufeff")), encoding, tuple(warnings))
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls / len(text)

@@ -1,0 +1,114 @@
+"""Delimiter and quoting from the file itself (clevercsv), then the whole file as a grid of
+text cells: ragged rows padded, Excel's ``="..."`` guards and surrounding spaces removed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import clevercsv
+import numpy as np
+import pandas as pd
+
+from .errors import StatementError
+
+DELIMITERS = [",", ";", "\t", "|"]
+_SAMPLE_LINES = 200
+
+
+@dataclass(frozen=True)
+class Grid:
+    cells: pd.DataFrame  # str cells, columns 0..n-1; "" where a row is short
+    lines: np.ndarray  # int64: the file line (1-based) each row starts on
+    delimiter: str
+
+
+def _sample(text: str) -> str:
+    """The densest part of the head: skip short preamble lines, which mislead a detector."""
+    lines = text.split("\n", 2 * _SAMPLE_LINES)[: 2 * _SAMPLE_LINES]
+    widths = [max(line.count(d) for d in DELIMITERS) for line in lines]
+    start = next((i for i, w in enumerate(widths) if w >= max(widths) - 1), 0)
+    return "\n".join(lines[start: start + _SAMPLE_LINES])
+
+
+def _fallback_delimiter(sample: str) -> str:
+    """The delimiter that splits most lines the same number of times."""
+    lines = [line for line in sample.split("\n") if line.strip()]
+
+    def consistency(d: str) -> tuple[int, int]:
+        counts = pd.Series([line.count(d) for line in lines])
+        mode = int(counts.mode().iloc[0]) if len(counts) else 0
+        return (int((counts == mode).sum()) if mode else 0, mode)
+
+    return max(DELIMITERS, key=consistency)
+
+
+def detect_delimiter(text: str) -> str:
+    sample = _sample(text)
+    try:
+        dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)
+    except Exception:  # noqa: BLE001 - clevercsv raises assorted errors on odd text
+        dialect = None
+    if dialect is None or dialect.delimiter not in DELIMITERS:
+        return _fallback_delimiter(sample)
+    return dialect.delimiter
+
+
+def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trim spaces and stray quotes and unwrap ``="0123"`` (Excel's keep-as-text guard), on
+    each column's distinct values (dates, names and descriptions repeat down a statement)."""
+    out = {}
+    for name, col in frame.items():
+        codes, uniq = pd.factorize(col.fillna(""), use_na_sentinel=False)
+        s = pd.Series(uniq, dtype=object).astype(str)
+        todo = s.str.contains(r'^[\s="]|[\s"]$', regex=True).to_numpy(dtype=bool)
+        if todo.any():
+            fix = s[todo].str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
+            s[todo] = fix.str.strip('" ')
+        out[name] = s.to_numpy(dtype=object)[codes]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _csv_module_rows(text: str, delimiter: str) -> tuple[list[list[str]], np.ndarray]:
+    """The forgiving reader for what pandas' parser refuses (stray quotes, cells spanning
+    lines): rows and the line each starts on."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+    rows, lines, start = [], [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise StatementError(f"the file is not a readable CSV: {exc}",
+                             line=reader.line_num) from exc
+    width = max(map(len, rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows], np.asarray(lines, dtype=np.int64)
+
+
+def read_grid(text: str, delimiter: str | None = None) -> Grid:
+    """Every line of the file as cells; blank lines kept as empty rows (line numbers hold)."""
+    delimiter = delimiter or detect_delimiter(text)
+    body = text[:-1] if text.endswith("\n") else text
+    n_lines = body.count("\n") + 1
+    # As many columns as the line with most delimiters could have (quoted ones overcount,
+    # which only adds empty columns): pandas' C parser then pads short rows.
+    width = int(pd.Series(body.split("\n")).str.count(re.escape(delimiter)).max()) + 1
+    frame = None
+    try:
+        frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, names=range(width),
+                            dtype=str, keep_default_na=False, skip_blank_lines=False,
+                            quotechar='"', engine="c", on_bad_lines="error")
+    except (pd.errors.ParserError, ValueError):
+        frame = None
+    if frame is not None and len(frame) == n_lines:
+        lines = np.arange(1, n_lines + 1, dtype=np.int64)
+    else:  # stray quotes or a cell over several lines: the csv module, row by row
+        rows, lines = _csv_module_rows(body, delimiter)
+        frame = pd.DataFrame(rows, dtype=object)
+    if frame.empty:
+        raise StatementError("the file is empty")
+    frame.columns = range(frame.shape[1])
+    return Grid(_strip_cells(frame.fillna("")), lines, delimiter)

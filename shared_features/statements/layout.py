@@ -1,0 +1,85 @@
+"""Where the table is in the file: the preamble above it (account, period, opening balance,
+blank lines), the header row if there is one, and the body below it.
+
+Data rows are recognised by their values (a date and an amount in the same row, repeated);
+the header is the row of words just above the first of them. No header row: the file is
+headerless and the columns are judged from their values alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .dialect import Grid
+from .errors import StatementError
+
+_HEAD_ROWS = 300  # the layout is decided on this many rows; the body can be any length
+_DATE_LIKE = (r"^(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}|\d{1,2}\.? ?[-./ ]?[^\W\d_]{3,9}"
+              r"\.?[-./ ]\d{2,4}|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
+              r"(?:[ T]\d{1,2}:\d{2}.*)?$")
+_MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
+               r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    header: list[str] | None  # the header row's cells, None for a headerless file
+    header_index: int | None  # grid row of the header
+    body: pd.DataFrame  # rows below the header (or from the first data row), all columns
+    body_lines: np.ndarray  # file line of each body row
+    preamble: list[str]  # text of the rows above the table
+
+
+def cell_flags(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(looks like a date, looks like an amount) per cell: quick shape checks, not parsing."""
+    date = pd.DataFrame({k: c.str.match(_DATE_LIKE) for k, c in cells.items()})
+    money = pd.DataFrame({k: c.str.match(_MONEY_LIKE) & c.str.contains(r"\d") & ~date[k]
+                          for k, c in cells.items()})
+    return date.fillna(False).astype(bool), money.fillna(False).astype(bool)
+
+
+def find_layout(grid: Grid) -> Layout:
+    cells = grid.cells
+    head = cells.iloc[:_HEAD_ROWS]
+    date, money = cell_flags(head)
+    filled = (head != "").sum(axis=1).to_numpy()
+    data_like = (date.any(axis=1) & money.any(axis=1)).to_numpy() & (filled >= 2)
+    if not data_like.any():
+        raise StatementError("no transactions found: no row has both a date and an amount")
+    # The table starts at the first data-like row that most of the next few rows agree with
+    # (an "opening balance; 01.11.2019; 1.234,56" preamble line stands alone).
+    window = 6
+    ahead = np.convolve(data_like[::-1].astype(int), np.ones(window, int))[: len(data_like)][::-1]
+    nonblank = filled > 0
+    nonblank_ahead = np.convolve(nonblank[::-1].astype(int),
+                                 np.ones(window, int))[: len(nonblank)][::-1]
+    start_ok = data_like & (2 * ahead >= np.minimum(nonblank_ahead, window))
+    start = int(np.flatnonzero(start_ok)[0]) if start_ok.any() else int(np.flatnonzero(
+        data_like)[0])
+
+    header_index = None
+    above = start - 1
+    while above >= 0 and above >= start - 4:
+        if filled[above] == 0:
+            above -= 1
+            continue
+        words = head.iloc[above]
+        texts = words[words != ""]
+        is_header = (filled[above] >= 2 and not date.iloc[above].any()
+                     and int(money.iloc[above].sum()) == 0
+                     and texts.str.contains(r"[^\W\d_]", regex=True).mean() >= 0.5)
+        if is_header:
+            header_index = above
+        break
+    top = header_index if header_index is not None else start
+    preamble = [" ".join(c for c in row if c) for row in cells.iloc[:top].to_numpy().tolist()]
+    preamble = [p for p in preamble if p]
+    body_start = top + 1 if header_index is not None else start
+    body = cells.iloc[body_start:].reset_index(drop=True)
+    header = None
+    if header_index is not None:
+        header = [c or f"column {k + 1}" for k, c in enumerate(cells.iloc[header_index])]
+    return Layout(header, header_index, body, grid.lines[body_start:], preamble)

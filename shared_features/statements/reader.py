@@ -1,0 +1,320 @@
+"""One statement file -> its booked transactions and a report of how it was read.
+
+decode -> grid of cells -> layout (preamble, header, body) -> column roles -> dates, amounts,
+signs -> rows kept, pending or skipped (each skipped row with its line and reason). Amounts end
+up signed from the account holder's side: money in positive, money out negative; for a card,
+payments and refunds positive, charges negative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .classify import classify
+from .dates import parse_dates
+from .decode import decode
+from .dialect import read_grid
+from .errors import StatementError
+from .layout import Layout, cell_flags, find_layout
+from .money import decimal_votes, parse_money
+from .roles import CURRENCY_CODES, Roles, assign_roles
+from .vocabulary import columns, fold, fold_series, words_pattern
+
+MAX_SKIPPED_LISTED = 200
+_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
+            "CHF": "CHF", "S$": "SGD", "NZ$": "NZD", "C$": "CAD", "$": "USD"}
+
+
+@dataclass
+class StatementFile:
+    """A statement as read: booked transactions plus what the reading found and assumed."""
+
+    name: str
+    kind: str  # "account" or "card"
+    currency: str | None
+    transactions: pd.DataFrame  # line, date (datetime64[D]), amount, description, category,
+    #                             balance (NaN without a balance column)
+    pending: int
+    rows_skipped: list[dict[str, Any]]
+    skipped_total: int
+    warnings: list[str]
+    format: dict[str, Any] = field(default_factory=dict)
+    balance_is_debt: bool = False  # card balance columns: positive means owed
+
+    @property
+    def has_balance(self) -> bool:
+        return bool(self.transactions["balance"].notna().any())
+
+    def summary(self) -> dict[str, Any]:
+        t = self.transactions
+        amount = t["amount"].to_numpy()
+        dates = t["date"]
+        return {
+            "name": self.name, "kind": self.kind, "currency": self.currency,
+            "rows_read": len(t), "pending": self.pending,
+            "rows_skipped": self.rows_skipped, "rows_skipped_total": self.skipped_total,
+            "date_min": None if t.empty else str(dates.min().date()),
+            "date_max": None if t.empty else str(dates.max().date()),
+            "inflow_total": round(float(amount[amount > 0].sum()), 2),
+            "outflow_total": round(float(-amount[amount < 0].sum()), 2),
+            "format": self.format, "warnings": self.warnings,
+        }
+
+
+def _decimal_mark(body: pd.DataFrame, roles: Roles | None, delimiter: str
+                  ) -> tuple[str, str | None]:
+    """The file's decimal mark from its amount cells, and the assumption made if they could
+    not tell."""
+    sample = body.iloc[:2000]
+    _, money = cell_flags(sample)
+    texts = pd.concat([sample[k][money[k]] for k in sample.columns], ignore_index=True)
+    comma, dot = decimal_votes(texts) if len(texts) else (0, 0)
+    if comma != dot:
+        return ("," if comma > dot else "."), None
+    guess = "," if delimiter == ";" else "."
+    if texts.str.contains(r"[.,]", regex=True).any():
+        return guess, (f"the amounts do not show which decimal mark they use; read with "
+                       f"{guess!r} as the decimal mark")
+    return guess, None
+
+
+def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
+    if roles.currency is not None:
+        values = body[roles.currency][body[roles.currency] != ""].str.upper()
+        if not values.empty:
+            return str(values.mode().iloc[0])
+    text = " ".join([*layout.preamble, *(layout.header or [])])
+    amount_cols = [k for k in (roles.amount, roles.debit, roles.credit) if k is not None]
+    text += " " + " ".join(body[k].iloc[:200].str.cat(sep=" ") for k in amount_cols)
+    codes = re.findall(r"\b[A-Z]{3}\b", text)
+    for code in codes:
+        if code in CURRENCY_CODES:
+            return code
+    for symbol, code in _SYMBOLS.items():
+        if symbol in text:
+            return code
+    return None
+
+
+def _is_card(name: str, layout: Layout) -> bool:
+    words = columns()["kind"]["card"]
+    text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble,
+                          *(layout.header or [])]))
+    masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
+                 for line in layout.preamble)
+    return masked or bool(re.search(words_pattern(words), text))
+
+
+def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarray:
+    """Rows where some cell (folded) is one of ``words`` (exact) or starts with one."""
+    pattern = words_pattern(words)
+    pattern = f"^{pattern}$" if exact else f"^{pattern}"
+    hit = np.zeros(len(body), dtype=bool)
+    for _, col in body.items():
+        codes, folded = _folded_words(col)
+        hit |= folded.str.contains(pattern, regex=True).to_numpy(dtype=bool)[codes]
+    return hit
+
+
+def _joined(body: pd.DataFrame, cols: list[int]) -> pd.Series:
+    """The description columns as one text per row."""
+    if not cols:
+        return pd.Series("", index=body.index, dtype=object)
+    if len(cols) == 1:
+        return body[cols[0]]
+    text = body[cols[0]].astype(object)
+    for k in cols[1:]:
+        text = text.str.cat(body[k], sep=" ")
+    return text.str.replace(r"\s{2,}", " ", regex=True).str.strip()
+
+
+def _folded_words(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, folded distinct values) of a column; values with no letter (amounts, dates)
+    are left empty rather than folded, as no word can be in them."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    uniq = pd.Series(uniq, dtype=object).astype(str)
+    words = uniq.str.contains(r"[^\W\d_]", regex=True)
+    return codes, fold_series(uniq[words]).reindex(uniq.index, fill_value="")
+
+
+def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndarray:
+    """A status cell saying pending, or any short cell that does ("Umsatz vorgemerkt" in an
+    info column, "Pending" in place of a date)."""
+    pattern = words_pattern(words)
+    numeric = {roles.amount, roles.debit, roles.credit, roles.balance}
+    cols = ([roles.status] if roles.status is not None
+            else [k for k in body.columns if k not in numeric])
+    hit = np.zeros(len(body), dtype=bool)
+    for k in cols:
+        codes, folded = _folded_words(body[k])
+        short = folded.str.count(" ") <= 2
+        hit |= (folded.str.contains(pattern, regex=True) & short).to_numpy(dtype=bool)[codes]
+    return hit
+
+
+def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(signed amount, readable) per row from one amount column, debit and credit columns or
+    an amount with a D/C indicator."""
+    if roles.amount is not None:
+        reading = parse_money(body[roles.amount], decimal)
+        amount = reading.values
+        marks = reading.marked
+        if marks.any():
+            credit_only = not (marks < 0).any()
+            sign = np.where(marks > 0, 1.0, np.where(marks < 0, -1.0,
+                                                     -1.0 if credit_only else 1.0))
+            explicit = marks != 0
+            amount = np.where(explicit | credit_only, np.abs(amount) * sign, amount)
+            if credit_only:
+                warnings.append("amounts marked CR were read as money in and the unmarked "
+                                "ones as money out")
+        if roles.indicator is not None:
+            vocab = columns()["indicator"]
+            ind = fold_series(body[roles.indicator]).where(
+                ~body[roles.indicator].isin(["+", "-"]), body[roles.indicator])
+            credit = ind.isin({fold(w) for w in vocab["credit"]} | {"+"}).to_numpy()
+            debit = ind.isin({fold(w) for w in vocab["debit"]} | {"-"}).to_numpy()
+            amount = np.where(credit, np.abs(amount), np.where(debit, -np.abs(amount), amount))
+        return amount, ~np.isnan(amount)
+    debit = parse_money(body[roles.debit], decimal).values
+    credit = parse_money(body[roles.credit], decimal).values
+    readable = ~np.isnan(debit) | ~np.isnan(credit)
+    amount = np.abs(np.nan_to_num(credit)) - np.abs(np.nan_to_num(debit))
+    return amount, readable
+
+
+def _charges_positive(amount: np.ndarray, category: np.ndarray) -> bool:
+    """A card export's convention: are charges written as positive numbers?"""
+    nonzero = amount != 0
+    payments = np.isin(category, ("card_payment", "refund")) & nonzero
+    if payments.sum() >= 1:
+        return float((amount[payments] < 0).mean()) > 0.5
+    return nonzero.any() and float((amount[nonzero] > 0).mean()) > 0.75
+
+
+def read_statement(data: bytes, name: str) -> StatementFile:
+    """Read one export; raises StatementError when the file holds no readable transactions."""
+    decoded = decode(data)
+    warnings = list(decoded.warnings)
+    grid = read_grid(decoded.text)
+    layout = find_layout(grid)
+    body = layout.body
+    decimal, decimal_note = _decimal_mark(body, None, grid.delimiter)
+
+    def quick(col: pd.Series) -> np.ndarray:
+        return parse_money(col, decimal).values
+
+    roles = assign_roles(layout.header, body, quick)
+    warnings += roles.notes
+    if decimal_note:
+        warnings.append(decimal_note)
+    header_line = (int(grid.lines[layout.header_index]) if layout.header_index is not None
+                   else None)
+    if layout.header is None:
+        warnings.append("the file has no header row; its columns were judged from their values")
+    if roles.date is None and roles.value_date is not None:
+        roles.date, roles.value_date = roles.value_date, None
+        warnings.append("no booking date column: the value date was used")
+    if roles.date is None:
+        raise StatementError("no date column found (a column of dates such as 2024-01-31)",
+                             line=header_line)
+    if roles.amount is None and (roles.debit is None or roles.credit is None):
+        raise StatementError("no amount column found (a column of amounts, or debit and "
+                             "credit columns)", line=header_line)
+
+    currency = _currency(layout, body, roles)
+    kind = "card" if _is_card(name, layout) else "account"
+    date_reading = parse_dates(body[roles.date], default_day_first=currency != "USD")
+    if date_reading.warning:
+        warnings.append(date_reading.warning)
+    dates = date_reading.dates
+    amount, readable = _signed_amounts(body, roles, decimal, warnings)
+    description = _joined(body, roles.description)
+
+    blank = (body == "").all(axis=1).to_numpy()
+    status_words = columns()["status"]
+    pending = _pending_rows(body, roles, status_words["pending"])
+    void = (_row_matches(body[[roles.status]], status_words["void"], exact=True)
+            if roles.status is not None else np.zeros(len(body), dtype=bool))
+    has_date = ~np.isnat(dates)
+    summary_words = columns()["summary"]
+    incomplete = ~has_date | ~readable
+    label = np.zeros(len(body), dtype=bool)
+    if incomplete.any():  # only rows that are not transactions need a label to say why
+        label[incomplete] = _row_matches(body[incomplete], summary_words["labels"], exact=False)
+    balance_line = (_row_matches(body[roles.description], summary_words["balance_lines"],
+                                 exact=True) if roles.description
+                    else np.zeros(len(body), dtype=bool))
+    reasons = np.full(len(body), None, dtype=object)
+    reasons[~readable] = "no amount"
+    reasons[~has_date] = "no date"
+    reasons[(~has_date | ~readable) & label] = "summary row (balance, total or account line)"
+    reasons[has_date & readable & balance_line] = "balance line, not a transaction"
+    reasons[void & has_date] = "not completed (declined, reverted or cancelled)"
+    pending &= ~blank
+    reasons[pending] = None
+    reasons[blank] = None
+    skipped = pd.notna(reasons) & ~blank
+    booked = ~blank & ~pending & ~skipped
+
+    category = classify(description[booked])
+    a = amount[booked]
+    if kind == "card" and roles.amount is not None and roles.indicator is None \
+            and _charges_positive(a, category):
+        a = -a
+        warnings.append("this card export writes charges as positive amounts; signs were "
+                        "flipped so charges are money out")
+    balance = (parse_money(body[roles.balance], decimal).values[booked]
+               if roles.balance is not None else np.full(int(booked.sum()), np.nan))
+
+    lines = layout.body_lines
+    transactions = pd.DataFrame({
+        "line": lines[booked], "date": dates[booked], "amount": a,
+        "description": description[booked].to_numpy(dtype=object), "category": category,
+        "balance": balance})
+    if transactions.empty:
+        raise StatementError("no booked transactions found"
+                             + (f" ({int(pending.sum())} pending)" if pending.any() else ""),
+                             line=header_line)
+
+    balance_is_debt = False
+    if kind == "card" and roles.balance is not None:
+        # A card balance that rises with charges is what is owed; one that falls with them is
+        # the negative of it.
+        order = _file_order(transactions)
+        balance_is_debt = _moves_with(-transactions["amount"].to_numpy()[order],
+                                      transactions["balance"].to_numpy()[order])
+    where = np.flatnonzero(skipped)
+    rows_skipped = [{"row": int(lines[i]), "reason": str(reasons[i])}
+                    for i in where[:MAX_SKIPPED_LISTED]]
+    if pending.any():
+        warnings.append(f"{int(pending.sum())} pending transactions were counted but not used")
+    fmt = {"encoding": decoded.encoding, "delimiter": grid.delimiter,
+           "header_row": header_line, "decimal_mark": decimal,
+           "date_format": date_reading.format, "day_first": date_reading.day_first,
+           "columns": roles.named(layout.header)}
+    return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
+                         len(where), warnings, fmt, balance_is_debt)
+
+
+def _file_order(t: pd.DataFrame) -> np.ndarray:
+    """Row positions oldest first: files list newest-first or oldest-first; within a day the
+    file's own order (reversed for a newest-first file) is the booking order."""
+    d = t["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    newest_first = len(d) > 1 and (np.diff(d) <= 0).mean() > (np.diff(d) >= 0).mean()
+    pos = np.arange(len(d))
+    return np.lexsort((-pos if newest_first else pos, d))
+
+
+def _moves_with(amount: np.ndarray, balance: np.ndarray) -> bool:
+    ok = ~np.isnan(balance)
+    a, b = amount[ok], balance[ok]
+    if len(a) < 2:
+        return bool(np.nanmedian(balance) > 0) if ok.any() else False
+    return float(np.isclose(np.diff(b), a[1:], atol=0.011).mean()) >= 0.5

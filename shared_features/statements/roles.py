@@ -1,0 +1,242 @@
+"""Which column is what: header words first (columns.toml, any of the listed languages), each
+checked against the column's values; what the header leaves open is judged from the values
+(dates, amounts, a running balance that adds up, a D/C indicator, currency codes, text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dates import date_share
+from .money import money_share
+from .vocabulary import best_word, columns, fold_series, folded_set
+
+AMOUNT_ROLES = ("amount", "debit", "credit", "balance")
+_MIN_SHARE = 0.6  # of a column's non-empty values that must fit the role its header names
+# Currency codes seen in exports; a 3-letter column of these is a currency column.
+CURRENCY_CODES = frozenset({
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SGD", "INR", "BRL", "HUF", "PLN", "CZK",
+    "SEK", "NOK", "DKK", "JPY", "CNY", "HKD", "MXN", "ZAR", "RON", "BGN", "TRY", "ILS", "AED",
+    "SAR", "THB", "MYR", "IDR", "PHP", "KRW", "RUB", "UAH", "ISK"})
+
+
+@dataclass
+class Roles:
+    date: int | None = None
+    value_date: int | None = None
+    amount: int | None = None
+    debit: int | None = None
+    credit: int | None = None
+    indicator: int | None = None
+    balance: int | None = None
+    currency: int | None = None
+    status: int | None = None
+    description: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how roles were found, for warnings
+
+    def named(self, header: list[str] | None) -> dict[str, str]:
+        """role -> the column's header (or 'column N'), for the report."""
+        def name(k: int) -> str:
+            return header[k] if header else f"column {k + 1}"
+        out = {r: name(getattr(self, r)) for r in ("date", "value_date", "amount", "debit",
+                                                   "credit", "indicator", "balance",
+                                                   "currency", "status")
+               if getattr(self, r) is not None}
+        if self.description:
+            out["description"] = " + ".join(name(k) for k in self.description)
+        return out
+
+
+def _header_roles(header: list[str]) -> dict[int, str]:
+    """column -> role its header names, best-named first (so of two date columns the one
+    called 'booking date' is the date and the other the value date)."""
+    words = columns()["roles"]
+    found: dict[int, tuple[str, int]] = {}
+    for k, text in enumerate(header):
+        scores = {role: best_word(text, ws) for role, ws in words.items()}
+        role, score = max(scores.items(), key=lambda kv: kv[1])
+        if score:
+            found[k] = (role, score)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    return {k: role for k, (role, _) in ranked}
+
+
+def indicator_share(values: pd.Series) -> float:
+    known = folded_set("indicator", "credit", "debit") | {"+", "-"}
+    uniq = pd.Series(values[values != ""].unique())
+    if uniq.empty or len(uniq) > 8:
+        return 0.0
+    folded = fold_series(uniq).where(~uniq.isin(["+", "-"]), uniq)
+    return float(folded.isin(known).mean())
+
+
+def _is_currency(values: pd.Series) -> bool:
+    uniq = pd.Series(values[values != ""].unique())
+    return (not uniq.empty and len(uniq) <= 5
+            and bool(uniq.str.upper().str.strip().isin(CURRENCY_CODES).all()))
+
+
+def _is_status(values: pd.Series) -> bool:
+    known = folded_set("status", "pending", "booked", "void")
+    uniq = pd.Series(values[values != ""].unique())
+    return not uniq.empty and len(uniq) <= 8 and bool(fold_series(uniq).isin(known).all())
+
+
+def _is_identifier(values: pd.Series) -> bool:
+    """Reference numbers: long digit strings with no separators, nearly all distinct."""
+    v = values[values != ""]
+    return (not v.empty and bool(v.str.fullmatch(r"\d{6,}").mean() > 0.9)
+            and v.nunique() > 0.8 * len(v))
+
+
+def _balance_fits(amount: np.ndarray, balance: np.ndarray) -> bool:
+    """True when the balance moves by the amounts, in file order or reversed."""
+    ok = ~np.isnan(amount) & ~np.isnan(balance)
+    a, b = amount[ok], balance[ok]
+    if len(a) < 3:
+        return False
+    forward = np.isclose(np.diff(b), a[1:], atol=0.011).mean()
+    backward = np.isclose(b[:-1] - b[1:], a[:-1], atol=0.011).mean()
+    return max(forward, backward) >= 0.8
+
+
+def _exclusive(a: pd.Series, b: pd.Series) -> bool:
+    """Debit and credit columns: each row fills exactly one of them (0 counts as empty)."""
+    fa = (a != "") & ~a.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
+    fb = (b != "") & ~b.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
+    rows = fa | fb
+    return bool(rows.any()) and float((fa ^ fb)[rows].mean()) >= 0.95
+
+
+def _fits(role: str, col: pd.Series, kind: str) -> bool:
+    """Do the column's values fit the role its header names?"""
+    v = col[col != ""]
+    if role in ("date", "value_date"):
+        return date_share(v) >= _MIN_SHARE
+    if role == "indicator":
+        return indicator_share(col) >= 0.9
+    if role == "currency":
+        return _is_currency(col) or kind == "text"
+    if role == "status":
+        return kind in ("status", "text")
+    if role == "description":
+        return kind in ("text", "empty") or v.str.len().mean() > 12
+    if role == "ignore":
+        return True
+    return v.empty or money_share(v) >= _MIN_SHARE
+
+
+def assign_roles(header: list[str] | None, body: pd.DataFrame,
+                 quick_amounts: Callable[[pd.Series], np.ndarray]) -> Roles:
+    """Roles for ``body``'s columns; ``quick_amounts(col)`` reads a column's numbers (for the
+    running-balance test)."""
+    roles = Roles()
+    sample = body.iloc[:1000]
+    used: set[int] = set()
+    kinds: dict[int, str] = {}
+    for k, col in sample.items():
+        v = col[col != ""]
+        if v.empty:
+            kinds[k] = "empty"
+        elif _is_status(col):
+            kinds[k] = "status"
+        elif _is_currency(col):
+            kinds[k] = "currency"
+        elif indicator_share(col) >= 0.95:
+            kinds[k] = "indicator"
+        elif date_share(v) >= 0.9:
+            kinds[k] = "date"
+        elif _is_identifier(col):
+            kinds[k] = "identifier"
+        elif money_share(v) >= 0.9:
+            kinds[k] = "money"
+        else:
+            kinds[k] = "text"
+
+    named = _header_roles(header) if header else {}
+    for k, role in named.items():
+        if not _fits(role, sample[k], kinds[k]):
+            roles.notes.append(f"column {header[k]!r} does not hold what its name says; "
+                               "judged from its values")
+            continue
+        if role == "ignore" or kinds[k] == "empty":
+            used.add(k)
+            continue
+        if role == "description":
+            roles.description.append(k)
+        elif getattr(roles, role) is None:
+            setattr(roles, role, k)
+        elif role == "date" and roles.value_date is None:
+            roles.value_date = k
+        else:
+            continue
+        used.add(k)
+
+    free = [k for k in sample.columns if k not in used]
+    for k in free:
+        kind = kinds[k]
+        if kind == "date":
+            if roles.date is None:
+                roles.date = k
+            elif roles.value_date is None:
+                roles.value_date = k
+        elif kind in ("indicator", "currency", "status") and getattr(roles, kind) is None:
+            setattr(roles, kind, k)
+
+    numbers = [k for k in free if kinds[k] == "money"]
+    has_amount = roles.amount is not None or (roles.debit is not None
+                                              and roles.credit is not None)
+    if not has_amount and roles.debit is not None and roles.credit is None:
+        roles.amount, roles.debit = roles.debit, None
+        has_amount = True
+    if not has_amount and numbers:
+        # Debit and credit columns fill one or the other on each row; a running balance moves
+        # by the amount; what is left is the amount.
+        pair = next(((a, b) for i, a in enumerate(numbers) for b in numbers[i + 1:]
+                     if _exclusive(sample[a], sample[b])), None)
+        if pair:
+            roles.debit, roles.credit = pair
+            roles.notes.append("no header names the amounts: the first of two columns "
+                               "that are never both filled was read as money out, the "
+                               "second as money in")
+            numbers = [k for k in numbers if k not in pair]
+        else:
+            roles.amount = numbers.pop(0)
+            if roles.balance is None and numbers:
+                amount = quick_amounts(sample[roles.amount])
+                for k in numbers:
+                    if _balance_fits(amount, quick_amounts(sample[k])):
+                        roles.balance = k
+                        break
+                if roles.balance is None and _balance_fits(quick_amounts(sample[numbers[0]]),
+                                                           amount):
+                    roles.amount, roles.balance = numbers[0], roles.amount
+            numbers = [k for k in numbers if k not in (roles.amount, roles.balance)]
+    if roles.balance is None and numbers and header is None:
+        amount = _signed_sample(roles, sample, quick_amounts)
+        for k in numbers:
+            if amount is not None and _balance_fits(amount, quick_amounts(sample[k])):
+                roles.balance = k
+                break
+
+    # Unnamed text columns join the description: the payee or narrative may be in any of them.
+    taken = {roles.date, roles.value_date, roles.amount, roles.debit, roles.credit,
+             roles.indicator, roles.balance, roles.currency, roles.status}
+    roles.description += [k for k in free if kinds[k] == "text" and k not in taken
+                          and k not in roles.description]
+    roles.description.sort()
+    return roles
+
+
+def _signed_sample(roles: Roles, sample: pd.DataFrame,
+                   quick_amounts: Callable[[pd.Series], np.ndarray]) -> np.ndarray | None:
+    if roles.amount is not None:
+        return quick_amounts(sample[roles.amount])
+    if roles.debit is not None and roles.credit is not None:
+        debit = np.abs(np.nan_to_num(quick_amounts(sample[roles.debit])))
+        credit = np.abs(np.nan_to_num(quick_amounts(sample[roles.credit])))
+        return credit - debit
+    return None

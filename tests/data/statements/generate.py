@@ -1,0 +1,599 @@
+"""Writes the statement corpus and its expected readings (expected.json).
+
+Each file is a layout written by hand after the exports of a kind of bank (none copied from
+anywhere): the same two underlying histories - a checking account and a credit card over
+January and February 2024 - in each layout's language, column order, date and amount forms,
+encoding, line endings, preamble and summary rows. So every file's expected reading follows
+from the history below, written out by hand, and not from the reader under test.
+
+    python tests/data/statements/generate.py   # rewrites the files and expected.json
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# -- the two histories ---------------------------------------------------------------------------
+# (day, kind of transaction, signed amount from the holder's side: + in, - out, balance after)
+ACCOUNT_OPENING = 1000.00
+ACCOUNT = [
+    (date(2024, 1, 2), "salary", 2450.00, 3450.00),
+    (date(2024, 1, 3), "rent", -1100.00, 2350.00),
+    (date(2024, 1, 5), "groceries", -84.35, 2265.65),
+    (date(2024, 1, 10), "card_payment", -300.00, 1965.65),
+    (date(2024, 1, 15), "savings", -200.00, 1765.65),
+    (date(2024, 1, 20), "refund", 25.99, 1791.64),
+    (date(2024, 1, 28), "electricity", -61.20, 1730.44),
+    (date(2024, 2, 1), "salary", 2450.00, 4180.44),
+    (date(2024, 2, 2), "rent", -1100.00, 3080.44),
+    (date(2024, 2, 9), "loan", -150.00, 2930.44),
+    (date(2024, 2, 14), "returned", -25.00, 2905.44),
+    (date(2024, 2, 27), "groceries2", -92.10, 2813.34),
+]
+# Card: charges -, payments and refunds +; balance = what is owed after the row.
+CARD_OPENING = 500.00
+CARD = [
+    (date(2024, 1, 4), "coffee", -4.50, 504.50),
+    (date(2024, 1, 8), "supermarket", -62.30, 566.80),
+    (date(2024, 1, 12), "payment", 300.00, 266.80),
+    (date(2024, 1, 18), "online", -45.99, 312.79),
+    (date(2024, 1, 22), "refund", 15.00, 297.79),
+    (date(2024, 1, 30), "restaurant", -38.40, 336.19),
+    (date(2024, 2, 3), "fuel", -55.00, 391.19),
+    (date(2024, 2, 11), "late_fee", -25.00, 416.19),
+    (date(2024, 2, 16), "books", -19.90, 436.09),
+    (date(2024, 2, 26), "interest", -8.75, 444.84),
+]
+
+# The monthly records each history gives, worked out by hand from the rules in
+# shared_features.statements.aggregate (refunds lower spending; the savings transfer is neither
+# income nor spending; the card payment and the loan are debt payments; the returned direct
+# debit fee and the card's late fee are missed payments).
+ACCOUNT_MONTHS = [
+    {"month": "2024-01", "income": 2450.00, "expenses": 1219.56, "debt_payments": 300.00,
+     "liquid_savings": 1730.44, "total_debt": None, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 2450.00, "expenses": 1217.10, "debt_payments": 150.00,
+     "liquid_savings": 2813.34, "total_debt": None, "credit_limit": None,
+     "missed_payments": 1.0},
+]
+CARD_MONTHS = [  # alone, the card's payment received is the only trace of a debt payment
+    {"month": "2024-01", "income": 0.0, "expenses": 136.19, "debt_payments": 300.00,
+     "liquid_savings": None, "total_debt": 336.19, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 0.0, "expenses": 108.65, "debt_payments": 0.0,
+     "liquid_savings": None, "total_debt": 444.84, "credit_limit": None,
+     "missed_payments": 1.0},
+]
+COMBINED_MONTHS = [  # account + card: the 300.00 payment counted once
+    {"month": "2024-01", "income": 2450.00, "expenses": 1355.75, "debt_payments": 300.00,
+     "liquid_savings": 1730.44, "total_debt": 336.19, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 2450.00, "expenses": 1325.75, "debt_payments": 150.00,
+     "liquid_savings": 2813.34, "total_debt": 444.84, "credit_limit": None,
+     "missed_payments": 2.0},
+]
+TOTALS = {"account": (4925.99, 3112.65), "card": (315.00, 259.84)}
+SPAN = {"account": ("2024-01-02", "2024-02-27"), "card": ("2024-01-04", "2024-02-26")}
+
+# Descriptions per language: what a bank in that country would print.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"salary": "SALARY ACME LTD", "rent": "RENT HIGHGATE LETTINGS",
+           "groceries": "TESCO STORES 3021", "card_payment": "CREDIT CARD PAYMENT",
+           "savings": "TRANSFER TO SAVINGS", "refund": "REFUND AMAZON MKTPLACE",
+           "electricity": "OCTOPUS ENERGY", "loan": "PERSONAL LOAN INSTALMENT",
+           "returned": "RETURNED DIRECT DEBIT FEE", "groceries2": "SAINSBURYS 0423"},
+    "de": {"salary": "GEHALT ACME GMBH", "rent": "MIETE WOHNUNG HAUPTSTR 5",
+           "groceries": "REWE MARKT BERLIN", "card_payment": "KREDITKARTENABRECHNUNG",
+           "savings": "UMBUCHUNG AUF TAGESGELD", "refund": "ERSTATTUNG AMAZON EU",
+           "electricity": "STADTWERKE STROM ABSCHLAG", "loan": "DARLEHEN RATE 02/24",
+           "returned": "RÜCKLASTSCHRIFT GEBÜHR", "groceries2": "EDEKA CENTER"},
+    "fr": {"salary": "VIR SALAIRE ACME SAS", "rent": "PRLV LOYER FONCIA",
+           "groceries": "CB CARREFOUR MARKET", "card_payment": "REGLEMENT CARTE DE CREDIT",
+           "savings": "VIREMENT INTERNE LIVRET A", "refund": "REMBOURSEMENT AMAZON",
+           "electricity": "PRLV EDF CLIENTS", "loan": "ECHEANCE PRET PERSO",
+           "returned": "FRAIS DE REJET PRLV", "groceries2": "CB MONOPRIX"},
+    "nl": {"salary": "SALARIS ACME BV", "rent": "HUUR WONING", "groceries": "ALBERT HEIJN 1234",
+           "card_payment": "CREDITCARD AFREKENING", "savings": "NAAR SPAARREKENING",
+           "refund": "TERUGBETALING BOL.COM", "electricity": "VATTENFALL ENERGIE",
+           "loan": "AFLOSSING LENING", "returned": "STORNERING KOSTEN",
+           "groceries2": "JUMBO SUPERMARKT"},
+    "es": {"salary": "NOMINA ACME SL", "rent": "ALQUILER PISO", "groceries": "MERCADONA",
+           "card_payment": "PAGO TARJETA DE CREDITO", "savings": "TRASPASO CUENTA AHORRO",
+           "refund": "DEVOLUCION AMAZON", "electricity": "IBERDROLA RECIBO",
+           "loan": "CUOTA PRESTAMO PERSONAL", "returned": "COMISION RECIBO DEVUELTO",
+           "groceries2": "CARREFOUR"},
+    "pt": {"salary": "SALARIO ACME LTDA", "rent": "ALUGUEL APTO", "groceries": "PAO DE ACUCAR",
+           "card_payment": "PAGAMENTO FATURA CARTAO", "savings": "TRANSFERENCIA ENTRE CONTAS",
+           "refund": "ESTORNO AMAZON", "electricity": "ENEL CONTA LUZ",
+           "loan": "PRESTACAO EMPRESTIMO", "returned": "TARIFA DEVOLUCAO CHEQUE",
+           "groceries2": "CARREFOUR"},
+    "it": {"salary": "STIPENDIO ACME SRL", "rent": "AFFITTO APPARTAMENTO", "groceries": "ESSELUNGA",
+           "card_payment": "SALDO CARTA DI CREDITO", "savings": "GIROCONTO RISPARMIO",
+           "refund": "RIMBORSO AMAZON", "electricity": "ENEL ENERGIA BOLLETTA",
+           "loan": "RATA PRESTITO", "returned": "STORNO ADDEBITO COMMISSIONE",
+           "groceries2": "COOP"},
+    "hu": {"salary": "FIZETÉS ACME KFT", "rent": "LAKBÉR", "groceries": "TESCO ÁRUHÁZ",
+           "card_payment": "HITELKÁRTYA TÖRLESZTÉS", "savings": "SAJÁT SZÁMLA MEGTAKARÍTÁS",
+           "refund": "VISSZATÉRÍTÉS AMAZON", "electricity": "MVM ÁRAM",
+           "loan": "HITEL TÖRLESZTÉS", "returned": "KÉSEDELMI DÍJ", "groceries2": "SPAR"},
+    "lt": {"salary": "ATLYGINIMAS UAB ACME", "rent": "NUOMA BUTAS", "groceries": "MAXIMA",
+           "card_payment": "KREDITO KORTELĖS ĮMOKA", "savings": "Į TAUPYMO SĄSKAITĄ",
+           "refund": "GRĄŽINIMAS AMAZON", "electricity": "IGNITIS ELEKTRA",
+           "loan": "PASKOLA ĮMOKA", "returned": "DELSPINIGIAI", "groceries2": "RIMI"},
+}
+CARD_WORDS: dict[str, dict[str, str]] = {
+    "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
+           "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
+           "REFUND AMAZON.COM", "restaurant": "OLIVE GARDEN 0042", "fuel": "SHELL OIL 5744",
+           "late_fee": "LATE FEE", "books": "BARNES & NOBLE", "interest":
+           "INTEREST CHARGE ON PURCHASES"},
+    "de": {"coffee": "BACKEREI KAMPS", "supermarket": "REWE SAGT DANKE",
+           "payment": "AUSGLEICH KREDITKARTE", "online": "AMAZON EU SARL", "refund":
+           "GUTSCHRIFT ERSTATTUNG AMAZON", "restaurant": "RESTAURANT ZUM LOWEN", "fuel":
+           "ARAL TANKSTELLE", "late_fee": "MAHNGEBUHR", "books": "THALIA BUCHHANDLUNG",
+           "interest": "SOLLZINSEN"},
+    "pt": {"coffee": "PADARIA REAL", "supermarket": "PAO DE ACUCAR", "payment":
+           "PAGAMENTO RECEBIDO", "online": "MERCADOLIVRE", "refund": "ESTORNO MERCADOLIVRE",
+           "restaurant": "OUTBACK", "fuel": "POSTO IPIRANGA", "late_fee": "MULTA ATRASO",
+           "books": "LIVRARIA CULTURA", "interest": "JUROS ROTATIVO"},
+}
+
+
+@dataclass
+class Layout:
+    name: str
+    history: str  # "account" or "card"
+    has_balance: bool
+    render: Callable[[list, dict[str, str]], bytes]
+    lang: str = "en"
+    pending: int = 0
+    skipped: int = 0
+    currency: str | None = None
+    note: str = ""
+
+
+# -- formatting helpers --------------------------------------------------------------------------
+
+def us(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def plain(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def eu(x: float, group: str = ".") -> str:
+    return f"{x:,.2f}".replace(",", "\0").replace(".", ",").replace("\0", group)
+
+
+def join(rows: list[list[str]], sep: str = ",", quote: bool = False, end: str = "\n") -> str:
+    def cell(c: str) -> str:
+        if quote or sep in c or '"' in c:
+            return '"' + c.replace('"', '""') + '"'
+        return c
+    return "".join(sep.join(cell(c) for c in row) + end for row in rows)
+
+
+def rows_of(history: list, words: dict[str, str]) -> list[tuple[date, str, float, float]]:
+    return [(d, words[k], a, b) for d, k, a, b in history]
+
+
+# -- the layouts ---------------------------------------------------------------------------------
+
+def us_checking(h, w):
+    # Indicator in the first column (DEBIT/CREDIT), month-first dates, trailing empty column.
+    head = ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+            "Check or Slip #", ""]
+    body = [["CREDIT" if a > 0 else "DEBIT", d.strftime("%m/%d/%Y"), t, plain(a),
+             "ACH_CREDIT" if a > 0 else "ACH_DEBIT", plain(b), "", ""] for d, t, a, b in h]
+    return join([head, *body], end="\r\n").encode()
+
+
+def us_card_debit_credit(h, w):
+    # Card export with Debit (charges) and Credit (payments) columns; ISO dates.
+    head = ["Transaction Date", "Posted Date", "Card No.", "Description", "Category",
+            "Debit", "Credit"]
+    body = [[d.isoformat(), d.replace(day=min(d.day + 1, 28)).isoformat(), "4821", t,
+             "Dining", plain(-a) if a < 0 else "", plain(a) if a > 0 else ""]
+            for d, t, a, _ in h]
+    return join([head, *body]).encode()
+
+
+def us_card_positive(h, w):
+    # Amex-like: charges positive, payments negative; file name says amex.
+    head = ["Date", "Description", "Amount"]
+    body = [[d.strftime("%m/%d/%Y"), t, plain(-a)] for d, t, a, _ in h]
+    return join([head, *body], quote=True).encode()
+
+
+def uk_current(h, w):
+    # Paid out / Paid in / Balance with pound signs and thousands commas; day-first dates.
+    head = ["Date", "Type", "Description", "Paid Out", "Paid In", "Balance"]
+    body = [[d.strftime("%d/%m/%Y"), "BGC" if a > 0 else "DD", t,
+             f"£{us(-a)}" if a < 0 else "", f"£{us(a)}" if a > 0 else "", f"£{us(b)}"]
+            for d, t, a, b in h]
+    return join([head, *body], end="\r\n").encode()
+
+
+def uk_app_bank(h, w):
+    # App bank: many columns, separate time, amount + Money Out/In, local currency columns.
+    head = ["Transaction ID", "Date", "Time", "Type", "Name", "Emoji", "Category", "Amount",
+            "Currency", "Local amount", "Local currency", "Notes and #tags", "Address",
+            "Receipt", "Description", "Category split", "Money Out", "Money In"]
+    body = [[f"tx_0000{i:02d}AbCdEf", d.strftime("%d/%m/%Y"), "09:14:03",
+             "Faster payment" if a > 0 else "Card payment", t, "", "general", plain(a), "GBP",
+             plain(a), "GBP", "", "", "", t, "", plain(a) if a < 0 else "",
+             plain(a) if a > 0 else ""] for i, (d, t, a, _) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def de_savings_bank(h, w):
+    # cp1252, ';', two-digit years, a status-like info column with one pending row.
+    head = ["Auftragskonto", "Buchungstag", "Valutadatum", "Buchungstext", "Verwendungszweck",
+            "Beguenstigter/Zahlungspflichtiger", "Betrag", "Waehrung", "Info"]
+    body = [["DE44500105175407324931", d.strftime("%d.%m.%y"), d.strftime("%d.%m.%y"),
+             "GUTSCHR. UEBERWEISUNG" if a > 0 else "FOLGELASTSCHRIFT", t, t.split()[0],
+             eu(a), "EUR", "Umsatz gebucht"] for d, t, a, _ in h]
+    body.append(["DE44500105175407324931", "28.02.24", "28.02.24", "KARTENZAHLUNG",
+                 "ALDI SUED", "ALDI", "-23,40", "EUR", "Umsatz vorgemerkt"])
+    return join([head, *body], sep=";", quote=True, end="\r\n").encode("cp1252")
+
+
+def de_direct_bank(h, w):
+    # Preamble (account, period, balance), blank line, header, trailing ';' on every row.
+    pre = [["Kontonummer:", "DE12 1203 0000 1234 5678 90 / Girokonto"], [""],
+           ["Von:", "01.01.2024"], ["Bis:", "29.02.2024"],
+           ["Kontostand vom 29.02.2024:", "2.813,34 EUR"], [""]]
+    head = ["Buchungstag", "Wertstellung", "Buchungstext", "Auftraggeber / Begünstigter",
+            "Verwendungszweck", "Kontonummer", "BLZ", "Betrag (EUR)", "Gläubiger-ID",
+            "Mandatsreferenz", "Kundenreferenz", ""]
+    body = [[d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"),
+             "Gutschrift" if a > 0 else "Lastschrift", t.split()[0], t,
+             "DE89370400440532013000", "37040044", eu(a), "", "", "", ""] for d, t, a, _ in h]
+    return join([*pre, head, *body], sep=";", quote=True).encode("cp1252")
+
+
+def de_neobank(h, w):
+    head = ["Date", "Payee", "Account number", "Transaction type", "Payment reference",
+            "Amount (EUR)", "Amount (Foreign Currency)", "Type Foreign Currency",
+            "Exchange Rate"]
+    body = [[d.isoformat(), t.split()[0], "", "Income" if a > 0 else "Outgoing Transfer", t,
+             plain(a), "", "", ""] for d, t, a, _ in h]
+    return join([head, *body], quote=True).encode()
+
+
+def nl_bank(h, w):
+    # Unsigned amounts with an Af/Bij indicator, YYYYMMDD dates, decimal comma.
+    head = ["Datum", "Naam / Omschrijving", "Rekening", "Tegenrekening", "Code", "Af Bij",
+            "Bedrag (EUR)", "Mutatiesoort", "Mededelingen"]
+    body = [[d.strftime("%Y%m%d"), t, "NL20INGB0001234567", "NL69ABNA0417164300",
+             "GT" if a > 0 else "IC", "Bij" if a > 0 else "Af", eu(abs(a), ""),
+             "Overschrijving" if a > 0 else "Incasso", f"Omschrijving: {t}"]
+            for d, t, a, _ in h]
+    return join([head, *body], quote=True).encode()
+
+
+def nl_coop_bank(h, w):
+    # Explicit + and - signs, a running balance, a 'Munt' currency column, value dates.
+    head = ["IBAN/BBAN", "Munt", "BIC", "Volgnr", "Datum", "Rentedatum", "Bedrag",
+            "Saldo na trn", "Tegenrekening IBAN/BBAN", "Naam tegenpartij", "Omschrijving-1"]
+    body = [["NL11RABO0123456789", "EUR", "RABONL2U", f"{7001 + i:018d}", d.isoformat(),
+             d.isoformat(), f"{a:+.2f}".replace(".", ","), f"{b:+.2f}".replace(".", ","),
+             "NL91ABNA0417164300", t.split()[0], t] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body], quote=True).encode("latin-1")
+
+
+def be_bank(h, w):
+    # 'Valuta' is the value date here; balance column; trailing ';'.
+    head = ["Rekeningnummer", "Datum", "Omschrijving", "Valuta", "Bedrag", "Munt", "Saldo", ""]
+    body = [["BE68539007547034", d.strftime("%d/%m/%Y"), t, d.strftime("%d/%m/%Y"), eu(a),
+             "EUR", eu(b), ""] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("cp1252")
+
+
+def ch_postal_bank(h, w):
+    # Preamble, apostrophe thousands, Gutschrift/Lastschrift columns, a footer line.
+    pre = [["Buchungsart:", "Alle Buchungen"], ["Konto:", "CH5604835012345678009"],
+           ["Währung:", "CHF"], ["Buchungsdatum von:", "01.01.2024"],
+           ["Buchungsdatum bis:", "29.02.2024"], [""]]
+    head = ["Buchungsdatum", "Avisierungstext", "Gutschrift in CHF", "Lastschrift in CHF",
+            "Valuta", "Saldo in CHF"]
+
+    def ch(x: float) -> str:
+        return f"{x:,.2f}".replace(",", "'")
+    body = [[d.strftime("%d.%m.%Y"), t, ch(a) if a > 0 else "", ch(a) if a < 0 else "",
+             d.strftime("%d.%m.%Y"), ch(b)] for d, t, a, b in h]
+    foot = [[""], ["Disclaimer:"],
+            ["Dies ist kein durch PostFinance AG erstelltes Dokument."]]
+    return ("\ufeff" + join([*pre, head, *body, *foot], sep=";")).encode("utf-8")
+
+
+def es_bank(h, w):
+    pre = [["Cuenta:", "ES91 2100 0418 4502 0005 1332"], ["Titular:", "MARIA LOPEZ GARCIA"],
+           [""]]
+    head = ["Fecha Operación", "Fecha Valor", "Concepto", "Importe", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, eu(a), eu(b)]
+            for d, t, a, b in reversed(h)]  # newest first
+    return join([*pre, head, *body], sep=";").encode("cp1252")
+
+
+def fr_bank(h, w):
+    # Débit / Crédit columns with signs, NBSP thousands, booking and operation dates.
+    head = ["Date de comptabilisation", "Libellé simplifié", "Libellé opération", "Référence",
+            "Type opération", "Débit", "Crédit", "Date opération", "Date de valeur"]
+
+    def fr(x: float) -> str:
+        return eu(x, "\u00a0")
+    body = [[d.strftime("%d/%m/%Y"), t.split()[0], t, f"REF{i:05d}",
+             "VIREMENT" if a > 0 else "PRELEVEMENT", fr(a) if a < 0 else "",
+             "+" + fr(a) if a > 0 else "", d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y")]
+            for i, (d, t, a, _) in enumerate(h)]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def br_bank(h, w):
+    # cp1252 with a title preamble, 'R$' amounts, a closing balance summary row.
+    pre = [["Extrato de conta corrente"], ["Agência: 1234-5  Conta: 67890-1"], [""]]
+    head = ["Data", "Lançamento", "Valor", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"R$ {eu(a)}", f"R$ {eu(b)}"] for d, t, a, b in h]
+    foot = [["", "SALDO ANTERIOR", "", f"R$ {eu(ACCOUNT_OPENING)}"],
+            ["", "SALDO FINAL", "", f"R$ {eu(h[-1][3])}"]]
+    return join([*pre, head, *body, *foot], sep=";").encode("cp1252")
+
+
+def it_bank(h, w):
+    head = ["Data contabile", "Data valuta", "Descrizione", "Entrate", "Uscite", "Divisa"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t,
+             eu(a) if a > 0 else "", eu(-a) if a < 0 else "", "EUR"] for d, t, a, _ in h]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def hu_bank(h, w):
+    # 2024.01.02. dates, space thousands, BOM.
+    head = ["Könyvelés dátuma", "Értéknap", "Összeg", "Pénznem", "Partner neve", "Közlemény",
+            "Egyenleg"]
+    body = [[d.strftime("%Y.%m.%d."), d.strftime("%Y.%m.%d."), eu(a, " "), "HUF",
+             t.split()[0], t, eu(b, " ")] for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body], sep=";")).encode("utf-8")
+
+
+def lt_bank(h, w):
+    # Unsigned amounts with a D/K column; opening, turnover and closing rows inside the data.
+    head = ["Sąskaitos Nr.", "", "Data", "Gavėjas", "Paaiškinimai", "Suma", "Valiuta", "D/K",
+            "Įrašo ID"]
+    acct = "LT121000011101001000"
+    first, last = h[0][0].isoformat(), h[-1][0].isoformat()
+    body = [[acct, "10", first, "", "Likutis pradžiai", plain(ACCOUNT_OPENING), "EUR", "K", ""]]
+    body += [[acct, "20", d.isoformat(), t.split()[0], t, plain(abs(a)), "EUR",
+              "K" if a > 0 else "D", f"2024{i:010d}"] for i, (d, t, a, _) in enumerate(h)]
+    body += [[acct, "82", last, "", "Apyvarta", plain(3112.65), "EUR", "D", ""],
+             [acct, "86", last, "", "Likutis pabaigai", plain(h[-1][3]), "EUR", "K", ""]]
+    return join([head, *body], quote=True).encode("utf-8")
+
+
+def ca_headerless(h, w):
+    # No header: date, description, debit, credit, balance; month-first dates.
+    body = [[d.strftime("%m/%d/%Y"), t, plain(-a) if a < 0 else "",
+             plain(a) if a > 0 else "", plain(b)] for d, t, a, b in h]
+    return join(body, quote=True).encode()
+
+
+def nz_headerless(h, w):
+    # No header: date, signed amount, description; no final newline.
+    body = [[d.strftime("%d/%m/%Y"), plain(a), t] for d, t, a, _ in h]
+    return join(body).rstrip("\n").encode()
+
+
+def sg_bank(h, w):
+    # Preamble of label rows, '02 Jan 2024' dates, Debit/Credit Amount, narrative in Ref1.
+    pre = [["Account Details For:", "POSB Savings 123-45678-9"],
+           ["Statement as at:", "29 Feb 2024"], ["Available Balance:", "2,813.34"],
+           ["Ledger Balance:", "2,813.34"], [""]]
+    head = ["Transaction Date", "Reference", "Debit Amount", "Credit Amount",
+            "Transaction Ref1", "Transaction Ref2", "Transaction Ref3"]
+    body = [[d.strftime("%d %b %Y"), "SAL" if a > 0 else "POS", us(-a) if a < 0 else "",
+             us(a) if a > 0 else "", t, "", ""] for d, t, a, _ in h]
+    return join([*pre, head, *body], end="\r\n").encode()
+
+
+def in_bank(h, w):
+    # Two-digit years, Withdrawal/Deposit columns, star lines and a statement summary after.
+    pre = [["*" * 20], ["HDFC-like BANK Ltd.  Statement of account"], ["*" * 20]]
+    head = ["Date", "Narration", "Chq./Ref.No.", "Value Dt", "Withdrawal Amt.",
+            "Deposit Amt.", "Closing Balance"]
+    body = [[d.strftime("%d/%m/%y"), t, f"{400000 + i:016d}", d.strftime("%d/%m/%y"),
+             us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    foot = [["*" * 20], ["STATEMENT SUMMARY :-"],
+            ["Opening Balance", "Dr Count", "Cr Count", "Debits", "Credits", "Closing Bal"],
+            [us(ACCOUNT_OPENING), "9", "3", us(3112.65), us(4925.99), us(h[-1][3])]]
+    return join([*pre, head, *body, *foot]).encode()
+
+
+def paypal(h, w):
+    # Gross / Fee / Net, a status column with a pending row, time and time zone columns.
+    head = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee",
+            "Net", "From Email Address", "Transaction ID", "Balance"]
+    body = [[d.strftime("%m/%d/%Y"), "10:15:00", "PST", t, "General Payment",
+             "Completed", "USD", us(a), "0.00", us(a), "someone@example.com",
+             f"8AB{i:014d}", us(b)] for i, (d, t, a, b) in enumerate(h)]
+    body.append(["02/28/2024", "11:00:00", "PST", "EBAY", "General Payment", "Pending", "USD",
+                 "-15.00", "0.00", "-15.00", "someone@example.com", "8AB99999999999999", ""])
+    return join([head, *body], quote=True).encode()
+
+
+def revolut(h, w):
+    # Timestamps, Completed date, State with a pending and a reverted row.
+    head = ["Type", "Product", "Started Date", "Completed Date", "Description", "Amount", "Fee",
+            "Currency", "State", "Balance"]
+    body = [["TOPUP" if a > 0 else "CARD_PAYMENT", "Current",
+             f"{d.isoformat()} 09:12:44", f"{d.isoformat()} 09:13:02", t, plain(a), "0.00",
+             "EUR", "COMPLETED", plain(b)] for d, t, a, b in h]
+    body.insert(3, ["CARD_PAYMENT", "Current", "2024-01-06 12:00:00", "", "UBER *TRIP",
+                    "-12.40", "0.00", "EUR", "PENDING", ""])
+    body.insert(6, ["CARD_PAYMENT", "Current", "2024-01-11 12:00:00", "2024-01-11 12:05:00",
+                    "ZALANDO", "-59.90", "0.00", "EUR", "REVERTED", ""])
+    return join([head, *body]).encode()
+
+
+def aggregator(h, w):
+    # Budgeting-app export: positive amounts with a debit/credit type column, M/D/YYYY.
+    head = ["Date", "Description", "Original Description", "Amount", "Transaction Type",
+            "Category", "Account Name", "Labels", "Notes"]
+    body = [[f"{d.month}/{d.day:02d}/{d.year}", t.title(), t, plain(abs(a)),
+             "credit" if a > 0 else "debit", "Misc", "Everyday Checking", "", ""]
+            for d, t, a, _ in h]
+    return join([head, *body], quote=True).encode()
+
+
+def excel_unicode_text(h, w):
+    # Excel "Unicode text": UTF-16 LE with BOM, tabs, ="..." guards on every cell.
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[f'="{d.strftime("%d/%m/%Y")}"', f'="{t}"', f'="{plain(a)}"', f'="{plain(b)}"']
+            for d, t, a, b in h]
+    text = "\r\n".join("\t".join(r) for r in [head, *body]) + "\r\n"
+    return "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+
+
+def cr_marked(h, w):
+    # Old-Mac CR line endings, '|' delimiter, amounts with CR on credits only.
+    head = ["Date", "Narrative", "Amount", "Balance"]
+    body = [[d.isoformat(), t, f"{us(abs(a))} CR" if a > 0 else us(abs(a)), us(b)]
+            for d, t, a, b in h]
+    return join([head, *body], sep="|", end="\r").encode()
+
+
+def card_dollar_forms(h, w):
+    # CR CR LF, '04-Jan-2024', charges '$4.50', payment '-$300.00', refund '$-15.00'.
+    head = ["Trans. Date", "Description", "Amount"]
+
+    def money(a: float) -> str:
+        if a > 0 and a >= 100:
+            return f"-${plain(a)}"
+        if a > 0:
+            return f"$-{plain(a)}"
+        return f"${plain(-a)}"
+    body = [[d.strftime("%d-%b-%Y"), t, money(a)] for d, t, a, _ in h]
+    return join([head, *body], end="\r\r\n").encode()
+
+
+def ie_bank(h, w):
+    head = ["Posted Account", " Posted Transactions Date", " Description1", " Description2",
+            " Description3", " Debit Amount", " Credit Amount", "Balance", "Posted Currency",
+            "Transaction Type", "Local Currency Amount", "Local Currency"]
+    body = [["93-12-34 12345678", d.strftime("%d/%m/%Y"), t, "", "", plain(-a) if a < 0 else "",
+             plain(a) if a > 0 else "", plain(b), "EUR", "Debit" if a < 0 else "Credit",
+             plain(abs(a)), "EUR"] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def de_card(h, w):
+    # Card statement with masked card number in the preamble and a balance column (negative:
+    # what is owed), receipt and booking dates.
+    pre = [["Kreditkarte:", "4998 **** **** 1234 Visa Kreditkarte"], ["Zeitraum:",
+                                                                      "01.01.2024 - 29.02.2024"],
+           [""]]
+    head = ["Belegdatum", "Buchungsdatum", "Beschreibung", "Betrag (EUR)", "Saldo"]
+    body = [[(d.replace(day=max(d.day - 1, 1))).strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"),
+             t, eu(a), eu(-b)] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";", quote=True).encode("cp1252")
+
+
+def br_card(h, w):
+    # App-bank card: charges positive, payment negative, ISO dates, lower-case header.
+    head = ["date", "title", "amount"]
+    body = [[d.isoformat(), t, plain(-a)] for d, t, a, _ in h]
+    return join([head, *body]).encode()
+
+
+LAYOUTS = [
+    Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
+    Layout("us_card_debit_credit_columns.csv", "card", False, us_card_debit_credit, "en"),
+    Layout("amex_activity.csv", "card", False, us_card_positive, "en"),
+    Layout("uk_current_account.csv", "account", True, uk_current, "en", currency="GBP"),
+    Layout("uk_app_bank.csv", "account", False, uk_app_bank, "en", currency="GBP"),
+    Layout("de_sparkasse_cp1252.csv", "account", False, de_savings_bank, "de", pending=1,
+           currency="EUR"),
+    Layout("de_direct_bank_preamble.csv", "account", False, de_direct_bank, "de",
+           currency="EUR"),
+    Layout("de_neobank.csv", "account", False, de_neobank, "de", currency="EUR"),
+    Layout("nl_af_bij.csv", "account", False, nl_bank, "nl", currency="EUR"),
+    Layout("nl_signed_balance_latin1.csv", "account", True, nl_coop_bank, "nl",
+           currency="EUR"),
+    Layout("be_valuta.csv", "account", True, be_bank, "nl", currency="EUR"),
+    Layout("ch_apostrophe_thousands.csv", "account", True, ch_postal_bank, "de", skipped=2,
+           currency="CHF"),
+    Layout("es_newest_first.csv", "account", True, es_bank, "es", currency=None),
+    Layout("fr_debit_credit_nbsp.csv", "account", False, fr_bank, "fr", currency=None),
+    Layout("br_conta_corrente.csv", "account", True, br_bank, "pt", skipped=2,
+           currency="BRL"),
+    Layout("it_entrate_uscite.csv", "account", False, it_bank, "it", currency="EUR"),
+    Layout("hu_dotted_dates.csv", "account", True, hu_bank, "hu", currency="HUF"),
+    Layout("lt_dk_summary_rows.csv", "account", False, lt_bank, "lt", skipped=3,
+           currency="EUR"),
+    Layout("ca_headerless_debit_credit_balance.csv", "account", True, ca_headerless, "en"),
+    Layout("nz_headerless_no_final_newline.csv", "account", False, nz_headerless, "en"),
+    Layout("sg_preamble_month_names.csv", "account", False, sg_bank, "en"),
+    Layout("in_two_digit_years_summary.csv", "account", True, in_bank, "en", skipped=4),
+    Layout("paypal_gross_net_pending.csv", "account", True, paypal, "en", pending=1,
+           currency="USD"),
+    Layout("revolut_pending_reverted.csv", "account", True, revolut, "en", pending=1,
+           skipped=1, currency="EUR"),
+    Layout("budget_app_type_column.csv", "account", False, aggregator, "en"),
+    Layout("excel_utf16_tab_guarded.csv", "account", True, excel_unicode_text, "en"),
+    Layout("cr_line_endings_pipe_cr_marks.csv", "account", True, cr_marked, "en"),
+    Layout("visa_dollar_forms_crcrlf.csv", "card", False, card_dollar_forms, "en",
+           currency="USD"),
+    Layout("ie_posted_transactions.csv", "account", True, ie_bank, "en", currency="EUR"),
+    Layout("de_kreditkarte_saldo.csv", "card", True, de_card, "de", currency="EUR"),
+    Layout("br_card_positive_charges.csv", "card", False, br_card, "pt"),
+]
+
+
+def expected_for(layout: Layout) -> dict:
+    months = ACCOUNT_MONTHS if layout.history == "account" else CARD_MONTHS
+    months = [dict(m) for m in months]
+    if not layout.has_balance:
+        for m in months:
+            m["liquid_savings" if layout.history == "account" else "total_debt"] = None
+    inflow, outflow = TOTALS[layout.history]
+    date_min, date_max = SPAN[layout.history]
+    history = ACCOUNT if layout.history == "account" else CARD
+    return {"kind": layout.history, "rows_read": len(history), "pending": layout.pending,
+            "rows_skipped": layout.skipped, "date_min": date_min, "date_max": date_max,
+            "inflow_total": inflow, "outflow_total": outflow, "currency": layout.currency,
+            "months": months}
+
+
+def main() -> None:
+    manifest = {"files": {}, "combined": []}
+    for layout in LAYOUTS:
+        history = ACCOUNT if layout.history == "account" else CARD
+        words = (WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
+        (HERE / layout.name).write_bytes(layout.render(rows_of(history, words), words))
+        manifest["files"][layout.name] = expected_for(layout)
+    manifest["combined"] = [
+        {"files": ["uk_current_account.csv", "amex_activity.csv"], "months": COMBINED_MONTHS},
+        {"files": ["us_checking_indicator.csv", "visa_dollar_forms_crcrlf.csv"],
+         "months": COMBINED_MONTHS},
+    ]
+    for combo in manifest["combined"]:
+        # Cards without a balance column leave total_debt unknown.
+        has_card_balance = any(manifest["files"][f]["kind"] == "card"
+                               and manifest["files"][f]["months"][0]["total_debt"] is not None
+                               for f in combo["files"])
+        combo["months"] = [dict(m, total_debt=m["total_debt"] if has_card_balance else None)
+                           for m in combo["months"]]
+    (HERE / "expected.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
+                                        + "\n")
+
+
+if __name__ == "__main__":
+    main()
