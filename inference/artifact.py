@@ -18,6 +18,8 @@ import onnxruntime as ort
 from shared_features import FeatureSpec, SpecMismatchError
 from shared_features.spec import file_sha256
 
+from .spec_schema import spec_problems
+
 MODEL_FILE = "model.onnx"
 SPEC_FILE = "feature_spec.json"
 METRICS_FILE = "metrics.json"
@@ -56,7 +58,7 @@ def load_artifact(directory: str | Path, intra_op_threads: int = 1,
                             "point SCORER__ARTIFACTS__DIR at one")
     spec_path, model_path = directory / SPEC_FILE, directory / MODEL_FILE
     try:
-        spec = FeatureSpec.load(spec_path)
+        spec = FeatureSpec.from_dict(_validated_spec(spec_path))
         spec.check_compatible()
     except SpecMismatchError as exc:
         raise ArtifactError(f"artifact {directory} refused: {exc}") from exc
@@ -81,6 +83,22 @@ def load_artifact(directory: str | Path, intra_op_threads: int = 1,
     return Artifact(directory, spec, session, actual, metadata,
                     metrics=_read_json(directory / METRICS_FILE),
                     model_card=_read_text(directory / MODEL_CARD_FILE))
+
+
+def _validated_spec(path: Path) -> dict[str, Any]:
+    """feature_spec.json parsed and checked against its schema (types and ranges)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SpecMismatchError(f"feature spec not found at {path}") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SpecMismatchError(f"feature spec {path} cannot be read as JSON: {exc}") from exc
+    problems = spec_problems(document)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise SpecMismatchError(f"{SPEC_FILE} is not a valid feature spec: "
+                                f"{'; '.join(problems[:3])}{more}")
+    return document
 
 
 def _session(model_path: Path, intra: int, inter: int, directory: Path) -> ort.InferenceSession:

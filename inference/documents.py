@@ -43,6 +43,7 @@ class RunDocument:
 
     summary: dict[str, Any]
     page: ResultsPage
+    replayed: bool = False  # returned again for a repeated Idempotency-Key, not scored anew
 
     @property
     def rows(self) -> list[ResultRow]:

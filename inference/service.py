@@ -43,12 +43,17 @@ from .pipeline import assessed_rows, panel_from_history, scored_rows
 from .recommend import RecommendOptions
 from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow
 from .scorer import Scorer
-from .store import Store
+from .store import IdempotencyKey, KeyedRun, Store
+from .store_health import StoreHealth
 from .table import stored_table
 
 
 class ModelUnavailable(RuntimeError):
     """No verified model is loaded; the message is the reason (shown by /readyz)."""
+
+
+class IdempotencyConflict(ValueError):
+    """An Idempotency-Key was used before with another request body."""
 
 
 class RunNotFound(LookupError):
@@ -76,23 +81,27 @@ class ServiceOptions:
 
 class ScoringService:
     def __init__(self, scorer: Scorer | None, store: Callable[[], Store],
-                 options: ServiceOptions | None = None, unavailable: str | None = None) -> None:
+                 options: ServiceOptions | None = None, unavailable: str | None = None,
+                 health: StoreHealth | None = None) -> None:
         self.scorer = scorer
         self.unavailable_reason = None if scorer else (unavailable or "no model loaded")
         self._store = store
         self.options = options or ServiceOptions()
+        self.health = health
+        # Told the number of persons each time a run is stored (the web layer counts them).
+        self.on_run_stored: Callable[[int], None] | None = None
 
     @classmethod
     def from_artifact_dir(cls, directory: str | Path, store: Callable[[], Store],
-                          options: ServiceOptions | None = None, intra_op_threads: int = 1
-                          ) -> ScoringService:
+                          options: ServiceOptions | None = None, intra_op_threads: int = 1,
+                          health: StoreHealth | None = None) -> ScoringService:
         """Load and verify the artifact; a refused one leaves the service up but not ready."""
         try:
             scorer: Scorer | None = Scorer(load_artifact(directory, intra_op_threads))
             reason = None
         except ArtifactError as exc:
             scorer, reason = None, str(exc)
-        return cls(scorer, store, options, reason)
+        return cls(scorer, store, options, reason, health)
 
     # -- health ----------------------------------------------------------------------------------
     @property
@@ -104,47 +113,88 @@ class ScoringService:
         self._require_model()
 
     def readiness(self) -> dict[str, Any]:
-        """Ready when a verified model is loaded and the database answers; raises otherwise."""
+        """Ready when a verified model is loaded and the database opens, can be written and
+        passes its integrity check; raises ModelUnavailable or StoreError (the reason) otherwise.
+        """
         scorer = self._require_model()
-        self._store().ping()
+        if self.health is not None:
+            self.health.check()
+        else:
+            self._store().ping()
         return {"status": "ready", "model_version": scorer.spec.spec_version,
                 "model_sha256": scorer.artifact.model_sha256}
 
     # -- scoring ---------------------------------------------------------------------------------
-    def score_csv(self, data: bytes | str, source_name: str | None = None) -> RunDocument:
-        """Score an uploaded CSV and store the run; raises InputError naming rows and columns."""
+    def score_csv(self, data: bytes | str, source_name: str | None = None,
+                  idempotency: IdempotencyKey | None = None) -> RunDocument:
+        """Score an uploaded CSV and store the run; raises InputError naming rows and columns.
+
+        With an idempotency key seen within 24 h, the run stored then is returned (marked
+        ``replayed``) instead of scoring again; IdempotencyConflict if it came with another body.
+        """
         self._require_model()
-        return self._score(ingest(data, self.options.limits), source_name or "upload.csv")
+        replay = self._replay(idempotency)
+        if replay is not None:
+            return replay
+        return self._score(ingest(data, self.options.limits), source_name or "upload.csv",
+                           idempotency)
 
     def score_uploads(self, uploads: list[tuple[str, bytes]], source_name: str | None = None,
-                      person_id: str = "person_1") -> RunDocument:
+                      person_id: str = "person_1", idempotency: IdempotencyKey | None = None
+                      ) -> RunDocument:
         """Score uploaded files: one monthly table, or one person's bank and card statements
-        (detected from the content); raises InputError naming the file, line and problem."""
+        (detected from the content); raises InputError naming the file, line and problem.
+        Idempotency as for ``score_csv``."""
         self._require_model()
+        replay = self._replay(idempotency)
+        if replay is not None:
+            return replay
         reading = read_upload(uploads, person_id, self.options.limits)
         name = source_name or ", ".join(name for name, _ in uploads)
-        return self._score(reading.result, name)
+        return self._score(reading.result, name, idempotency)
 
     def read_statements(self, uploads: list[tuple[str, bytes]]) -> dict[str, Any]:
         """A dry run: what the statements hold and the monthly records they give; nothing is
         scored or stored."""
         return read_statements(uploads).report()
 
-    def score_records(self, records: list[dict[str, Any]], source_name: str | None = None
-                      ) -> RunDocument:
+    def score_records(self, records: list[dict[str, Any]], source_name: str | None = None,
+                      idempotency: IdempotencyKey | None = None) -> RunDocument:
         """Score JSON records (one per person-month, CSV column names as keys) and store the run.
 
-        Problems name the record (1-based) in ``row``, not a spreadsheet row.
+        Problems name the record (1-based) in ``row``, not a spreadsheet row. Idempotency as
+        for ``score_csv``.
         """
         self._require_model()
+        replay = self._replay(idempotency)
+        if replay is not None:
+            return replay
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
         try:
             result = ingest_frame(frame, self.options.limits)
         except InputError as exc:
             raise _as_record_error(exc) from None
-        return self._score(result, source_name or "records.json")
+        return self._score(result, source_name or "records.json", idempotency)
 
-    def _score(self, ingested: IngestResult, source_name: str) -> RunDocument:
+    def _replay(self, idempotency: IdempotencyKey | None,
+                first: KeyedRun | None = None) -> RunDocument | None:
+        """The run an earlier request with this key stored, or None to score this one."""
+        if idempotency is None:
+            return None
+        if first is None:
+            first = self._store().keyed_run(idempotency, _now())
+        if first is None:
+            return None
+        if first.fingerprint != idempotency.fingerprint:
+            raise IdempotencyConflict(
+                f"Idempotency-Key {idempotency.key!r} was used within the last 24 hours for "
+                "another request body; use a new key for a new request")
+        document = self.get_run(first.run_id)
+        document.replayed = True
+        return document
+
+    def _score(self, ingested: IngestResult, source_name: str,
+               idempotency: IdempotencyKey | None = None) -> RunDocument:
         scorer = self._require_model()
         o = self.options
         panel = ingested.panel
@@ -166,7 +216,7 @@ class ScoringService:
 
         run: dict[str, Any] = {
             "id": secrets.token_hex(8),
-            "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "created_at": _now(),
             "source_name": source_name[:200],
             "n_persons": n,
             "band_counts": None,  # known once every row is scored (summary below)
@@ -182,7 +232,13 @@ class ScoringService:
             return run
 
         # Stored only once every person is scored: a failing file leaves no trace.
-        self._store().save_run(summary, tallied())
+        if self.health is not None:
+            self.health.require_sound()  # no new runs into a file known to be damaged
+        first = self._store().save_run(summary, tallied(), idempotency)
+        if first is not None:  # a concurrent request with the same key stored its run first
+            return self._replay(idempotency, first)  # type: ignore[return-value]
+        if self.on_run_stored is not None:
+            self.on_run_stored(n)
         return RunDocument(run, ResultsPage(run["id"], first_page, 0, self._first_page(n), n))
 
     def _first_page(self, n: int) -> int:
@@ -290,6 +346,10 @@ class ScoringService:
         if self.scorer is None:
             raise ModelUnavailable(self.unavailable_reason or "no model loaded")
         return self.scorer
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _as_record_error(exc: InputError) -> InputError:

@@ -22,8 +22,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +86,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE results_v2 RENAME TO results;
     CREATE INDEX results_person ON results (run_id, person_id);
     """,
-    # 3: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
+    # 3: Idempotency-Key of POST /api/v1/score -> the run it stored (deleted with the run)
+    """
+    CREATE TABLE idempotency_keys (
+        scope       TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+    );
+    CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+    CREATE INDEX idempotency_keys_run_id ON idempotency_keys (run_id);
+    """,
+    # 4: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
     # with the service key; only admins see those); deleting a user deletes their runs.
     """
     CREATE TABLE users (
@@ -117,6 +132,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run
 PAGE_SIZE = 16384  # bytes, for new databases
 
 _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
@@ -153,6 +169,21 @@ class Scope:
 
 EVERYONE = Scope()
 NOBODY = Scope(owner_id=0, sees_all=False)  # user ids start at 1: sees no run, owns none
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A client's Idempotency-Key, whose caller it belongs to, and what the request carried."""
+
+    key: str
+    fingerprint: str  # sha256 of what was scored: the same key with another body is refused
+    scope: str = ""  # whose key it is (empty: the service has one shared client)
+
+
+@dataclass(frozen=True)
+class KeyedRun:
+    run_id: str
+    fingerprint: str
 
 
 class Store:
@@ -192,8 +223,7 @@ class Store:
             raise StoreError(f"database {self.path} has schema version {version}, newer than "
                              f"this code's {SCHEMA_VERSION}; upgrade the service")
         while version < SCHEMA_VERSION:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction():
                 # Re-read under the write lock: another worker may have migrated meanwhile.
                 version = self.schema_version()
                 if version < SCHEMA_VERSION:
@@ -201,11 +231,23 @@ class Store:
                         self.conn.execute(statement)
                     version += 1
                     self.conn.execute(f"PRAGMA user_version = {version}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
         return version
+
+    @contextmanager
+    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """One transaction (BEGIN IMMEDIATE, a write lock, unless ``mode`` says DEFERRED),
+        committed at the end of the block and rolled back on any error."""
+        self.conn.execute(f"BEGIN {mode}")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            # SQLite has already rolled back after some errors (a full disk, an I/O error): a
+            # second ROLLBACK would fail with "no transaction is active" and hide the real one.
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
 
     def _switch_to_wal(self) -> None:
         """PRAGMA journal_mode = WAL, waiting for other processes as the busy timeout would.
@@ -236,7 +278,8 @@ class Store:
 
     # -- writes ----------------------------------------------------------------------------------
     def save_run(self, run: dict[str, Any] | Callable[[], dict[str, Any]],
-                 results: Iterable[ResultRow]) -> None:
+                 results: Iterable[ResultRow], idempotency: IdempotencyKey | None = None
+                 ) -> KeyedRun | None:
         """Store a run summary and its result rows, all or nothing.
 
         The rows are staged as they come in a TEMP table private to this connection: a large
@@ -244,37 +287,52 @@ class Store:
         database. ``run`` may be a callable that gives the summary once every row is staged
         (its counts come from the rows). One IMMEDIATE transaction then copies the rows in,
         so the write lock is held for the copy only and a reader never sees half a run.
+
+        With an idempotency key, the key is recorded in that same transaction; when another
+        request recorded it first (a concurrent retry), nothing is written and that request's
+        run is returned instead, so a retry never stores a second run.
         """
         columns = ",".join(_RESULT_COLUMNS)
         self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_results "
                           f"(position INTEGER PRIMARY KEY, {columns})")
         try:
-            self.conn.execute("BEGIN")  # deferred: touches only the temp database
-            try:
-                self.conn.executemany(
+            with self.transaction("DEFERRED") as conn:  # touches only the temp database
+                conn.executemany(
                     f"INSERT INTO temp.staged_results (position, {columns}) VALUES "
                     f"({','.join('?' * (len(_RESULT_COLUMNS) + 1))})",
                     ((i, *r) for i, r in enumerate(results)))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
             summary = run() if callable(run) else run
             run_row = (*(dumps(summary[c]) if c in _RUN_JSON else summary[c]
                          for c in _RUN_COLUMNS), self.scope.owner_id)
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) "
-                                  f"VALUES ({','.join('?' * len(run_row))})", run_row)
-                self.conn.execute(f"INSERT INTO results (run_id, position, {columns}) "
-                                  f"SELECT ?, position, {columns} FROM temp.staged_results "
-                                  "ORDER BY position", (summary["id"],))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+            with self.transaction() as conn:
+                if idempotency is not None:
+                    conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                                 (_window_start(summary["created_at"]),))
+                    # Read again under the write lock: a concurrent retry may have stored it.
+                    first = self.keyed_run(idempotency, summary["created_at"])
+                    if first is not None:
+                        return first
+                conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) VALUES "
+                             f"({','.join('?' * len(run_row))})", run_row)
+                conn.execute(f"INSERT INTO results (run_id, position, {columns}) "
+                             f"SELECT ?, position, {columns} FROM temp.staged_results "
+                             "ORDER BY position", (summary["id"],))
+                if idempotency is not None:
+                    conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, "
+                                 "run_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                                 (idempotency.scope, idempotency.key, idempotency.fingerprint,
+                                  summary["id"], summary["created_at"]))
+            return None
         finally:
             self.conn.execute("DELETE FROM temp.staged_results")
+
+    def keyed_run(self, idempotency: IdempotencyKey, now: str) -> KeyedRun | None:
+        """The run stored under this key within the last IDEMPOTENCY_WINDOW, if any."""
+        row = self.conn.execute(
+            "SELECT run_id, fingerprint FROM idempotency_keys WHERE scope = ? AND key = ? "
+            "AND created_at >= ?", (idempotency.scope, idempotency.key,
+                                    _window_start(now))).fetchone()
+        return None if row is None else KeyedRun(row[0], row[1])
 
     def delete_run(self, run_id: str) -> bool:
         """Delete a run and (by cascade) its results; False if there was no such run in scope."""
@@ -294,14 +352,8 @@ class Store:
         return deleted
 
     def _delete(self, sql: str, params: tuple[Any, ...]) -> int:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            deleted = self.conn.execute(sql, params).rowcount
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        return deleted
+        with self.transaction() as conn:
+            return conn.execute(sql, params).rowcount
 
     # -- reads -----------------------------------------------------------------------------------
     def _visible(self, table: str = "runs") -> tuple[str, tuple[Any, ...]]:
@@ -374,15 +426,10 @@ class Store:
         values = [row[INDEX[name]] for name in LAZY_FIELDS]
         sets = ", ".join(f"{name} = COALESCE({name}, ?)" for name in LAZY_FIELDS)
         where, params = self._visible("results")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            changed = self.conn.execute(
+        with self.transaction() as conn:
+            changed = conn.execute(
                 f"UPDATE results SET {sets} WHERE run_id = ? AND position = ? AND {where}",
                 (*values, run_id, int(position), *params)).rowcount
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return changed > 0
 
     def count_runs(self) -> int:
@@ -404,6 +451,12 @@ class Store:
             (run_id, *params)).fetchone()[0])
 
 
+def _window_start(now: str) -> str:
+    """ISO timestamp IDEMPOTENCY_WINDOW before ``now`` (timestamps sort as text: same format)."""
+    start = datetime.fromisoformat(now) - IDEMPOTENCY_WINDOW
+    return start.isoformat(timespec="microseconds")
+
+
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:
     return {c: json.loads(row[c]) if c in _RUN_JSON else row[c] for c in _RUN_COLUMNS}
 
@@ -421,3 +474,36 @@ def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = Fa
     if migrate:
         store.migrate()
     return store
+
+
+def backup_database(source: str | Path, destination: str | Path,
+                    pages_per_step: int = 1024) -> int:
+    """Copy the database to ``destination`` with SQLite's online backup API; the page count.
+
+    Consistent while the service keeps writing: the copy is one snapshot (the backup restarts
+    if another connection writes between steps, and other writers wait at most a step). It is
+    written beside the destination and renamed into place only once complete and passing
+    ``PRAGMA integrity_check``, so a failed backup never leaves a half file under that name.
+    """
+    destination = Path(destination)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst, pages=pages_per_step)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"the backup copy fails integrity_check: {check}")
+            pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            dst.close()
+        partial.replace(destination)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    return pages

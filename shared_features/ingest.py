@@ -22,7 +22,14 @@ import pandas as pd
 
 from .amounts import NULL_TOKENS, detect_european, parse_amounts
 from .panel import MonthlyPanel
-from .schema import AMOUNT_FIELDS, FIELD_NAMES, OPTIONAL_FIELDS, REQUIRED_FIELDS, canonical_column
+from .schema import (
+    AMOUNT_FIELDS,
+    FIELD_NAMES,
+    MAX_AMOUNT,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    canonical_column,
+)
 
 DEFAULT_PERSON_ID = "person_1"
 SHORT_HISTORY_MONTHS = 3
@@ -72,6 +79,9 @@ class IngestResult:
     missing_optional: list[str] = field(default_factory=list)
 
 
+MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
+
+
 class _Problems:
     """Collects problems, keeping the first ``limit`` and counting all."""
 
@@ -81,8 +91,10 @@ class _Problems:
     def add(self, row: int | None, column: str | None, value: Any, message: str) -> None:
         self.total += 1
         if len(self.items) < self.limit:
-            self.items.append(Problem(row, column, None if value is None else str(value),
-                                      message))
+            shown = None if value is None else str(value)
+            if shown is not None and len(shown) > MAX_SHOWN_VALUE:  # e.g. a 400-digit "amount"
+                shown = shown[:MAX_SHOWN_VALUE] + "..."
+            self.items.append(Problem(row, column, shown, message))
 
     def add_rows(self, rows: np.ndarray, column: str, values: np.ndarray, message: str) -> None:
         for row, value in zip(rows[: self.limit], values[: self.limit], strict=False):
@@ -269,8 +281,13 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
             continue
         col = frame[spec.name]
         parsed, bad = parse_amounts(col, european)
-        i = FIELD_NAMES.index(spec.name)
-        values[:, i] = parsed
+        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        if huge.any():
+            problems.add_rows(rows[huge], spec.name, col.to_numpy()[huge],
+                              f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
+            # Reported once: as a harmless 0 the checks below pass it (the input is refused).
+            parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
+        values[:, FIELD_NAMES.index(spec.name)] = parsed
         if bad.any():
             problems.add_rows(rows[bad], spec.name, col.to_numpy()[bad], "is not a number")
         if spec.required:

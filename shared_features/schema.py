@@ -15,6 +15,11 @@ class Field:
     is_count: bool = False
 
 
+# The largest magnitude an amount may have (a trillion). Larger values (and inf, NaN or a
+# 400-digit integer) are no one's monthly finances: they are refused as input problems instead
+# of overflowing sums and ratios downstream into values JSON cannot carry.
+MAX_AMOUNT = 1e12
+
 # Order matters: it is the last axis of every MonthlyPanel.
 AMOUNT_FIELDS: tuple[Field, ...] = (
     Field("income", True, "Net income received that month, >= 0",

@@ -97,8 +97,16 @@ class FeatureSpec:
         """sha256 over everything that decides the model input: names, order, params, version."""
         payload = {"spec_version": self.spec_version, "history_months": self.history_months,
                    "features": [asdict(f) for f in self.features]}
-        blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-        return hashlib.sha256(blob).hexdigest()
+        return _sha256_json(payload)
+
+    def scoring_hash(self) -> str:
+        """sha256 over everything that decides a person's probability, score and band: the
+        preprocessing (above), the horizon, the risk bands and the calibration. Checked at load,
+        so an edited band threshold is refused instead of silently moving every band."""
+        payload = {"preprocessing_sha256": self.preprocessing_hash(),
+                   "horizon_months": self.horizon_months,
+                   "risk_bands": asdict(self.risk_bands), "calibration": self.calibration}
+        return _sha256_json(payload)
 
     def check_compatible(self) -> None:
         """Refuse a spec this code cannot serve, with a message that says what to do."""
@@ -127,6 +135,7 @@ class FeatureSpec:
         d = asdict(self)
         d["feature_names"] = self.feature_names
         d["preprocessing_sha256"] = self.preprocessing_hash()
+        d["scoring_sha256"] = self.scoring_hash()
         return d
 
     def save(self, path: str | Path) -> None:
@@ -146,11 +155,13 @@ class FeatureSpec:
                        provenance=dict(d.get("provenance", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise SpecMismatchError(f"feature spec is malformed: {exc!r}") from exc
-        stored = d.get("preprocessing_sha256")
-        if stored is not None and stored != spec.preprocessing_hash():
-            raise SpecMismatchError(
-                "feature spec preprocessing_sha256 does not match its contents; the file was "
-                "edited or corrupted")
+        for key, actual in (("preprocessing_sha256", spec.preprocessing_hash()),
+                            ("scoring_sha256", spec.scoring_hash())):
+            stored = d.get(key)
+            if stored is not None and stored != actual:
+                raise SpecMismatchError(
+                    f"feature spec {key} does not match its contents; the file was edited or "
+                    "corrupted")
         return spec
 
     @classmethod
@@ -163,6 +174,11 @@ class FeatureSpec:
         except json.JSONDecodeError as exc:
             raise SpecMismatchError(f"feature spec {path} is not valid JSON: {exc}") from exc
         return cls.from_dict(d)
+
+
+def _sha256_json(payload: Any) -> str:
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()
 
 
 def _clip_and_transform(raw: np.ndarray, features: list[FeatureParams] | None = None

@@ -22,7 +22,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inference.service import ScoringService, ServiceOptions
 
-from . import auth, db, extensions, retention, security, settings
+from . import auth, db, extensions, metrics, retention, security, settings
+from .cli import register_commands
 from .errors import ScorerApi, register_error_handlers
 
 
@@ -41,11 +42,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["LIMITS_MAX_UPLOAD_MB"] * settings.MEGABYTE)
     app.json.sort_keys = False  # keep the schemas' field order: easier to read
     _use_gunicorn_logging(app)
-    if app.config["AUTH_TRUSTED_PROXIES"]:
-        hops = app.config["AUTH_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config["PROXY_TRUSTED_HOPS"]:
+        # The client's address and scheme as the proxy saw them, not the proxy's own.
+        hops = app.config["PROXY_TRUSTED_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    db.init_app(app)
+    health = db.init_app(app)
     auth.init_app(app)  # before the blueprints: its gate runs ahead of their own hooks
     security.init_app(app)
     retention.init_app(app)
@@ -55,12 +57,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                              inline_max_persons=config["RESULTS_INLINE_MAX_PERSONS"],
                              page_size=config["RESULTS_DEFAULT_PAGE_SIZE"])
     service = ScoringService.from_artifact_dir(config["ARTIFACTS_DIR"], db.get_store, options,
-                                               config["MODEL_INTRA_OP_THREADS"])
+                                               config["MODEL_INTRA_OP_THREADS"], health)
     if service.ready:
         app.logger.info("model loaded from %s", config["ARTIFACTS_DIR"])
     else:
         app.logger.error("not ready: %s", service.unavailable_reason)
     extensions.install(app, service)
+    metrics.init_app(app, service)
 
     api = ScorerApi(app)
     api.spec.components.security_scheme(
@@ -78,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     app.register_blueprint(dashboard_bp)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 

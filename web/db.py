@@ -5,6 +5,8 @@ the last connection to a WAL database checkpoints it (about a tenth of a small r
 ``python -m benchmarks.bench_request``). A thread keeps its connection instead (sqlite3
 connections must stay in their thread), per process (never across gunicorn's fork) and per
 database path. A request that fails inside a transaction leaves it rolled back.
+
+Also the process's view of the store's health (inference.store_health), which /readyz reports.
 """
 
 from __future__ import annotations
@@ -14,17 +16,31 @@ import threading
 
 from flask import Flask, current_app
 
-from inference.store import Store, open_store
+from inference.store import Store
+from inference.store_health import StoreHealth, StoreHealthOptions
+
+_HEALTH_KEY = "scorer.database_health"
 
 _local = threading.local()
 
 
-def init_app(app: Flask) -> None:
-    """Create the database's directory and bring its schema up to date (at startup, not import)."""
-    with open_store(app.config["DATABASE_PATH"], app.config["DATABASE_BUSY_TIMEOUT_MS"],
-                    migrate=True):
-        pass
+def init_app(app: Flask) -> StoreHealth:
+    """Create the database's directory and bring its schema up to date (at startup, not import).
+
+    A database that cannot be opened or migrated does not stop the app: /readyz and every
+    request that needs it answer 503 with SQLite's reason, and the next readiness probe tries
+    again (as with a missing model).
+    """
+    config = app.config
+    health = StoreHealth(config["DATABASE_PATH"], config["DATABASE_BUSY_TIMEOUT_MS"],
+                         StoreHealthOptions(config["DATABASE_QUICK_CHECK_INTERVAL_S"],
+                                            config["DATABASE_MIN_FREE_MB"]))
+    reason = health.migrate()
+    if reason:
+        app.logger.error("database %s not usable: %s", config["DATABASE_PATH"], reason)
+    app.extensions[_HEALTH_KEY] = health
     app.teardown_appcontext(release_store)
+    return health
 
 
 def get_store() -> Store:

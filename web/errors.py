@@ -15,16 +15,19 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 from flask_smorest import Api
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from inference.service import ModelUnavailable, RunNotFound
+from inference.service import IdempotencyConflict, ModelUnavailable, RunNotFound
 from inference.store import StoreError
+from inference.store_health import describe
 from shared_features import InputError, Problem
 
 from .api.schemas import ErrorSchema
+from .db import close_thread_stores
+from .extensions import get_service
 
 MAX_LISTED_IN_MESSAGE = 3
 
@@ -66,13 +69,17 @@ def input_error_message(exc: InputError) -> str:
 
 def flatten_validation(messages: Any, path: tuple[str, ...] = (), row: int | None = None
                        ) -> list[dict[str, Any]]:
-    """marshmallow/webargs nested messages -> problems; list indices become 1-based rows."""
+    """marshmallow/webargs nested messages -> problems; list indices become 1-based rows.
+
+    Only integer keys are list indices: a string key, even ``"7"`` or ``"²"``, is a name the
+    client sent (a record's key) and is reported as a column.
+    """
     if isinstance(messages, dict):
         out = []
         for key, value in messages.items():
-            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-                out += flatten_validation(value, path, int(key) + 1)
-            elif key in ("json", "query", "files", "form", "_schema", "value"):
+            if isinstance(key, int) and not isinstance(key, bool):
+                out += flatten_validation(value, path, key + 1)
+            elif key in ("json", "query", "headers", "files", "form", "_schema", "value"):
                 out += flatten_validation(value, path, row)  # where it came from, not a name
             else:
                 out += flatten_validation(value, (*path, str(key)), row)
@@ -105,11 +112,42 @@ class ScorerApi(Api):
         if messages and error.code in (400, 422):
             return _validation_response(error.code, messages)
         if isinstance(error, RequestEntityTooLarge):
-            limit = current_app.config.get("MAX_CONTENT_LENGTH")
-            mb = f"{limit / 1024 / 1024:.3g} MB" if limit else "the configured size"
-            return error_response(413, f"the request body is larger than the {mb} limit")
+            return error_response(413, too_large_message())
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))
         message = data.get("message") or error.description or error.name
         return error_response(error.code or 500, message, headers=headers)
+
+
+def too_large_message() -> str:
+    """Which limit a 413 hit: Werkzeug raises the same exception for all three."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    if length is None or not limit or length > limit:
+        mb = f"{limit / 1024 / 1024:.3g} MB" if limit else "the configured size"
+        return f"the request body is larger than the {mb} limit"
+    parts = request.max_form_parts
+    field_kb = (request.max_form_memory_size or 0) // 1024
+    return (f"the multipart form has more than {parts} fields, or a field other than the file "
+            f"is larger than {field_kb} kB; send the CSV as one field named 'file'")
+
+
+def report_store_error(exc: BaseException) -> str:
+    """Log a store failure, let the store's health know, and word it for the client.
+
+    Every SQLite error (locked, full, read-only, damaged, ...) is the store's state, not the
+    request's fault: a 503 in SQLite's own words. Damage is remembered, so /readyz says so at
+    once and no new run goes into the damaged file. This thread's kept connection is dropped:
+    one that met a read-only or replaced file stays in that state, a new one sees the file as
+    it is now.
+    """
+    health = get_service().health
+    if health is not None:
+        health.report(exc)
+    close_thread_stores()
+    reason = describe(exc)
+    current_app.logger.error("database unavailable: %s", reason)
+    return reason
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -126,15 +164,19 @@ def register_error_handlers(app: Flask) -> None:
     def model_unavailable(exc: ModelUnavailable) -> Response:
         return error_response(503, f"the model is not available: {exc}")
 
+    @app.errorhandler(IdempotencyConflict)
+    def idempotency_conflict(exc: IdempotencyConflict) -> Response:
+        return error_response(422, str(exc), [{"row": None, "column": "Idempotency-Key",
+                                               "value": None, "message": str(exc)}])
+
     @app.errorhandler(RunNotFound)
     def run_not_found(exc: RunNotFound) -> Response:
         return error_response(404, str(exc))
 
     @app.errorhandler(StoreError)
-    @app.errorhandler(sqlite3.OperationalError)
+    @app.errorhandler(sqlite3.Error)
     def store_unavailable(exc: Exception) -> Response:
-        app.logger.error("database unavailable: %s", exc)
-        return error_response(503, f"the database is not available: {exc}")
+        return error_response(503, f"the database is not available: {report_store_error(exc)}")
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:

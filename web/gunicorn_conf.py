@@ -8,11 +8,15 @@
     GUNICORN_KEEPALIVE         5
     GUNICORN_LOGLEVEL          info
     GUNICORN_MAX_REQUESTS      0    restart a worker after this many requests (0 = never)
+    PROMETHEUS_MULTIPROC_DIR   a new temporary directory: the workers' metric files (emptied
+                               at start)
 
 Run: gunicorn --config web/gunicorn_conf.py web.wsgi:app
 """
 
 import os
+import shutil
+import tempfile
 
 # onnxruntime's telemetry uploader crashed workers at shutdown (seen with 1.31), holding the
 # master until it was killed; a local service has no reason to send telemetry anyway.
@@ -39,3 +43,22 @@ errorlog = "-"  # stderr
 # Each worker builds the app (and its onnxruntime session) after the fork: a session created in
 # the master and inherited by forked workers is not safe, and the model is small.
 preload_app = False
+
+
+def on_starting(server) -> None:
+    """Prometheus multiprocess mode: one directory for all workers' metric files, empty at
+    start (values of a previous run must not be added in). Set before the workers import
+    prometheus_client, so they inherit it."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scorer-metrics-")
+
+
+def child_exit(server, worker) -> None:
+    """A dead worker's live gauges (readiness, model info) must not be reported any more."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -25,12 +25,15 @@ from shared_features.config import apply_env_overrides, load_config
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("config.toml")
 ENV_PREFIX = "SCORER"
 MEGABYTE = 1024 * 1024
+# The largest pages the API ever serves: the schemas declare them (so the OpenAPI document
+# states them) and the max_page_size settings may only lower them.
+PAGE_SIZE_CEILING = {"RUNS_MAX_PAGE_SIZE": 500, "RESULTS_MAX_PAGE_SIZE": 1000}
 # Settings that must be above zero (a zero page size or limit is never meant).
 POSITIVE = ("LIMITS_MAX_UPLOAD_MB", "LIMITS_MAX_PERSONS", "LIMITS_MAX_MONTHS_PER_PERSON",
             "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE",
             "RESULTS_DEFAULT_PAGE_SIZE", "RESULTS_MAX_PAGE_SIZE",
             "AUTH_SESSION_HOURS", "AUTH_MAX_FAILURES", "AUTH_FAILURE_WINDOW_MINUTES")
-NON_NEGATIVE = ("RETENTION_DAYS", "AUTH_TRUSTED_PROXIES")
+NON_NEGATIVE = ("RETENTION_DAYS", "PROXY_TRUSTED_HOPS")
 
 
 class ConfigError(ValueError):
@@ -108,6 +111,10 @@ def validated(config: Mapping[str, Any]) -> dict[str, Any]:
         if out[name] < 0:
             raise ConfigError(f"setting {known_settings()[name].describe()} must be 0 or more, "
                               f"got {out[name]!r}")
+    for name, ceiling in PAGE_SIZE_CEILING.items():
+        if out[name] > ceiling:
+            raise ConfigError(f"setting {known_settings()[name].describe()} must be at most "
+                              f"{ceiling}, the largest page the API serves")
     return out
 
 

@@ -63,7 +63,7 @@ def test_spec_without_model_sha256_is_refused(artifact_copy):
     spec = FeatureSpec.load(artifact_copy / "feature_spec.json")
     _rewrite_spec(artifact_copy, provenance={k: v for k, v in spec.provenance.items()
                                              if k != "model_sha256"})
-    with pytest.raises(ArtifactError, match="no provenance.model_sha256"):
+    with pytest.raises(ArtifactError, match="provenance.model_sha256"):
         load_artifact(artifact_copy)
 
 
@@ -88,3 +88,64 @@ def test_model_metadata_must_agree_with_the_spec(artifact_copy):
                                              "model_sha256": hashlib.sha256(blob).hexdigest()})
     with pytest.raises(ArtifactError, match="metadata preprocessing_sha256"):
         load_artifact(artifact_copy)
+
+
+# -- every field that changes a score or band is hashed; the spec is validated (issue #13) ------
+
+def _edit_spec_json(directory: Path, edit) -> None:
+    """Edit feature_spec.json as a person with a text editor would: hashes left as they were."""
+    path = directory / "feature_spec.json"
+    document = json.loads(path.read_text())
+    edit(document)
+    path.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d["risk_bands"].update(moderate=0.05),
+    lambda d: d["risk_bands"].update(high=0.9),
+    lambda d: d.update(horizon_months=3),
+    lambda d: d["calibration"].update(temperature=2.0),
+], ids=["moderate", "high", "horizon", "calibration"])
+def test_an_edited_band_horizon_or_calibration_is_refused(artifact_copy, edit):
+    _edit_spec_json(artifact_copy, edit)
+    with pytest.raises(ArtifactError, match="scoring_sha256 does not match"):
+        load_artifact(artifact_copy)
+
+
+@pytest.mark.parametrize(("edit", "field"), [
+    (lambda d: d["risk_bands"].update(moderate="0.15"), "risk_bands.moderate"),
+    (lambda d: d["risk_bands"].update(moderate=0.5, high=0.4), "risk_bands.moderate"),
+    (lambda d: d["risk_bands"].update(high=1.5), "risk_bands.high"),
+    (lambda d: d.update(horizon_months="6"), "horizon_months"),
+    (lambda d: d.update(history_months=0), "history_months"),
+    (lambda d: d["features"][0].update(std=0.0), "features.0.std"),
+    (lambda d: d["features"][1].update(mean="NaN"), "features.1.mean"),
+    (lambda d: d["features"][2].update(clip=[1.0]), "features.2.clip"),
+    (lambda d: d["features"][3].update(transform="sqrt"), "features.3.transform"),
+    (lambda d: d.pop("scoring_sha256"), "scoring_sha256"),
+    (lambda d: d.update(calibration=[]), "calibration"),
+], ids=["band-as-text", "bands-reversed", "band-above-1", "horizon-as-text", "no-history",
+        "zero-std", "mean-as-text", "short-clip", "unknown-transform", "no-scoring-hash",
+        "calibration-not-object"])
+def test_a_spec_of_the_wrong_type_or_range_is_refused_naming_the_field(artifact_copy, edit,
+                                                                       field):
+    _edit_spec_json(artifact_copy, edit)
+    with pytest.raises(ArtifactError, match="not a valid feature spec") as refused:
+        load_artifact(artifact_copy)
+    assert field in str(refused.value)
+
+
+def test_a_refused_spec_is_a_503_at_readyz_never_a_500_at_scoring(make_app, artifact_copy,
+                                                                  sample_csv):
+    _edit_spec_json(artifact_copy, lambda d: d["risk_bands"].update(moderate="0.15"))
+    client = make_app(artifacts={"dir": str(artifact_copy)}).test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and "risk_bands.moderate" in ready.json["error"]["message"]
+    scored = client.post("/api/v1/score", data=sample_csv, content_type="text/csv")
+    assert scored.status_code == 503
+
+
+def test_the_committed_spec_carries_a_matching_scoring_hash():
+    path = Path(__file__).resolve().parents[2] / "artifacts" / "feature_spec.json"
+    document = json.loads(path.read_text())
+    assert document["scoring_sha256"] == FeatureSpec.from_dict(document).scoring_hash()

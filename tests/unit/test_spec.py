@@ -63,7 +63,7 @@ def test_other_major_version_is_refused(tmp_path, spec):
     d = spec.to_dict()
     major = int(FEATURE_SPEC_VERSION.split(".")[0])
     d["spec_version"] = f"{major + 1}.0.0"
-    del d["preprocessing_sha256"]
+    del d["preprocessing_sha256"], d["scoring_sha256"]  # edited on purpose: no hashes
     with pytest.raises(SpecMismatchError, match="major versions differ"):
         FeatureSpec.from_dict(d).check_compatible()
 
@@ -71,7 +71,7 @@ def test_other_major_version_is_refused(tmp_path, spec):
 def test_other_features_are_refused(spec):
     d = spec.to_dict()
     d["features"] = d["features"][::-1]
-    del d["preprocessing_sha256"]
+    del d["preprocessing_sha256"], d["scoring_sha256"]  # edited on purpose: no hashes
     with pytest.raises(SpecMismatchError, match="other features than this code"):
         FeatureSpec.from_dict(d).check_compatible()
 

@@ -36,8 +36,10 @@ def test_env_overrides_and_other_file(tmp_path):
 def test_bad_values_name_the_variable(make_app):
     with pytest.raises(ConfigError, match="SCORER__LIMITS__MAX_PERSONS"):
         load({"SCORER__LIMITS__MAX_PERSONS": "lots"})
-    with pytest.raises(ConfigError, match="SCORER__RUNS__MAX_PAGE_SIZE.*positive"):
-        load({"SCORER__RUNS__MAX_PAGE_SIZE": "0"})
+    with pytest.raises(ConfigError, match="SCORER__RUNS__DEFAULT_PAGE_SIZE.*positive"):
+        load({"SCORER__RUNS__DEFAULT_PAGE_SIZE": "0"})
+    with pytest.raises(ConfigError, match="SCORER__RUNS__MAX_PAGE_SIZE.*at most 500"):
+        load({"SCORER__RUNS__MAX_PAGE_SIZE": "501"})
     with pytest.raises(ConfigError, match="no setting 'top_sideways'"):
         load({"SCORER__EXPLAIN__TOP_SIDEWAYS": "1"})
     with pytest.raises(ConfigError, match="EXPLAIN__TOP_UP"):  # test_config is checked too

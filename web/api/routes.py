@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import orjson
@@ -9,10 +10,14 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from inference.documents import RunDocument
 from inference.result import document
+from inference.store import IdempotencyKey
 
+from ..auth.principal import current_principal
 from ..downloads import results_csv_response
 from ..extensions import get_service
+from .jsonbody import load_json
 from .schemas import (
     DeletedSchema,
     ErrorSchema,
@@ -22,6 +27,7 @@ from .schemas import (
     ResultsQuerySchema,
     RunListQuerySchema,
     RunListSchema,
+    ScoreHeadersSchema,
     ScoreQuerySchema,
     ScoreRecordsSchema,
     ScoreResultSchema,
@@ -37,6 +43,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
 MAX_FILES = 20  # statement files in one request
 SECURED = [{"BearerAuth": []}, {"ApiKeyAuth": []}]
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 SCORE_BODY = {
     "required": True,
@@ -58,6 +65,29 @@ def _json(body: bytes) -> Response:
     return Response(body, mimetype="application/json")
 
 
+def _run_json(doc: RunDocument) -> Response:
+    response = _json(doc.to_json())
+    if doc.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _idempotency(key: str | None, kind: str, source_name: str | None,
+                 *contents: bytes) -> IdempotencyKey | None:
+    """The request's Idempotency-Key with a fingerprint of what it asks to score: the content
+    itself (not the raw body: a multipart boundary differs between two sends of one file)."""
+    if key is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (kind.encode(), (source_name or "").encode(), *contents):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    # Keys are per caller: another user's same key neither replays nor blocks this request.
+    principal = current_principal()
+    owner = "" if principal is None or principal.user_id is None else f"user:{principal.user_id}"
+    return IdempotencyKey(key, digest.hexdigest(), owner)
+
+
 def _errors(*codes: int):
     """Document the shared error shape for these status codes."""
     def decorate(func):
@@ -69,25 +99,37 @@ def _errors(*codes: int):
 
 @blp.route("/score", methods=["POST"])
 @blp.arguments(ScoreQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(ScoreHeadersSchema, location="headers", as_kwargs=True)
 @blp.doc(requestBody=SCORE_BODY, security=SECURED,
          summary="Score a CSV upload, a CSV body or JSON records; the run is stored")
-@blp.response(200, ScoreResultSchema)
+@blp.response(200, ScoreResultSchema, headers={REPLAYED_HEADER: {
+    "description": "true when an earlier request with the same Idempotency-Key and body "
+                   "stored this run", "schema": {"type": "string"}}})
 @_errors(400, 401, 413, 415, 422, 503)
-def score(source_name: str | None = None, person_id: str = "person_1") -> Any:
+def score(source_name: str | None = None, person_id: str = "person_1",
+          idempotency_key: str | None = None) -> Any:
     service = get_service()
     service.ensure_ready()  # 503 with the reason before reading a body that cannot be scored
     kind = request.mimetype
     if kind == "multipart/form-data":
-        return _json(service.score_uploads(_uploads(), source_name, person_id).to_json())
+        uploads = _uploads()
+        key = _idempotency(idempotency_key, f"files:{person_id}", source_name,
+                           *(part for name, content in uploads for part in (name.encode(),
+                                                                              content)))
+        return _run_json(service.score_uploads(uploads, source_name, person_id, key))
     if kind in CSV_TYPES:
-        return _json(service.score_csv(request.get_data(), source_name).to_json())
+        data = request.get_data()
+        return _run_json(service.score_csv(
+            data, source_name, _idempotency(idempotency_key, "csv", source_name, data)))
     if kind == "application/json" or kind.endswith("+json"):
-        payload = request.get_json()
+        data = request.get_data()
+        payload = load_json(data)
         if isinstance(payload, list):  # a bare list of records is accepted too
             payload = {"records": payload}
         body = ScoreRecordsSchema().load(payload)
-        return _json(service.score_records(body["records"],
-                                           source_name or body["source_name"]).to_json())
+        name = source_name or body["source_name"]
+        return _run_json(service.score_records(
+            body["records"], name, _idempotency(idempotency_key, "json", name, data)))
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")

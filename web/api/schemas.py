@@ -11,6 +11,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from inference.result import PARTS
 from shared_features import FIELD_NAMES, KEY_METRICS
 
+from ..settings import PAGE_SIZE_CEILING
+
 # -- errors --------------------------------------------------------------------------------------
 
 
@@ -57,6 +59,18 @@ class ScoreQuerySchema(Schema):
     person_id = fields.String(load_default="person_1", validate=validate.Length(min=1, max=100),
                               metadata={"description": "Whose statements these are: all "
                                         "statement files of one request are one person"})
+
+
+class ScoreHeadersSchema(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", load_default=None,
+        validate=[validate.Length(min=1, max=255),
+                  validate.Regexp(r"^[\x21-\x7e]+$", error="must be printable ASCII without "
+                                                          "spaces")],
+        metadata={"description": "Any unique string (a UUID): a retry with the same key and "
+                                 "body within 24 hours returns the run stored the first time "
+                                 "instead of storing a second one; the same key with another "
+                                 "body is a 422"})
 
 
 class ScoreUploadSchema(Schema):
@@ -237,14 +251,27 @@ class ResultsPageSchema(PageSchema):
     results = fields.List(fields.Nested(PersonResultSchema), required=True)
 
 
+# Bounds declared in the schemas, so the OpenAPI document states them (and SQLite never sees an
+# integer it cannot hold). The service's [runs]/[results] max_page_size may set a lower limit.
+MAX_OFFSET = 1_000_000_000
+
+
+def _page_limit(setting: str) -> fields.Integer:
+    return fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=PAGE_SIZE_CEILING[setting]),
+        metadata={"description": "Items per page (default and maximum: the service's "
+                                 f"{setting.lower()} settings; never more than "
+                                 f"{PAGE_SIZE_CEILING[setting]})"})
+
+
 class ResultsQuerySchema(Schema):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
+    limit = _page_limit("RESULTS_MAX_PAGE_SIZE")
 
 
 class RunListQuerySchema(Schema):
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = _page_limit("RUNS_MAX_PAGE_SIZE")
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class RunListSchema(Schema):

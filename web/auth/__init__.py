@@ -33,11 +33,12 @@ PUBLIC_ENDPOINTS = frozenset({"health.healthz", "health.readyz", "auth.login", "
 PAGE_BLUEPRINTS = frozenset({"dashboard", "auth"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 LEGACY_PUBLIC_API = frozenset({"api.template_csv"})  # public with only [api] key, as before
+KEYED_BLUEPRINTS = frozenset({"api", "metrics"})  # need [api] key when set, without accounts
 
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, marked Secure whenever the request came over TLS (directly
-    or, with [auth] trusted_proxies, through a proxy that says so)."""
+    or, with [proxy] trusted_hops, through a proxy that says so)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or super().get_cookie_secure(app)
@@ -94,7 +95,7 @@ def _gate() -> Response | None:
             return redirect(url_for("auth.login", next=_here()), code=303)
         return _unauthorized("sign in, or send an API token as 'Authorization: Bearer <token>'")
     if (principal is not None and principal.via == "local" and current_app.config["API_KEY"]
-            and request.blueprint == "api" and endpoint not in LEGACY_PUBLIC_API):
+            and request.blueprint in KEYED_BLUEPRINTS and endpoint not in LEGACY_PUBLIC_API):
         return _unauthorized("a valid X-API-Key header is required")
     if request.method not in SAFE_METHODS and _needs_csrf_check():
         try:

@@ -32,6 +32,7 @@ from shared_features import FIELD_NAMES, InputError
 from shared_features.statements import is_monthly_table, monthly_csv
 
 from ..downloads import results_csv_response
+from ..errors import report_store_error, too_large_message
 from ..extensions import get_service
 from . import present
 from .detail import person_view
@@ -57,9 +58,12 @@ def _globals() -> dict[str, Any]:
             "band_class": present.band_class}
 
 
+MAX_PAGE = 1_000_000  # beyond any real history; keeps the offset an integer SQLite can hold
+
+
 def _page(value: str | None) -> int:
     try:
-        return max(1, int(value or 1))
+        return min(max(1, int(value or 1)), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -100,7 +104,11 @@ def upload() -> tuple[str, int]:
 
 @bp.post("/upload")
 def upload_file() -> Response | tuple[str, int]:
-    upload = request.files.get("file")  # too large: RequestEntityTooLarge, handled below
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        message = too_large_message()
+        return _upload_page(413, message=f"{message[0].upper()}{message[1:]}.")
     if upload is None or not upload.filename:
         return _upload_page(400, message="Choose a CSV file first, or try the sample.")
     uploads = [(f.filename or f"file {i + 1}", f.read())
@@ -293,11 +301,12 @@ def _model_unavailable(exc: ModelUnavailable) -> tuple[str, int]:
 
 
 @bp.errorhandler(StoreError)
-@bp.errorhandler(sqlite3.OperationalError)
+@bp.errorhandler(sqlite3.Error)
 def _store_unavailable(exc: Exception) -> tuple[str, int]:
-    current_app.logger.error("database unavailable: %s", exc)
+    reason = report_store_error(exc)
     return _error_page(503, "The database is not available",
-                       "Past runs cannot be read or saved right now. Try again shortly.")
+                       f"Past runs cannot be read or saved right now ({reason}). "
+                       "Try again shortly.")
 
 
 @bp.errorhandler(HTTPException)
