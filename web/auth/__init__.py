@@ -10,6 +10,7 @@ anonymous requests when [auth] required is on, the sign-in/account pages (``view
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, redirect, request, session, url_for
@@ -17,7 +18,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from inference.store import open_store
+from inference.store import StoreError, open_store
 
 from ..errors import error_response
 from ..settings import ConfigError
@@ -79,8 +80,13 @@ def _secret_key(app: Flask) -> str:
                           "python -c 'import secrets; print(secrets.token_hex(32))'")
     # Single-user mode still signs its CSRF tokens: with a secret made once and kept in the
     # database, so every worker (and every restart) agrees on it.
-    with open_store(config["DATABASE_PATH"], config["DATABASE_BUSY_TIMEOUT_MS"]) as store:
-        return Accounts(store).instance_value("secret_key", secrets.token_hex(32))
+    try:
+        with open_store(config["DATABASE_PATH"], config["DATABASE_BUSY_TIMEOUT_MS"]) as store:
+            return Accounts(store).instance_value("secret_key", secrets.token_hex(32))
+    except (sqlite3.Error, StoreError, OSError) as exc:
+        # The app still starts (readiness reports the database); forms work within a worker.
+        app.logger.warning("no shared secret from the database (%s): using this process's", exc)
+        return secrets.token_hex(32)
 
 
 def _gate() -> Response | None:
