@@ -1,7 +1,7 @@
 """Run the benchmarks and write the report.
 
     python -m benchmarks --quick            # < 2 minutes: what `make bench` runs
-    python -m benchmarks --full             # 1k .. 1M persons, the default training run
+    python -m benchmarks --full             # 1k .. 1M persons (Dask: 1M, 5M), default training run
     python -m benchmarks --full --publish   # and update docs/PERFORMANCE.md + docs/performance.json
     python -m benchmarks --quick --only batch model
     python -m benchmarks --render           # docs/PERFORMANCE.md again from docs/performance.json
@@ -26,7 +26,7 @@ from typing import Any
 
 from .common import ARTIFACTS, PROJECT_ROOT, machine, usable_artifacts, workdir
 
-SECTIONS = ("batch", "model", "http", "memory", "training", "statements")
+SECTIONS = ("batch", "model", "http", "memory", "training", "statements", "dask")
 OUT_DIR = PROJECT_ROOT / "benchmarks" / "out"
 DOCS_JSON = PROJECT_ROOT / "docs" / "performance.json"
 DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
@@ -34,10 +34,10 @@ DOCS_MD = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
 MODES: dict[str, dict[str, Any]] = {
     "quick": {"sizes": [1_000, 10_000, 100_000], "http_duration": 2.0,
               "memory_persons": 100_000, "simulate_people": 20_000, "small_training": True,
-              "model_seconds": 0.3, "big_repeats": 1},
+              "model_seconds": 0.3, "big_repeats": 1, "dask_sizes": [10_000]},
     "full": {"sizes": [1_000, 10_000, 100_000, 1_000_000], "http_duration": 8.0,
              "memory_persons": 1_000_000, "simulate_people": 250_000, "small_training": False,
-             "model_seconds": 1.0, "big_repeats": 2},
+             "model_seconds": 1.0, "big_repeats": 2, "dask_sizes": [1_000_000, 5_000_000]},
 }
 
 
@@ -96,7 +96,26 @@ def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
         from . import bench_statements
 
         return bench_statements.run(rows=100_000, repeats=cfg["big_repeats"] + 2)
+    if name == "dask":
+        from . import bench_dask
+
+        return bench_dask.run(cfg["dask_sizes"], [1, 2], artifacts=artifacts, log=log)
     raise ValueError(name)
+
+
+def _published(previous: dict[str, Any] | None, report: dict[str, Any], partial: bool
+               ) -> dict[str, Any]:
+    """The run to publish: ``report``, or with ``--only``, the previous run of that mode with
+    the sections measured now replaced, and when and how busy the machine was noted."""
+    if not partial or previous is None:
+        return report
+    merged = {**previous, "sections": {**previous["sections"], **report["sections"]},
+              "seconds": {**previous["seconds"], **report["seconds"]}}
+    merged["partial_updates"] = [*previous.get("partial_updates", []), {
+        "sections": sorted(report["sections"]), "started_at": report["started_at"],
+        "load_average_at_start": report["machine"]["load_average_at_start"],
+        "load_average_at_end": report["machine"]["load_average_at_end"]}]
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         f"in {report['seconds']['total']:.0f}s")
     if args.publish:
         runs = json.loads(DOCS_JSON.read_text()) if DOCS_JSON.exists() else {}
-        runs[name] = report
+        runs[name] = _published(runs.get(name), report, set(args.only) != set(SECTIONS))
         DOCS_JSON.write_text(json.dumps(runs, indent=2) + "\n")
         DOCS_MD.write_text(render(runs))
         log(f"published to {DOCS_JSON} and {DOCS_MD}")

@@ -144,6 +144,26 @@ def _scaling(s: dict[str, Any]) -> list[str]:
                   out)
 
 
+def _dask(s: dict[str, Any]) -> list[str]:
+    rows = []
+    for point in s["sizes"]:
+        for r in point["runs"]:
+            rows.append([point["persons"], point["parquet_mb"], point["reference_read_parquet_s"],
+                         r["workers"], r["seconds"], r["persons_per_s"],
+                         r["persons_per_s_per_worker"],
+                         " / ".join(_v(m) for m in r["peak_rss_mib_per_worker"]),
+                         f"**{_v(point.get('speedup_2_over_1'))}x**" if r["workers"] == 2
+                         else "-"])
+    scoring = "score with reasons" if s["explain"] else "score"
+    return [f"`stress-scorer batch` (read, shuffle by person, {scoring}, write Parquet) on a "
+            "fresh LocalCluster of single-threaded worker processes, "
+            f"memory limit {s['memory_limit_per_worker']} each; input: Parquet files of "
+            "250k persons. Peak RSS is each worker process's own maximum.", ""] + _table(
+        ["persons x 12 months", "Parquet MB", "reference: pyarrow read s", "workers",
+         "batch s", "persons/s", "persons/s/worker", "peak RSS MiB per worker",
+         "speedup 2 vs 1"], rows)
+
+
 def _summary(r: dict[str, Any]) -> list[str]:
     s = r["sections"]
     rows = []
@@ -193,12 +213,24 @@ def _summary(r: dict[str, Any]) -> list[str]:
                      "per-person time at the next size down",
                      f"{_v(sc['per_person_ratio']['ratio'])}x", "linear (<= 1.25x)",
                      sc.get("linear")])
+    d = s.get("dask", {})
+    if "sizes" in d:
+        big = d["sizes"][-1]
+        rows.append([f"8. Dask batch, {_v(big['persons'])} persons from Parquet",
+                     ", ".join(f"{r['workers']} worker(s): {_v(r['persons_per_s'])} persons/s"
+                               for r in big["runs"]),
+                     "the same batch on 1 worker", f"{_v(big.get('speedup_2_over_1'))}x",
+                     f">= {d['goal_speedup']}x", big.get("meets_goal")])
     return _table(["section", "figure", "reference (same run)", "ratio", "goal", "met"], rows)
 
 
 def render_run(r: dict[str, Any]) -> list[str]:
     s = r["sections"]
     out = [f"## {r['mode'].capitalize()} run", "", "### Machine", ""] + _machine(r)
+    for update in r.get("partial_updates", []):
+        out += [f"Sections {', '.join(update['sections'])} measured again on "
+                f"{update['started_at']} (load average at start / end "
+                f"{update['load_average_at_start']} / {update['load_average_at_end']}).", ""]
     out += ["### Summary", ""] + _summary(r)
     parts = [("1. Batch scoring end to end (no HTTP)", "batch", _batch),
              ("2. onnxruntime vs torch eager", "model", _model),
@@ -206,7 +238,8 @@ def render_run(r: dict[str, Any]) -> list[str]:
              ("4. Peak memory of a gunicorn worker", "memory", _memory),
              ("5. Training", "training", _training),
              ("6. Scaling from 1k persons up", "batch", _scaling),
-             ("7. Reading a bank statement export", "statements", _statements)]
+             ("7. Reading a bank statement export", "statements", _statements),
+             ("8. Dask batch: 1 vs 2 workers", "dask", _dask)]
     for title, key, fn in parts:
         if key not in s:
             continue

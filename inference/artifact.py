@@ -79,7 +79,7 @@ def load_artifact(directory: str | Path, intra_op_threads: int = 1,
     session = _session(model_path, intra_op_threads, inter_op_threads, directory)
     metadata = dict(session.get_modelmeta().custom_metadata_map)
     _check_metadata(metadata, spec, directory)
-    _check_signature(session, len(spec.features), directory)
+    _check_signature(session, len(spec.features), spec.component_outputs, directory)
     return Artifact(directory, spec, session, actual, metadata,
                     metrics=_read_json(directory / METRICS_FILE),
                     model_card=_read_text(directory / MODEL_CARD_FILE))
@@ -120,6 +120,8 @@ def _check_metadata(metadata: dict[str, str], spec: FeatureSpec, directory: Path
     wanted = {"spec_version": spec.spec_version,
               "preprocessing_sha256": spec.preprocessing_hash(),
               "feature_names": ",".join(spec.feature_names)}
+    if spec.components:
+        wanted["components"] = ",".join(spec.components)
     for key, value in wanted.items():
         if key not in metadata:
             raise ArtifactError(f"artifact {directory} refused: {MODEL_FILE} metadata_props "
@@ -131,7 +133,8 @@ def _check_metadata(metadata: dict[str, str], spec: FeatureSpec, directory: Path
                                 "exported with another feature spec")
 
 
-def _check_signature(session: ort.InferenceSession, n_features: int, directory: Path) -> None:
+def _check_signature(session: ort.InferenceSession, n_features: int, components: list[str],
+                     directory: Path) -> None:
     inputs = {i.name: i for i in session.get_inputs()}
     outputs = {o.name for o in session.get_outputs()}
     if INPUT_NAME not in inputs:
@@ -144,6 +147,10 @@ def _check_signature(session: ort.InferenceSession, n_features: int, directory: 
     if PROBABILITY_OUTPUT not in outputs:
         raise ArtifactError(f"artifact {directory} refused: {MODEL_FILE} has no output "
                             f"{PROBABILITY_OUTPUT!r} (has {sorted(outputs)})")
+    absent = [name for name in components if name not in outputs]
+    if absent:
+        raise ArtifactError(f"artifact {directory} refused: {MODEL_FILE} lacks the component "
+                            f"outputs {absent} that {SPEC_FILE} lists")
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

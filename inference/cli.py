@@ -1,6 +1,7 @@
 """The analysts' command: ``stress-scorer SUBCOMMAND ...`` (declared in pyproject.toml).
 
     stress-scorer score INPUT [INPUT ...] [--out results.csv|.parquet|.jsonl] [--explain]
+    stress-scorer batch INPUT --out DIR [--scheduler ADDRESS | --workers N] [--explain]
 
 scores a monthly CSV (or one person's bank and card statement exports, detected from their
 content, as the service does) locally, without a server, through the same ingestion, features
@@ -21,6 +22,7 @@ from pathlib import Path
 from shared_features import IngestLimits, InputError, read_upload
 
 from .artifact import ArtifactError, load_artifact
+from .batch.command import add_batch_command
 from .explain import ExplainOptions
 from .outputs import SUFFIXES, open_writer
 from .pipeline import CHUNK_PERSONS, chunks
@@ -133,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Estimate the probability of financial stress from monthly finances.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_score_command(commands)
+    add_batch_command(commands, default_artifacts())
     return parser
 
 

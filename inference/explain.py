@@ -1,4 +1,9 @@
-"""Explanations by occlusion against the training reference.
+"""Explanations: the reasons shown are Shapley contributions (``contributions.py``: they add up
+to the score minus the reference score); this module picks and words them. ``explain`` is the
+one place the algorithm is chosen.
+
+The occlusion effects below (each feature alone set to the reference) are the cheaper, older
+estimate; they do not add up and are kept for comparison in tests only.
 
 For each person and feature, the feature's standardised value is replaced by the spec's reference
 (the imputed median training person) and the person is re-scored; the effect of the feature is
@@ -27,6 +32,7 @@ from shared_features import FEATURES, OPTIONAL_FIELDS
 from shared_features.features import RECENT_MONTHS, RISK_DIRECTION
 
 from . import wording as w
+from .contributions import INDICATORS, shapley
 from .scorer import Scorer
 
 
@@ -36,6 +42,7 @@ class ExplainOptions:
     top_down: int = 2  # most risk-lowering insights per person
     min_points: float = 0.5  # an effect this big in risk-score points is worth a sentence ...
     min_log_odds: float = 0.1  # ... and so is one this big in log-odds (saturated persons)
+    permutations: int = 16  # sampled feature orders for the Shapley contributions (pairs)
 
 
 @dataclass
@@ -81,14 +88,21 @@ def occlusion_effects(scorer: Scorer, x: np.ndarray) -> Effects:
     return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), x, scorer.reference)
 
 
-def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray) -> Effects:
+def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
+            options: ExplainOptions | None = None) -> Effects:
     """The one place the explanation algorithm is chosen: standardised model inputs ``x`` and
     the raw feature matrix ``raw`` (model order, NaN where unknown) of n persons in, each
-    person's per-feature contributions out, a missing field's contributions gathered on its
-    ``missing_<field>`` indicator (``group_missing``). Everything downstream (insights, the
-    analysts' reasons) reads only the returned ``Effects``, so swapping the algorithm is a
-    change here alone."""
-    return group_missing(occlusion_effects(scorer, x), raw)
+    person's per-feature contributions out. Shapley values of the score (``contributions``);
+    a field the person did not give is no reason, so its ``missing_<field>`` share is left out
+    here (``contributions.explanation`` reports it apart, with its range)."""
+    options = options or ExplainOptions()
+    c = shapley(scorer, x, options.permutations)
+    missing = np.zeros(x.shape[1], dtype=bool)
+    missing[INDICATORS] = True
+    probability = (c.score / 100.0).astype(np.float64)
+    q = np.clip(probability, 1e-7, 1 - 1e-7)
+    return Effects(probability, np.log(q / (1 - q)),
+                   np.where(missing, 0.0, c.points / 100.0), np.where(missing, 0.0, c.log_odds))
 
 
 def _dependants() -> list[tuple[int, list[int]]]:

@@ -30,9 +30,10 @@ from shared_features import (
 )
 from shared_features.ingest import SHORT_HISTORY_MONTHS
 
-from .explain import ExplainOptions, effects_from, group_missing, occlusion_batch, top_insights
+from .contributions import explanation, missing_field_ranges, shapley
+from .explain import ExplainOptions
 from .recommend import RecommendOptions, rank, stack, what_ifs
-from .result import ResultRow
+from .result import INDEX, LAZY_FIELDS, ResultRow
 from .scorer import Prediction, Scorer, Scores
 
 # Persons assessed together: large enough to amortise the per-call overheads (pandas, the
@@ -100,22 +101,26 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     actions = what_ifs(window, recommendations)
     x_all, raw_all = model_input(stack(window, actions), scorer.spec)
     x, raw = x_all[:n], {k: v[:n] for k, v in raw_all.items()}
-    occluded = occlusion_batch(x, scorer.reference)
-    # One session call for the persons, their occlusions and their what-ifs.
-    prediction = scorer.predict(np.concatenate([x, occluded, x_all[n:]]))
-    m = len(occluded)
-    p_all, z_all = prediction.probability[n:], prediction.logit[n:]
-    effects = effects_from(p_all[:m], z_all[:m], x, scorer.reference)
-    after_p, after_z = (v[m:].reshape(len(actions), n).T for v in (p_all, z_all))
+    # One session call for the persons and their what-ifs.
+    prediction = scorer.predict(x_all)
+    after_p, after_z = (v[n:].reshape(len(actions), n).T
+                        for v in (prediction.probability, prediction.logit))
     own = Prediction(prediction.probability[:n], prediction.logit[:n],
                      {k: v[:n] for k, v in prediction.components.items()})
     scored = ScoredPanel(panel, x, raw, own, scorer.grade(own.probability))
     raw_m = raw_feature_matrix(raw)
-    insights = top_insights(group_missing(effects, raw_m), raw_m, explain)
+    low, high = missing_field_ranges(scorer, x, raw_m, own.probability)
+    insights, contributions = explanation(
+        shapley(scorer, x, explain.permutations), low, high, raw_m, explain.top_up,
+        explain.top_down, explain.min_points, explain.min_log_odds)
     recs = rank(actions, own.probability, own.logit, after_p, after_z, scorer.spec,
                 recommendations)
-    return [(*row[:-2], _dumps(i), _dumps(r))
-            for row, i, r in zip(_rows(scored), insights, recs, strict=True)]
+    lazy = {INDEX[name] for name in LAZY_FIELDS}
+    out = []
+    for row, i, r, c in zip(_rows(scored), insights, recs, contributions, strict=True):
+        parts = {INDEX["insights"]: i, INDEX["recommendations"]: r, INDEX["contributions"]: c}
+        out.append(tuple(_dumps(parts[k]) if k in lazy else v for k, v in enumerate(row)))
+    return out
 
 
 def _dumps(value: object) -> str:
@@ -140,8 +145,7 @@ def _rows(scored: ScoredPanel) -> list[ResultRow]:
         key_metrics_json(scored.raw),
         monthly_history_json(scored.panel),
         [shared[id(w)] for w in warnings],
-        [None] * n,
-        [None] * n,
+        *([[None] * n] * len(LAZY_FIELDS)),
         strict=True))
 
 

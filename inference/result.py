@@ -42,6 +42,11 @@ PARTS: tuple[Part, ...] = (
     Part("insights", "json", "What raises and lowers the risk, strongest first", lazy=True),
     Part("recommendations", "json", "What-if actions that lower the risk, best first",
          lazy=True),
+    Part("contributions", "json", "Every feature's points on the 0-100 score (Shapley values "
+                                  "against the reference person: they add up to the score "
+                                  "minus reference_score), and apart from them each field not "
+                                  "given, with how far giving it could move the score",
+         lazy=True),
 )
 
 RESULT_FIELDS: tuple[str, ...] = tuple(p.name for p in PARTS)

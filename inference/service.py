@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,17 +214,9 @@ class ScoringService:
                     first_page.append(row)
                 yield row
 
-        run: dict[str, Any] = {
-            "id": secrets.token_hex(8),
-            "created_at": _now(),
-            "source_name": source_name[:200],
-            "n_persons": n,
-            "band_counts": None,  # known once every row is scored (summary below)
-            "mean_probability": None,
-            "model_version": scorer.spec.spec_version,
-            "model_sha256": scorer.artifact.model_sha256,
-            "warnings": list(ingested.warnings),
-        }
+        # Band counts and mean are known once every row is scored (summary below).
+        run = _new_run(source_name, n, None, None, scorer.spec.spec_version,
+                       scorer.artifact.model_sha256, list(ingested.warnings))
 
         def summary() -> dict[str, Any]:
             run["band_counts"] = {b: bands.get(b, 0) for b in ("Low", "Moderate", "High")}
@@ -240,6 +232,17 @@ class ScoringService:
         if self.on_run_stored is not None:
             self.on_run_stored(n)
         return RunDocument(run, ResultsPage(run["id"], first_page, 0, self._first_page(n), n))
+
+    def import_run(self, rows: Iterable[ResultRow], source_name: str, n_persons: int,
+                   band_counts: dict[str, int], mean_probability: float | None,
+                   model_version: str, model_sha256: str, warnings: list[str]) -> dict[str, Any]:
+        """Store results scored elsewhere (a ``stress-scorer batch`` output) as one run, in one
+        transaction, as the store's scope's owner; the model named is the one that scored them.
+        ``rows`` may be a generator: they are streamed into the database, not collected."""
+        run = _new_run(source_name, n_persons, band_counts, mean_probability, model_version,
+                       model_sha256, warnings)
+        self._store().save_run(run, rows)
+        return run
 
     def _first_page(self, n: int) -> int:
         """How many results a run's document carries: all of a small run, else one page."""
@@ -346,6 +349,18 @@ class ScoringService:
         if self.scorer is None:
             raise ModelUnavailable(self.unavailable_reason or "no model loaded")
         return self.scorer
+
+
+def _new_run(source_name: str, n_persons: int, band_counts: dict[str, int] | None,
+             mean_probability: float | None, model_version: str, model_sha256: str,
+             warnings: list[str]) -> dict[str, Any]:
+    """A run summary as the store keeps it and RunSummarySchema describes it."""
+    return {"id": secrets.token_hex(8),
+            "created_at": _now(),
+            "source_name": source_name[:200], "n_persons": n_persons,
+            "band_counts": band_counts, "mean_probability": mean_probability,
+            "model_version": model_version, "model_sha256": model_sha256,
+            "warnings": warnings}
 
 
 def _now() -> str:

@@ -36,6 +36,9 @@ class FeatureParamsSchema(Schema):
     impute = StrictFloat(required=True)
     mean = StrictFloat(required=True)
     std = StrictFloat(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    # training quantiles (explanations' plausible values of a field not given); older specs
+    # have none
+    quantiles = fields.List(StrictFloat(), load_default=list)
 
     @validates_schema
     def _clip_ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -86,6 +89,8 @@ class FeatureSpecSchema(Schema):
     provenance = fields.Nested(ProvenanceSchema, required=True)
     preprocessing_sha256 = fields.String(required=True, validate=_SHA256)
     scoring_sha256 = fields.String(required=True, validate=_SHA256)
+    components = fields.List(fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$")),
+                             load_default=list)
 
 
 def spec_problems(document: Any) -> list[str]:

@@ -99,7 +99,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
     CREATE INDEX idempotency_keys_run_id ON idempotency_keys (run_id);
     """,
-    # 4: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
+    # 4: contributions that add up (lazy, like the other explanations)
+    """
+    ALTER TABLE results ADD COLUMN contributions TEXT;
+    """,
+    # 5: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
     # with the service key; only admins see those); deleting a user deletes their runs.
     """
     CREATE TABLE users (

@@ -66,7 +66,7 @@ def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: in
         options = ExplainOptions(top_up=max(reasons, options.top_up), top_down=reasons,
                                  min_points=options.min_points,
                                  min_log_odds=options.min_log_odds)
-        texts = top_reasons(explain(scorer, scored.x, raw), raw, options, reasons)
+        texts = top_reasons(explain(scorer, scored.x, raw, options), raw, options, reasons)
         for i in range(reasons):
             data[f"reason_{i + 1}"] = [t[i] if len(t) > i else None for t in texts]
     return pd.DataFrame(data).astype(columns)

@@ -8,6 +8,8 @@
 #   5. the committed default artifact baked into the serving image is ready without any mount
 #   6. docker-compose.yml under podman-compose: train completes, serve answers /readyz and scores
 #      a CSV; then `down -v` removes the containers and volumes
+#   7. the compose profile `scale`: a Dask scheduler and two workers from the serving image run
+#      `stress-scorer batch` from the compose `batch` client; then `down -v`
 # The serving image requires accounts: each service gets a secret key, the API answers 401
 # without credentials, and a user and API token are made with `flask users` inside the container.
 # Steps 2-6 need shared/tools/oci-setup.sh beside the repository (../shared); without it, or when
@@ -74,6 +76,9 @@ cleanup() {
   set +e
   if [ -n "${COMPOSE_UP:-}" ]; then
     SCORER_ENV_FILE=${ENV_FILE:-} "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1
+  fi
+  if [ -n "${SCALE_UP:-}" ]; then
+    "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1
   fi
   # One at a time: podman gives up on the whole list when one name does not exist.
   for c in "$SERVE_CTR" "$DEFAULT_CTR" "$RUN_ID-train"; do
@@ -335,6 +340,41 @@ left=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" --format
 podman volume exists "${RUN_ID}_artifacts" && die "volume ${RUN_ID}_artifacts left after down -v"
 podman volume exists "${RUN_ID}_data" && die "volume ${RUN_ID}_data left after down -v"
 ok "compose: containers and volumes removed"
+
+# --- 7. compose profile scale: the serving image as Dask scheduler and workers ---------------------
+step "podman-compose --profile scale: a Dask scheduler and two workers, stress-scorer batch on them"
+SCALE_PROJECT=${RUN_ID}scale
+DASK_PORT=$(free_port)
+SCALE_UP=1
+t=$SECONDS
+DASK_DASHBOARD_PORT=$DASK_PORT "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale \
+  up -d --no-build scheduler worker-1 worker-2 >"${TMPDIR:-/tmp}/$RUN_ID-scale.log" 2>&1 \
+  || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-scale.log" >&2; die "podman-compose --profile scale up"; }
+rm -f "${TMPDIR:-/tmp}/$RUN_ID-scale.log"
+wait_ready "http://127.0.0.1:$DASK_PORT/health" 90
+ok "compose scale: scheduler up, its dashboard answers on 127.0.0.1:$DASK_PORT ($((SECONDS - t))s)"
+# The input goes onto the volume the workers share, as a user's data would be on shared storage.
+podman run --rm -i --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch" --entrypoint sh "$SERVE_IMAGE" \
+  -c 'mkdir -p /batch/input && cat > /batch/input/people.csv' <"$CSV" || die "writing the batch input"
+"$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale run --rm batch \
+  /batch/input --out /batch/output --quiet >"${TMPDIR:-/tmp}/$RUN_ID-batch.log" 2>&1 \
+  || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-batch.log" >&2; die "stress-scorer batch on the compose cluster"; }
+rm -f "${TMPDIR:-/tmp}/$RUN_ID-batch.log"
+podman run --rm --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch:ro" --entrypoint cat "$SERVE_IMAGE" \
+  /batch/output/_summary.json >"$RESPONSE" || die "the batch wrote no _summary.json"
+python3 - "$RESPONSE" <<'EOF' || die "unexpected batch summary: $(head -c 600 "$RESPONSE")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["persons"] == 2 and s["persons_scored"] == 2, s
+assert s["workers"] == 2, f"the batch ran on {s['workers']} workers, not the two of compose"
+assert sum(s["band_counts"].values()) == 2 and s["input_rows"] == 6, s
+print(f"   batch: {s['persons']} persons on {s['workers']} workers, bands {s['band_counts']}")
+EOF
+ok "compose scale: stress-scorer batch ran on the two worker containers and wrote Parquet + summary"
+"$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1 \
+  || die "podman-compose --profile scale down -v"
+SCALE_UP=
+ok "compose scale: containers and volumes removed"
 
 printf '\ncontainer-check: all %d checks ok in %ss (serve image %s MB, train image %s MB)\n' \
   "$CHECKS" "$((SECONDS - T0))" "$SERVE_MB" "$TRAIN_MB"

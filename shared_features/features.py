@@ -1,8 +1,13 @@
 """Feature engineering: the only definition of every feature formula.
 
 Everything is vectorised over persons: (persons, months) arrays with an ``observed`` mask, no
-Python loop per person. Raw features are in units a person recognises (currency, ratios, months);
+Python loop per person. Raw features are in units a person recognises (ratios, months, counts);
 the spec's transforms, imputation and scaling turn them into model inputs (see ``spec.py``).
+
+No feature is in currency units: each is a ratio of amounts, months of cover, or a level relative
+to the person's own history, so the same person written in another currency (every amount x k)
+gets the same features and the same probability. A currency level would tie the model to the
+simulator's dollars and to whichever currency a user's bank writes in.
 Missing optional fields make the features that need them NaN (imputed later from the spec) and set
 a ``missing_<field>`` indicator.
 """
@@ -30,35 +35,44 @@ class FeatureDef:
 
 
 FEATURES: tuple[FeatureDef, ...] = (
-    FeatureDef("income_mean", "average monthly income", "currency", "log1p", (0.0, 1e6)),
     FeatureDef("income_volatility", "income volatility (month-to-month variation)", "ratio",
                "identity", (0.0, 3.0)),
     FeatureDef("income_trend", "income trend (change per month)", "percent", "identity",
                (-0.2, 0.2)),
     FeatureDef("income_recent_ratio", "recent income versus your average", "ratio", "identity",
                (0.0, 3.0)),
+    FeatureDef("income_min_ratio", "your lowest month's income versus your average", "ratio",
+               "identity", (0.0, 1.0)),
     FeatureDef("expense_ratio", "spending as a share of income", "percent", "identity",
                (0.0, 5.0)),
     FeatureDef("expense_volatility", "spending volatility", "ratio", "identity", (0.0, 3.0)),
     FeatureDef("savings_rate", "savings rate", "percent", "identity", (-3.0, 1.0)),
+    FeatureDef("savings_rate_recent", "savings rate over the last 3 months", "percent",
+               "identity", (-3.0, 1.0)),
     FeatureDef("negative_cashflow_share", "months spending more than you earn", "share",
                "identity", (0.0, 1.0)),
     FeatureDef("liquidity_months", "months of expenses covered by savings", "months", "log1p",
                (0.0, 36.0), ("liquid_savings",)),
+    FeatureDef("liquidity_min_months", "lowest savings cushion in the months given", "months",
+               "log1p", (0.0, 36.0), ("liquid_savings",)),
     FeatureDef("liquidity_trend", "change in savings cushion (months per month)", "per_month",
                "identity", (-2.0, 2.0), ("liquid_savings",)),
     FeatureDef("debt_service_ratio", "debt payments as a share of income", "percent",
                "identity", (0.0, 2.0), ("debt_payments",)),
     FeatureDef("debt_to_income", "debt relative to yearly income", "ratio", "log1p",
                (0.0, 10.0), ("total_debt",)),
-    FeatureDef("debt_trend", "change in debt per month, relative to income", "percent",
-               "identity", (-1.0, 1.0), ("total_debt",)),
+    FeatureDef("debt_trend", "change in debt per month, in months of spending", "months",
+               "identity", (-2.0, 2.0), ("total_debt",)),
+    FeatureDef("payment_to_debt", "debt payments as a share of the debt", "percent", "identity",
+               (0.0, 1.0), ("debt_payments", "total_debt")),
     FeatureDef("utilization", "credit utilisation", "percent", "identity", (0.0, 1.5),
                ("total_debt", "credit_limit")),
     FeatureDef("missed_payments_total", "missed payments in your history", "count", "log1p",
                (0.0, 24.0), ("missed_payments",)),
     FeatureDef("missed_payments_recent", "missed payments in the last 3 months", "count",
                "log1p", (0.0, 12.0), ("missed_payments",)),
+    FeatureDef("missed_streak", "months in a row with a missed payment, up to the latest",
+               "count", "identity", (0.0, 12.0), ("missed_payments",)),
     FeatureDef("months_observed", "months of history provided", "count", "identity",
                (1.0, 24.0)),
     *(FeatureDef(f"missing_{f}", f"no {f.replace('_', ' ')} data", "flag", "identity",
@@ -70,23 +84,36 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 # (history length, missingness flags) can go either way. An insight whose sign contradicts this
 # is an interaction the model learned, not a reason anyone can act on, so it is not shown.
 RISK_DIRECTION: dict[str, int] = {
-    "income_mean": -1, "income_volatility": +1, "income_trend": -1, "income_recent_ratio": -1,
-    "expense_ratio": +1, "expense_volatility": +1, "savings_rate": -1,
-    "negative_cashflow_share": +1, "liquidity_months": -1, "liquidity_trend": -1,
-    "debt_service_ratio": +1, "debt_to_income": +1, "debt_trend": +1, "utilization": +1,
-    "missed_payments_total": +1, "missed_payments_recent": +1,
+    "income_volatility": +1, "income_trend": -1, "income_recent_ratio": -1,
+    "income_min_ratio": -1, "expense_ratio": +1, "expense_volatility": +1, "savings_rate": -1,
+    "savings_rate_recent": -1, "negative_cashflow_share": +1, "liquidity_months": -1,
+    "liquidity_min_months": -1, "liquidity_trend": -1, "debt_service_ratio": +1,
+    "debt_to_income": +1, "debt_trend": +1, "payment_to_debt": -1, "utilization": +1,
+    "missed_payments_total": +1, "missed_payments_recent": +1, "missed_streak": +1,
 }
 FEATURE_BY_NAME: dict[str, FeatureDef] = {f.name: f for f in FEATURES}
 
 _EPS = 1e-9
+# Amounts below this share of a person's typical month count as exactly 0: float residue (a
+# balance paid down to 1e-12) must not decide "no debt" in one currency and "some debt" in
+# another, so every zero test below is relative to the person's own amounts.
+_RELATIVE_ZERO = 1e-9
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray, when_zero: float) -> np.ndarray:
     """num/den, with ``when_zero`` where den is 0 (e.g. no income) and NaN kept where NaN."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = num / den
-    out = np.where(np.abs(den) < _EPS, when_zero, out)
+    out = np.where(den == 0, when_zero, out)
     return np.where(np.isnan(num) | np.isnan(den), np.nan, out)
+
+
+def _person_scale(panel: MonthlyPanel) -> np.ndarray:
+    """Each person's typical monthly amount (mean income + mean expenses; 1 if both are 0)."""
+    obs = panel.observed
+    scale = (mean_over_months(np.abs(_masked(panel.field("income"), obs)))
+             + mean_over_months(np.abs(_masked(panel.field("expenses"), obs))))
+    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
 
 def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -168,67 +195,97 @@ def monthly_net_cashflow(panel: MonthlyPanel) -> np.ndarray:
     return _cash_flows(panel)[1]
 
 
+def _min_over_months(x: np.ndarray) -> np.ndarray:
+    """Each row's smallest non-NaN value; NaN for none (without numpy's warning)."""
+    low = np.where(np.isnan(x), np.inf, x).min(axis=1)
+    return np.where(np.isinf(low), np.nan, low)
+
+
+def _trailing_run(flag: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Per row: how many observed months in a row, ending at the latest, have ``flag`` set."""
+    flag, observed = flag[:, ::-1], observed[:, ::-1]
+    broken = np.cumsum(observed & ~flag, axis=1) > 0
+    return (flag & observed & ~broken).sum(axis=1).astype(float)
+
+
 def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     """All raw features (and a few key-metric extras) per person, as float arrays.
 
-    Keys are FEATURE_NAMES plus ``net_cashflow_mean``, ``expenses_mean`` and
-    ``liquid_savings_last``, which only the key metrics use.
+    Keys are FEATURE_NAMES plus ``income_mean``, ``net_cashflow_mean``, ``expenses_mean`` and
+    ``liquid_savings_last``: amounts in the upload's currency, which only the key metrics use.
     """
     obs = panel.observed
-    income = _masked(panel.field("income"), obs)
-    expenses = _masked(panel.field("expenses"), obs)
-    debt_pay_raw = _masked(panel.field("debt_payments"), obs)
-    savings = _masked(panel.field("liquid_savings"), obs)
-    debt = _masked(panel.field("total_debt"), obs)
-    limit = _masked(panel.field("credit_limit"), obs)
+    tiny = _RELATIVE_ZERO * _person_scale(panel)[:, None]
+
+    def amount(name: str) -> np.ndarray:
+        x = _masked(panel.field(name), obs)
+        return np.where(np.abs(x) < tiny, 0.0, x)
+
+    income = amount("income")
+    expenses = amount("expenses")
+    debt_pay_raw = amount("debt_payments")
+    savings = amount("liquid_savings")
+    debt = amount("total_debt")
+    limit = amount("credit_limit")
     missed = _masked(panel.field("missed_payments"), obs)
 
     outflow, net = _cash_flows(panel)
-
+    net = np.where(np.abs(net) < tiny, 0.0, net)  # a month that exactly breaks even
     income_mean = mean_over_months(income)
     expenses_mean = mean_over_months(expenses)
     outflow_mean = mean_over_months(outflow)
     months_observed = obs.sum(axis=1).astype(float)
 
     f: dict[str, np.ndarray] = {}
-    f["income_mean"] = income_mean
     f["income_volatility"] = _safe_div(_nanstd(income), income_mean, when_zero=3.0)
     f["income_trend"] = _safe_div(_slope(income), income_mean, when_zero=0.0)
     recent_income = mean_over_months(_recent(income, obs, RECENT_MONTHS))
     f["income_recent_ratio"] = _safe_div(recent_income, income_mean, when_zero=1.0)
+    f["income_min_ratio"] = _safe_div(_min_over_months(income), income_mean, when_zero=0.0)
     f["expense_ratio"] = _safe_div(expenses_mean, income_mean, when_zero=5.0)
     f["expense_volatility"] = _safe_div(_nanstd(expenses), expenses_mean, when_zero=0.0)
     f["savings_rate"] = _safe_div(mean_over_months(net), income_mean, when_zero=-3.0)
+    # Relative to the whole history's income, so that more income never lowers it.
+    f["savings_rate_recent"] = _safe_div(mean_over_months(_recent(net, obs, RECENT_MONTHS)),
+                                         income_mean, when_zero=-3.0)
     f["negative_cashflow_share"] = mean_over_months(np.where(obs, (net < 0).astype(float), np.nan))
 
     savings_last = latest_value(savings)
     f["liquidity_months"] = _safe_div(np.maximum(savings_last, 0.0), outflow_mean,
                                       when_zero=36.0)
+    f["liquidity_min_months"] = _safe_div(np.maximum(_min_over_months(savings), 0.0),
+                                          outflow_mean, when_zero=36.0)
     savings_change = _safe_div(savings_last - _first_valid(savings), _span(savings),
                                when_zero=0.0)
     f["liquidity_trend"] = _safe_div(savings_change, outflow_mean, when_zero=0.0)
 
-    f["debt_service_ratio"] = _safe_div(mean_over_months(debt_pay_raw), income_mean,
-                                        when_zero=2.0)
+    debt_payments_mean = mean_over_months(debt_pay_raw)
+    f["debt_service_ratio"] = _safe_div(debt_payments_mean, income_mean, when_zero=2.0)
     debt_last = latest_value(debt)
     f["debt_to_income"] = _safe_div(debt_last, 12.0 * income_mean, when_zero=10.0)
+    # In months of spending, not of income: more income then never reads as "debt growing".
     debt_change = _safe_div(debt_last - _first_valid(debt), _span(debt), when_zero=0.0)
-    f["debt_trend"] = _safe_div(debt_change, income_mean, when_zero=0.0)
+    f["debt_trend"] = _safe_div(debt_change, outflow_mean, when_zero=0.0)
+    # Nothing owed reads as "paying everything off".
+    f["payment_to_debt"] = _safe_div(debt_payments_mean, mean_over_months(debt), when_zero=1.0)
     limit_last = latest_value(limit)
     # No credit line but some debt: as stretched as it gets; no debt: nothing used.
     utilization = _safe_div(debt_last, limit_last, when_zero=1.5)
-    f["utilization"] = np.where((debt_last < _EPS) & ~np.isnan(limit_last), 0.0, utilization)
+    f["utilization"] = np.where((debt_last <= 0) & ~np.isnan(limit_last), 0.0, utilization)
 
     has_missed = ~np.isnan(missed).all(axis=1)
     f["missed_payments_total"] = np.where(has_missed, np.nansum(missed, axis=1), np.nan)
     f["missed_payments_recent"] = np.where(
         has_missed, np.nansum(_recent(missed, obs, RECENT_MONTHS), axis=1), np.nan)
+    # Consecutive months behind, like a card's delinquency bucket (30 / 60 / 90+ days).
+    f["missed_streak"] = np.where(has_missed, _trailing_run(missed >= 0.5, obs), np.nan)
     f["months_observed"] = months_observed
 
     for field in OPTIONAL_FIELDS:
         values = _masked(panel.field(field), obs)
         f[f"missing_{field}"] = np.isnan(values).all(axis=1).astype(float)
 
+    f["income_mean"] = income_mean
     f["net_cashflow_mean"] = mean_over_months(net)
     f["expenses_mean"] = expenses_mean
     f["liquid_savings_last"] = savings_last

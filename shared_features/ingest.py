@@ -42,6 +42,7 @@ class IngestLimits:
     max_months_per_person: int = 24
     max_persons: int = 1_000_000
     max_problems: int = 20  # problems listed; the total is always counted
+    max_text_chars: int = 100  # longest person id, month text or column name accepted
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ class IngestResult:
 MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
 
 
+def _shown(value: Any) -> str | None:
+    """A value (or column name) as quoted back in a problem: cut short (a cell may be MBs)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE] + "..."
+
+
 class _Problems:
     """Collects problems, keeping the first ``limit`` and counting all."""
 
@@ -91,10 +100,7 @@ class _Problems:
     def add(self, row: int | None, column: str | None, value: Any, message: str) -> None:
         self.total += 1
         if len(self.items) < self.limit:
-            shown = None if value is None else str(value)
-            if shown is not None and len(shown) > MAX_SHOWN_VALUE:  # e.g. a 400-digit "amount"
-                shown = shown[:MAX_SHOWN_VALUE] + "..."
-            self.items.append(Problem(row, column, shown, message))
+            self.items.append(Problem(row, _shown(column), _shown(value), message))
 
     def add_rows(self, rows: np.ndarray, column: str, values: np.ndarray, message: str) -> None:
         for row, value in zip(rows[: self.limit], values[: self.limit], strict=False):
@@ -108,7 +114,7 @@ class _Problems:
 
 # -- reading -----------------------------------------------------------------------------------
 
-def _raw_data(source: Source) -> bytes | str:
+def raw_data(source: Source) -> bytes | str:
     """The file's content, undecoded: bytes are handed to the CSV parser as they are, so a large
     upload is not held a second time as a Python string."""
     if hasattr(source, "read"):
@@ -148,7 +154,7 @@ def _parse_csv(data: bytes | str, **options: Any) -> pd.DataFrame:
                            skip_blank_lines=True, skipinitialspace=True, **options)
 
 
-def _read_frame(data: bytes | str) -> tuple[pd.DataFrame, list[str]]:
+def read_frame(data: bytes | str) -> tuple[pd.DataFrame, list[str]]:
     """The file as a frame with the user's headers: ids and months as text, amount columns as
     numbers where pandas' parser could read them (formatted ones stay text for parse_amounts)."""
     head = _head_text(data)
@@ -172,7 +178,7 @@ def _read_frame(data: bytes | str) -> tuple[pd.DataFrame, list[str]]:
             return _parse_csv(data, sep=delimiter, dtype=str, keep_default_na=False), []
         except UnicodeDecodeError:
             data = data.decode("cp1252", errors="replace") if isinstance(data, bytes) else data
-            frame, _ = _read_frame(data)
+            frame, _ = read_frame(data)
             return frame, ["the file is not UTF-8; it was read as Windows-1252 "
                            "(check accented names)"]
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
@@ -196,11 +202,16 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
-def _map_headers(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], list[Problem]]:
+def map_headers(frame: pd.DataFrame, max_chars: int = 100
+                ) -> tuple[dict[str, str], list[str], list[Problem]]:
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
     for header in frame.columns:
+        if len(str(header)) > max_chars:
+            problems.append(Problem(1, _shown(header), None, f"the column name is longer than "
+                                    f"{max_chars} characters"))
+            continue
         canon = canonical_column(str(header))
         if canon is None:
             unknown.append(str(header))
@@ -225,14 +236,27 @@ def _factorized_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, texts.to_numpy(dtype=object)
 
 
-def _parse_months(texts: np.ndarray) -> np.ndarray:
-    """YYYY-MM, YYYY-MM-DD or any date pandas can read -> datetime64[M]; NaT where unreadable."""
+def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.ndarray:
+    """YYYY-MM, YYYY-MM-DD, day-first or month-first dates (decided for the whole column, as
+    for statements: 01.02.2026 is February) or any date pandas can read -> datetime64[M]; NaT
+    where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
+    # Imported here: shared_features.statements builds on this module.
+    from .statements.dates import parse_dates
+
     text = pd.Series(texts, dtype=object)
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-    for fmt in ("%Y-%m-%d", "mixed"):
-        todo = parsed.isna() & (text != "")
-        if todo.any():
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        reading = parse_dates(text[todo].reset_index(drop=True))
+        parsed[todo] = reading.dates.astype("datetime64[ns]")
+        if reading.warning and warnings is not None:
+            warnings.append(f"month column: {reading.warning}")
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
     return parsed.to_numpy().astype("datetime64[M]")
 
 
@@ -242,7 +266,7 @@ def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
     A ``str`` is taken as a path if such a file exists and the string has no newline, else as
     CSV text. Raises InputError naming rows, columns and problems.
     """
-    frame, warnings = _read_frame(_raw_data(source))
+    frame, warnings = read_frame(raw_data(source))
     return ingest_frame(frame, limits, warnings)
 
 
@@ -252,7 +276,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     limits = limits or IngestLimits()
     warnings = list(warnings or [])
     problems = _Problems(limits.max_problems)
-    mapping, unknown, header_problems = _map_headers(frame)
+    mapping, unknown, header_problems = map_headers(frame, limits.max_text_chars)
     for p in header_problems:
         problems.add(p.row, p.column, p.value, p.message)
     problems.raise_if_any(warnings)
@@ -262,80 +286,29 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     if frame.empty:
         raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
     rows = np.arange(len(frame)) + 2  # spreadsheet row numbers
+    parsed = parse_rows(frame, limits, warnings)
+    for check in parsed.failed:
+        problems.add_rows(rows[check.failed], check.column, check.cells, check.message)
+    values, months = parsed.values, parsed.months
 
-    if "person_id" in frame:
-        id_codes, id_texts = _factorized_text(frame["person_id"])
-    else:
-        id_codes, id_texts = np.zeros(len(frame), dtype=np.intp), np.array([DEFAULT_PERSON_ID])
-    blank_id = (id_texts == "")[id_codes]
-    if blank_id.any():
-        problems.add_rows(rows[blank_id], "person_id", id_texts[id_codes[blank_id]],
-                          "person_id is empty")
-
-    # -- amounts
-    present = [f for f in FIELD_NAMES if f in frame]
-    european = detect_european([frame[f] for f in present])
-    values = np.full((len(frame), len(FIELD_NAMES)), np.nan)
-    for spec in AMOUNT_FIELDS:
-        if spec.name not in frame:
-            continue
-        col = frame[spec.name]
-        parsed, bad = parse_amounts(col, european)
-        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
-        if huge.any():
-            problems.add_rows(rows[huge], spec.name, col.to_numpy()[huge],
-                              f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
-            # Reported once: as a harmless 0 the checks below pass it (the input is refused).
-            parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
-        values[:, FIELD_NAMES.index(spec.name)] = parsed
-        if bad.any():
-            problems.add_rows(rows[bad], spec.name, col.to_numpy()[bad], "is not a number")
-        if spec.required:
-            empty = np.isnan(parsed) & ~bad
-            if empty.any():
-                problems.add_rows(rows[empty], spec.name, col.to_numpy()[empty],
-                                  "is empty; a value is required")
-        if spec.name != "liquid_savings":  # an overdrawn account may be negative
-            negative = parsed < 0
-            if negative.any():
-                problems.add_rows(rows[negative], spec.name, col.to_numpy()[negative],
-                                  "must not be negative")
-        if spec.is_count:
-            fractional = ~np.isnan(parsed) & (parsed != np.round(parsed))
-            if fractional.any():
-                problems.add_rows(rows[fractional], spec.name, col.to_numpy()[fractional],
-                                  "must be a whole number")
-
-    # -- months
     # Ids that differ only by surrounding spaces are one person.
-    person_codes, persons = pd.factorize(id_texts[id_codes], sort=False)
+    person_codes, persons = pd.factorize(parsed.person_ids, sort=False)
     counts = np.bincount(person_codes, minlength=len(persons))
-    if "month" in frame:
-        month_codes, month_texts = _factorized_text(frame["month"])
-        months = _parse_months(month_texts)[month_codes]
-        unreadable = np.isnat(months)
-        if unreadable.any():
-            problems.add_rows(rows[unreadable], "month", month_texts[month_codes[unreadable]],
-                              "is not a month (use YYYY-MM or a date)")
-    else:
-        months = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
+    if not parsed.has_month:
         multi = counts[person_codes] > 1
         if multi.any():
             problems.add(1, "month", None, "a month column is required when a person has "
                          "more than one row")
-
     if len(persons) > limits.max_persons:
         problems.add(None, "person_id", None, f"{len(persons)} persons in one file; the limit "
                      f"is {limits.max_persons}")
     problems.raise_if_any(warnings)
 
-    month_index = months.astype("int64") if "month" in frame else np.zeros(len(frame), "int64")
-    order = np.lexsort((month_index, person_codes))
-    key_sorted = np.stack([person_codes[order], month_index[order]])
-    dup = np.flatnonzero((np.diff(key_sorted, axis=1) == 0).all(axis=0))
+    month_index = month_numbers(parsed)
+    order, dup = duplicate_months(person_codes, month_index)
     for a in dup[: limits.max_problems]:
         first, second = rows[order[a]], rows[order[a + 1]]
-        problems.add(int(second), "month", str(months[order[a + 1]]) if "month" in frame
+        problems.add(int(second), "month", str(months[order[a + 1]]) if parsed.has_month
                      else None, f"duplicate month for person {persons[person_codes[order[a]]]!r}"
                      f" (also on row {first})")
     problems.total += max(0, len(dup) - limits.max_problems)
@@ -346,9 +319,9 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     problems.total += max(0, len(too_long) - limits.max_problems)
     problems.raise_if_any(warnings)
 
-    panel, dropped_old = _to_panel(values, months, month_index, person_codes,
-                                   np.asarray(persons, dtype=object),
-                                   limits.max_months_per_person)
+    panel, dropped_old = to_panel(values, months, month_index, person_codes,
+                                  np.asarray(persons, dtype=object),
+                                  limits.max_months_per_person)
     if dropped_old:
         warnings.append(f"{dropped_old} rows are more than {limits.max_months_per_person} "
                         "months before their person's latest month and were not used")
@@ -368,7 +341,110 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     return IngestResult(panel, warnings, unknown, missing_optional)
 
 
-def _to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
+# -- row by row --------------------------------------------------------------------------------
+# The checks each row passes or fails on its own, separate from the file-level decision above so
+# that a batch of many persons (inference.batch) can reject one person's rows and score the rest.
+
+@dataclass(frozen=True)
+class RowCheck:
+    """The rows that failed one check: which, in what column, their cells, and why."""
+
+    failed: np.ndarray  # bool (rows,)
+    column: str
+    cells: np.ndarray  # the user's cells of the failed rows, in row order
+    message: str
+
+
+@dataclass
+class ParsedRows:
+    """A frame's rows parsed to canonical values, and the checks some of them failed."""
+
+    person_ids: np.ndarray  # object (rows,): the id text without surrounding spaces
+    values: np.ndarray  # float64 (rows, fields), NaN where empty or not a number
+    months: np.ndarray  # datetime64[M] (rows,), NaT where unreadable or no month column
+    has_month: bool
+    failed: list[RowCheck]  # in the order a reader goes: id, amounts column by column, month
+
+
+def parse_rows(frame: pd.DataFrame, limits: IngestLimits | None = None,
+               warnings: list[str] | None = None) -> ParsedRows:
+    """Parse every row of ``frame`` (canonical column names, see ``map_headers``) and check it
+    on its own: a blank id, amounts that are not numbers, empty required amounts, negative
+    amounts, fractional counts, unreadable months. Checks across rows (duplicate months, too
+    many months) are the caller's, since they depend on which rows belong together. An
+    assumption made to read the months (day-first dates) goes to ``warnings``."""
+    limits = limits or IngestLimits()
+    failed: list[RowCheck] = []
+
+    def check(mask: np.ndarray, column: str, cells: np.ndarray, message: str) -> None:
+        if mask.any():
+            failed.append(RowCheck(mask, column, cells[mask], message))
+
+    if "person_id" in frame:
+        id_codes, id_texts = _factorized_text(frame["person_id"])
+    else:
+        id_codes, id_texts = np.zeros(len(frame), dtype=np.intp), np.array([DEFAULT_PERSON_ID])
+    person_ids = id_texts[id_codes]
+    check(person_ids == "", "person_id", person_ids, "person_id is empty")
+    long_id = (pd.Series(id_texts, dtype=object).str.len() > limits.max_text_chars
+               ).to_numpy(dtype=bool)[id_codes]
+    check(long_id, "person_id", person_ids,
+          f"person_id is longer than {limits.max_text_chars} characters")
+
+    present = [f for f in FIELD_NAMES if f in frame]
+    european = detect_european([frame[f] for f in present])
+    values = np.full((len(frame), len(FIELD_NAMES)), np.nan)
+    for spec in AMOUNT_FIELDS:
+        if spec.name not in frame:
+            continue
+        col = frame[spec.name]
+        cells = col.to_numpy()
+        parsed, bad = parse_amounts(col, european)
+        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        if huge.any():
+            check(huge, spec.name, cells,
+                  f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
+            # Reported once: as a harmless 0 the checks below pass it (the row is refused).
+            parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
+        values[:, FIELD_NAMES.index(spec.name)] = parsed
+        check(bad, spec.name, cells, "is not a number")
+        if spec.required:
+            check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
+        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+            check(parsed < 0, spec.name, cells, "must not be negative")
+        if spec.is_count:
+            check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
+                  "must be a whole number")
+
+    if "month" in frame:
+        month_codes, month_texts = _factorized_text(frame["month"])
+        months = _parse_months(month_texts, warnings)[month_codes]
+        unreadable = np.isnat(months)
+        if unreadable.any():
+            failed.append(RowCheck(unreadable, "month", month_texts[month_codes[unreadable]],
+                                   "is not a month (use YYYY-MM or a date)"))
+    else:
+        months = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
+    return ParsedRows(person_ids, values, months, "month" in frame, failed)
+
+
+def month_numbers(parsed: ParsedRows) -> np.ndarray:
+    """Months as int64 (months since 1970-01); all 0 when the file has no month column."""
+    if not parsed.has_month:
+        return np.zeros(len(parsed.months), "int64")
+    return parsed.months.astype("int64")
+
+
+def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(order, dup): rows sorted by person then month, and the positions ``a`` in that order
+    where rows ``order[a]`` and ``order[a + 1]`` are the same person's same month."""
+    order = np.lexsort((month_index, person_codes))
+    key_sorted = np.stack([person_codes[order], month_index[order]])
+    return order, np.flatnonzero((np.diff(key_sorted, axis=1) == 0).all(axis=0))
+
+
+def to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
               person_codes: np.ndarray, persons: np.ndarray, max_months: int
               ) -> tuple[MonthlyPanel, int]:
     """Scatter rows into a right-aligned (persons, months, fields) panel by calendar month.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -73,6 +74,66 @@ def _synonym_table() -> dict[str, str]:
 HEADER_SYNONYMS: dict[str, str] = _synonym_table()
 
 
+# Words (in several languages) that name a column inside a longer or other-language header:
+# "Total Expenses", "Savings Balance", "Monatliches Einkommen", "revenus". A phrase of several
+# words needs all of them; the header's longest phrase decides ("debt payments" over "debt").
+# Words of 6+ letters also match inside a compound ("Monatseinkommen").
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "person_id": ("person", "customer", "client", "user", "household", "kunde", "kundin",
+                  "personne", "cliente", "klant", "persona", "pessoa", "ugyfel"),
+    "month": ("month", "monat", "mois", "mes", "maand", "mese", "honap", "menuo", "period",
+              "periode", "periodo", "datum", "fecha", "data"),
+    "income": ("income", "einkommen", "einnahmen", "revenu", "revenus", "ingresos", "ingreso",
+               "renda", "rendimento", "reddito", "entrate", "inkomen", "inkomsten", "salary",
+               "salaire", "gehalt", "wages", "earnings", "jovedelem", "bevetel", "pajamos"),
+    "expenses": ("expenses", "expense", "expenditure", "spending", "outgoings", "costs",
+                 "ausgaben", "kosten", "depenses", "gastos", "despesas", "spese", "uscite",
+                 "uitgaven", "kiadas", "kiadasok", "islaidos"),
+    "debt_payments": ("debt payments", "debt payment", "loan payments", "repayments",
+                      "repayment", "debt service", "schuldendienst", "tilgung", "ratenzahlungen",
+                      "kreditraten", "remboursements", "mensualites", "cuotas", "prestacoes",
+                      "aflossingen", "torlesztes"),
+    "liquid_savings": ("savings", "cash", "balance", "ersparnisse", "erspartes", "sparguthaben",
+                       "guthaben", "kontostand", "epargne", "ahorros", "ahorro", "poupanca",
+                       "risparmi", "spaargeld", "besparingen", "megtakaritas", "santaupos"),
+    "total_debt": ("debt", "debts", "liabilities", "schulden", "verbindlichkeiten", "dettes",
+                   "dette", "deuda", "deudas", "divida", "dividas", "debiti", "schuld",
+                   "adossag", "skolos"),
+    "credit_limit": ("credit limit", "limit", "limits", "kreditrahmen", "kreditlimit",
+                     "plafond", "limite", "kredietlimiet", "hitelkeret"),
+    "missed_payments": ("missed", "late payments", "arrears", "delinquencies", "delinquent",
+                        "versaeumte", "verpasste", "ruckstande", "impayes", "retrasos",
+                        "atrasos", "ritardi", "achterstanden", "kesedelmek"),
+}
+
+
+def _fold(header: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", header.strip().lstrip("\ufeff").lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ß", "ss")
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def _phrase_length(tokens: list[str], phrase: str) -> int:
+    words = phrase.split()
+    if all(w in tokens for w in words):
+        return len(words) * 10 + len(phrase)
+    if len(words) == 1 and len(phrase) >= 6 and any(phrase in t for t in tokens):
+        return len(phrase)  # inside a compound: weaker than the whole word
+    return 0
+
+
+def match_header_words(header: str) -> str | None:
+    """The canonical column a wordier or other-language header names by its words; None when
+    no field's words are in it or two fields' are equally so."""
+    tokens = _fold(header)
+    scores = {name: max(_phrase_length(tokens, p) for p in phrases)
+              for name, phrases in HEADER_WORDS.items()}
+    best = max(scores.values())
+    winners = [name for name, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
 def canonical_column(header: str) -> str | None:
-    """The canonical column a user header means, or None if it is not one we know."""
-    return HEADER_SYNONYMS.get(normalise_header(header))
+    """The canonical column a user header means, or None if it is not one we know: an exact
+    synonym first, then the words in it (HEADER_WORDS)."""
+    return HEADER_SYNONYMS.get(normalise_header(header)) or match_header_words(header)

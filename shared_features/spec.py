@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,20 @@ from .features import FEATURE_BY_NAME, FEATURE_NAMES
 
 # Bump the major version when a feature formula, the order or a transform changes: an artifact
 # trained on another major version is refused at load.
-FEATURE_SPEC_VERSION = "1.0.0"
+FEATURE_SPEC_VERSION = "2.0.0"
+
+
+# model.onnx names the per-rule probability of rule r ``component_<r>``.
+COMPONENT_OUTPUT_PREFIX = "component_"
 
 
 class SpecMismatchError(RuntimeError):
     """The artifact's spec does not fit this code (other major version, features or hash)."""
+
+
+# Training quantiles kept per feature: the "plausible values" of a feature whose data a person
+# did not give (explanations say how far providing it could move the estimate).
+QUANTILE_LEVELS: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 @dataclass
@@ -32,6 +42,8 @@ class FeatureParams:
     impute: float  # median of the clipped, transformed training values
     mean: float
     std: float
+    # clipped, transformed training values at QUANTILE_LEVELS (persons who had the data)
+    quantiles: tuple[float, ...] = ()
 
 
 @dataclass
@@ -69,10 +81,18 @@ class FeatureSpec:
     risk_bands: RiskBands = field(default_factory=RiskBands)
     calibration: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    # The labeler rules the model has a calibrated head for; model.onnx outputs each as
+    # ``component_<rule>`` next to ``probability`` and ``logit``.
+    components: list[str] = field(default_factory=list)
 
     @property
     def feature_names(self) -> list[str]:
         return [f.name for f in self.features]
+
+    @property
+    def component_outputs(self) -> list[str]:
+        """model.onnx output names of the per-rule probabilities, in ``components`` order."""
+        return [COMPONENT_OUTPUT_PREFIX + rule for rule in self.components]
 
     # -- preprocessing -------------------------------------------------------------------------
     def transform(self, raw: np.ndarray) -> np.ndarray:
@@ -83,6 +103,14 @@ class FeatureSpec:
         mean = np.array([f.mean for f in self.features])
         std = np.array([f.std for f in self.features])
         return ((x - mean) / std).astype(np.float32)
+
+    @property
+    def standardised_quantiles(self) -> np.ndarray:
+        """(QUANTILE_LEVELS, features) training quantiles in model-input space."""
+        q = np.array([f.quantiles or (f.impute,) * len(QUANTILE_LEVELS) for f in self.features])
+        mean = np.array([f.mean for f in self.features])
+        std = np.array([f.std for f in self.features])
+        return ((q.T - mean) / std).astype(np.float32)
 
     @property
     def reference(self) -> np.ndarray:
@@ -145,14 +173,16 @@ class FeatureSpec:
     def from_dict(cls, d: dict[str, Any]) -> FeatureSpec:
         try:
             features = [FeatureParams(f["name"], f["transform"], tuple(f["clip"]),
-                                      float(f["impute"]), float(f["mean"]), float(f["std"]))
+                                      float(f["impute"]), float(f["mean"]), float(f["std"]),
+                                      tuple(float(q) for q in f.get("quantiles", ())))
                         for f in d["features"]]
             spec = cls(features=features, spec_version=str(d["spec_version"]),
                        history_months=int(d.get("history_months", 12)),
                        horizon_months=int(d.get("horizon_months", 6)),
                        risk_bands=RiskBands(**d.get("risk_bands", {})),
                        calibration=dict(d.get("calibration", {})),
-                       provenance=dict(d.get("provenance", {})))
+                       provenance=dict(d.get("provenance", {})),
+                       components=[str(c) for c in d.get("components", [])])
         except (KeyError, TypeError, ValueError) as exc:
             raise SpecMismatchError(f"feature spec is malformed: {exc!r}") from exc
         for key, actual in (("preprocessing_sha256", spec.preprocessing_hash()),
@@ -195,14 +225,18 @@ def _clip_and_transform(raw: np.ndarray, features: list[FeatureParams] | None = 
 def fit_spec(raw_train: np.ndarray, **kwargs: Any) -> FeatureSpec:
     """Fit imputation (median) and scaling (mean/std) on training raw features."""
     x = _clip_and_transform(raw_train)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column: handled below
         impute = np.nanmedian(x, axis=0)
+        quantiles = np.nanquantile(x, QUANTILE_LEVELS, axis=0)
     impute = np.where(np.isnan(impute), 0.0, impute)
+    quantiles = np.where(np.isnan(quantiles), impute, quantiles)
     x = np.where(np.isnan(x), impute, x)
     mean = x.mean(axis=0)
     std = x.std(axis=0)
     std = np.where(std < 1e-6, 1.0, std)  # a constant feature stays 0 instead of dividing by 0
     params = [FeatureParams(name, FEATURE_BY_NAME[name].transform, FEATURE_BY_NAME[name].clip,
-                            float(impute[i]), float(mean[i]), float(std[i]))
+                            float(impute[i]), float(mean[i]), float(std[i]),
+                            tuple(float(v) for v in quantiles[:, i]))
               for i, name in enumerate(FEATURE_NAMES)]
     return FeatureSpec(features=params, **kwargs)

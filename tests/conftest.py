@@ -36,7 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 # Logistic weights per standardised feature; unnamed features get 0.
 TEST_WEIGHTS: dict[str, float] = {
-    "income_mean": -0.25, "income_volatility": 0.35, "income_trend": -0.15,
+    "income_volatility": 0.35, "income_trend": -0.15,
     "income_recent_ratio": -0.3, "expense_ratio": 0.7, "expense_volatility": 0.1,
     "savings_rate": -0.6, "negative_cashflow_share": 0.4, "liquidity_months": -0.8,
     "liquidity_trend": -0.2, "debt_service_ratio": 0.45, "debt_to_income": 0.3,

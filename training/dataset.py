@@ -19,11 +19,15 @@ def split_indices(n: int, train_fraction: float, validation_fraction: float,
 
 
 class FeatureDataset(Dataset):
-    """(features, label) pairs; indexing with a list of indices returns a whole batch."""
+    """(features, labels) pairs; indexing with a list of indices returns a whole batch.
+
+    Labels are (persons, heads); a 1-D label vector is one head.
+    """
 
     def __init__(self, features: np.ndarray, labels: np.ndarray) -> None:
+        labels = np.asarray(labels, dtype=np.float32)
         self.x = torch.as_tensor(np.ascontiguousarray(features, dtype=np.float32))
-        self.y = torch.as_tensor(np.ascontiguousarray(labels, dtype=np.float32))
+        self.y = torch.as_tensor(np.ascontiguousarray(labels.reshape(len(labels), -1)))
 
     def __len__(self) -> int:
         return len(self.y)

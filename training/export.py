@@ -18,7 +18,7 @@ from shared_features import FIELD_NAMES, FeatureSpec, MonthlyPanel, ingest, mode
 from .model import CalibratedScorer
 
 INPUT_NAME = "features"
-OUTPUT_NAMES = ("probability", "logit")
+OUTPUT_NAMES = ("probability", "logit")  # then spec.component_outputs
 
 
 class ParityError(AssertionError):
@@ -26,8 +26,10 @@ class ParityError(AssertionError):
 
 
 def export_onnx(scorer: CalibratedScorer, spec: FeatureSpec, path: Path) -> None:
-    """Write model.onnx: input ``features`` [batch, n] float32, outputs probability, logit."""
+    """Write model.onnx: input ``features`` [batch, n] float32; outputs probability, logit and
+    ``component_<rule>`` for each of the spec's components, all (batch,)."""
     scorer.eval()
+    outputs = [*OUTPUT_NAMES, *spec.component_outputs]
     example = torch.zeros(4, len(spec.feature_names))
     # The exporter logs that optional torchvision ops are unavailable; irrelevant here.
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)
@@ -35,14 +37,15 @@ def export_onnx(scorer: CalibratedScorer, spec: FeatureSpec, path: Path) -> None
         warnings.simplefilter("ignore")
         program = torch.onnx.export(
             scorer, (example,), dynamo=True, input_names=[INPUT_NAME],
-            output_names=list(OUTPUT_NAMES),
+            output_names=outputs,
             dynamic_shapes={"features": {0: torch.export.Dim("batch")}},
             optimize=True, verbose=False)
     proto = program.model_proto
     del proto.metadata_props[:]
     for key, value in (("spec_version", spec.spec_version),
                        ("preprocessing_sha256", spec.preprocessing_hash()),
-                       ("feature_names", ",".join(spec.feature_names))):
+                       ("feature_names", ",".join(spec.feature_names)),
+                      ("components", ",".join(spec.components))):
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
@@ -55,20 +58,27 @@ def session(path: Path) -> ort.InferenceSession:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+def onnx_outputs(path: Path, x: np.ndarray) -> list[np.ndarray]:
+    """Every output of model.onnx, in graph order."""
+    return session(path).run(None, {INPUT_NAME: x.astype(np.float32)})
+
+
 def onnx_probabilities(path: Path, x: np.ndarray) -> np.ndarray:
-    prob, _ = session(path).run(list(OUTPUT_NAMES), {INPUT_NAME: x.astype(np.float32)})
-    return prob
+    return session(path).run(["probability"], {INPUT_NAME: x.astype(np.float32)})[0]
 
 
 def check_parity(path: Path, scorer: CalibratedScorer, x: np.ndarray, tolerance: float
                  ) -> float:
-    """Max |p_onnx - p_torch| over x; raises ParityError above ``tolerance``."""
+    """Max |onnx - torch| over every output and x; raises ParityError above ``tolerance``."""
     with torch.no_grad():
-        torch_prob = scorer(torch.as_tensor(x, dtype=torch.float32))[0].numpy()
-    onnx_prob = onnx_probabilities(path, x)
-    if onnx_prob.shape != torch_prob.shape:
-        raise ParityError(f"onnx output shape {onnx_prob.shape} != torch {torch_prob.shape}")
-    diff = float(np.max(np.abs(onnx_prob.astype(np.float64) - torch_prob)))
+        torch_out = np.stack([t.numpy() for t in
+                              scorer(torch.as_tensor(x, dtype=torch.float32))])
+    onnx_out = np.stack(onnx_outputs(path, x))
+    if onnx_out.shape != torch_out.shape:
+        raise ParityError(f"onnx outputs {onnx_out.shape} != torch {torch_out.shape}")
+    # Logits are compared on the probability scale's tolerance relative to their size.
+    scale = np.maximum(1.0, np.abs(torch_out))
+    diff = float(np.max(np.abs(onnx_out.astype(np.float64) - torch_out) / scale))
     if not diff < tolerance:
         raise ParityError(f"onnxruntime and torch differ by {diff:.3g} (> {tolerance:g}) on "
                           f"{len(x)} test persons; the export is broken")

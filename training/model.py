@@ -1,5 +1,10 @@
 """The networks: an MLP, the logistic-regression baseline, and the calibrated scorer exported
-to ONNX (temperature folded in, outputs probability and logit)."""
+to ONNX (temperatures folded in, outputs probability, logit and one component per rule).
+
+Every network returns logits of shape (batch, heads). Head 0 is the overall stress label; the
+model's further heads are the labeler's enabled rules ("kinds of stress"), sharing every layer
+but the last, so the per-kind tasks also teach the shared layers.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .config import ModelConfig
+
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "silu": nn.SiLU, "tanh": nn.Tanh}
 
 
 class MLP(nn.Module):
     def __init__(self, n_features: int, widths: Sequence[int] = (128, 64), dropout: float = 0.0,
-                 activation: str = "silu") -> None:
+                 activation: str = "silu", n_heads: int = 1) -> None:
         super().__init__()
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; use one of {list(ACTIVATIONS)}")
@@ -24,11 +31,11 @@ class MLP(nn.Module):
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))
             width_in = width
-        layers.append(nn.Linear(width_in, 1))
+        layers.append(nn.Linear(width_in, n_heads))
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x).squeeze(-1)  # logits, (batch,)
+        return self.net(x)  # logits, (batch, heads)
 
 
 def mixed_activation(z: torch.Tensor) -> torch.Tensor:
@@ -54,11 +61,11 @@ class MonotoneMLP(nn.Module):
     """
 
     def __init__(self, n_features: int, directions: Sequence[int],
-                 widths: Sequence[int] = (96, 96, 48)) -> None:
+                 widths: Sequence[int] = (96, 96, 48), n_heads: int = 1) -> None:
         super().__init__()
         if len(directions) != n_features:
             raise ValueError(f"{len(directions)} directions for {n_features} features")
-        dims = [n_features, *widths, 1]
+        dims = [n_features, *widths, n_heads]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:],
                                                                       strict=True))
         self.register_buffer("direction", torch.tensor([float(d) for d in directions]))
@@ -73,7 +80,7 @@ class MonotoneMLP(nn.Module):
             x = nn.functional.linear(x, w, layer.bias)
             if i < len(self.layers) - 1:
                 x = mixed_activation(x)
-        return x.squeeze(-1)
+        return x  # (batch, heads); every head is monotone in the same directions
 
 
 def feature_directions(feature_names: Sequence[str], increasing: Sequence[str],
@@ -86,19 +93,17 @@ def feature_directions(feature_names: Sequence[str], increasing: Sequence[str],
     return [1 if f in increasing else -1 if f in decreasing else 0 for f in feature_names]
 
 
-def build_model(n_features: int, cfg: dict, feature_names: Sequence[str]) -> nn.Module:
-    """The network [model] asks for: kind "monotone" (default) or "mlp" (unconstrained).
+def build_model(n_features: int, cfg: ModelConfig, feature_names: Sequence[str],
+                n_heads: int = 1) -> nn.Module:
+    """The network ``cfg`` asks for: kind "monotone" (default) or "mlp" (unconstrained).
 
     Features beyond ``feature_names`` (the diagnostic's hidden parameters) are left free.
     """
-    widths = [int(w) for w in cfg["widths"]]
-    if cfg.get("kind", "monotone") == "mlp":
-        return MLP(n_features, widths, float(cfg.get("dropout", 0.0)),
-                   str(cfg.get("activation", "silu")))
-    mono = cfg.get("monotone", {})
-    directions = feature_directions(feature_names, mono.get("increasing", []),
-                                    mono.get("decreasing", []))
-    return MonotoneMLP(n_features, directions + [0] * (n_features - len(directions)), widths)
+    if cfg.kind == "mlp":
+        return MLP(n_features, cfg.widths, cfg.dropout, cfg.activation, n_heads)
+    directions = feature_directions(feature_names, cfg.increasing, cfg.decreasing)
+    return MonotoneMLP(n_features, directions + [0] * (n_features - len(directions)),
+                       cfg.widths, n_heads)
 
 
 class LogisticRegression(nn.Module):
@@ -107,17 +112,24 @@ class LogisticRegression(nn.Module):
         self.linear = nn.Linear(n_features, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.linear(x).squeeze(-1)
+        return self.linear(x)  # (batch, 1)
 
 
 class CalibratedScorer(nn.Module):
-    """features -> (calibrated probability, calibrated logit): what model.onnx computes."""
+    """features -> (probability, logit, *components): what model.onnx computes.
 
-    def __init__(self, model: nn.Module, temperature: float) -> None:
+    One temperature per head, fitted on validation, is folded in: every output is calibrated.
+    """
+
+    def __init__(self, model: nn.Module, temperatures: Sequence[float]) -> None:
         super().__init__()
         self.model = model
-        self.register_buffer("inv_temperature", torch.tensor(1.0 / temperature))
+        self.register_buffer("inv_temperature",
+                             torch.tensor([1.0 / t for t in temperatures], dtype=torch.float32))
 
-    def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        logit = self.model(features) * self.inv_temperature
-        return torch.sigmoid(logit), logit
+    def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        logits = self.model(features) * self.inv_temperature
+        logit = logits[:, 0]
+        components = torch.sigmoid(logits[:, 1:])
+        return (torch.sigmoid(logit), logit,
+                *(components[:, k] for k in range(components.shape[1])))

@@ -13,7 +13,9 @@ import numpy as np  # noqa: E402
 
 from .metrics import calibration_curve, precision_recall_curve, roc_curve  # noqa: E402
 
-_STYLE = {"model": ("model (calibrated)", "C0", "-"), "baseline": ("logistic baseline", "C1", "--"),
+_STYLE = {"model": ("model (calibrated)", "C0", "-"), "lightgbm": ("LightGBM", "C3", "-."),
+          "lightgbm_monotone": ("LightGBM, same monotone constraints", "C4", "-."),
+          "baseline": ("logistic baseline", "C1", "--"),
           "oracle": ("oracle (true probability)", "C2", ":")}
 
 
@@ -89,7 +91,10 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         "features of `shared_features` (spec version "
         f"{report['spec_version']}), exported to ONNX with temperature scaling folded in. "
         f"Output: calibrated P(financial stress within the next {report['horizon_months']} "
-        f"months) from up to {report['history_months']} months of monthly records.",
+        f"months) from up to {report['history_months']} months of monthly records, and one "
+        "calibrated probability per kind of stress (one head per labeler rule on the same "
+        "shared layers). No input is in currency units: the same person written in another "
+        "currency gets the same probabilities.",
         "",
         "## Intended use and limits",
         "- A screening and conversation aid for a person or an analyst: how stretched are these "
@@ -113,10 +118,14 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         f"{report['splits']['test']:,} (train / validation / test).",
         "- Month-by-month simulator with archetypes "
         + ", ".join(f"{k} ({v['weight']:.0%})" for k, v in cfg["archetypes"].items())
-        + ": employment with job-loss and re-employment hazards, income level, growth and "
-        "volatility, essential and discretionary spending, expense shocks, card and installment "
-        "debt with interest and minimum payments; shortfalls go to the card up to its limit, "
-        "then payments are missed.",
+        + ": employment with job-loss and re-employment hazards, income level, growth, lasting "
+        "shocks and volatility, essential and discretionary spending, expense shocks, card and "
+        "installment debt with interest and minimum payments; shortfalls go to the card up to "
+        "its limit, then payments are missed. A missed payment stays due on top of the next "
+        "minimum (so one miss often rolls into the next), and a minority of payers lets "
+        "payments slip even with the money there (delinquency transition and roll rates: NY "
+        "Fed Household Debt and Credit, CFPB card market reports; sources in "
+        "`training/config.toml`).",
         "- Per person, optional columns are dropped at rates "
         + ", ".join(f"{k} {cfg['masking'][k]:.0%}" for k in
                     ("debt_payments", "liquid_savings", "total_debt", "credit_limit",
@@ -132,13 +141,16 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         f"- Test base rate {t['model']['base_rate']:.3f}; share of test persons each rule fires "
         "for: " + ", ".join(f"{k} {v:.3f}" for k, v in report["label_rules"].items()) + ".",
         "",
-        "## Test metrics (same persons for all three)",
+        "## Test metrics (same persons for all)",
         f"Threshold metrics at the {report['threshold']['band']} band threshold "
         f"p >= {report['threshold']['value']}. ECE with {cfg['evaluation']['ece_bins']} bins.",
         "",
         "| | ROC-AUC | PR-AUC | log-loss | Brier | ECE | accuracy | precision | recall | F1 |",
         "|---|---|---|---|---|---|---|---|---|---|",
         _row("model (calibrated)", t["model"]),
+        *([_row("LightGBM (same features and split)", t["lightgbm"])] if "lightgbm" in t else []),
+        *([_row("LightGBM, same monotone constraints", t["lightgbm_monotone"])]
+          if "lightgbm_monotone" in t else []),
         _row("logistic baseline", t["baseline"]),
         _row(f"oracle ({cfg['oracle']['n_futures']} futures)", t["oracle"]),
     ]
@@ -174,6 +186,20 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
             "short histories, the split of debt into card and loans, employment status, "
             "personal hazards); the remainder is the model's own shortfall.",
         ]
+    g, gm = t.get("lightgbm"), t.get("lightgbm_monotone")
+    if g and gm:
+        lines += [
+            "",
+            "### Against gradient boosting",
+            "LightGBM on the same standardised features and split, early-stopped on the same "
+            f"validation persons: ROC-AUC {g['roc_auc']:.4f}, log-loss {g['log_loss']:.4f} "
+            f"free; {gm['roc_auc']:.4f} / {gm['log_loss']:.4f} under the model's own monotone "
+            f"constraints. The model: {t['model']['roc_auc']:.4f} / "
+            f"{t['model']['log_loss']:.4f}. The guarantees (risk never falls with more missed "
+            "payments or utilisation, never rises with more income or savings) cost a tree "
+            "ensemble about as much as they cost the network; the like-for-like comparison is "
+            "the constrained one.",
+        ]
     if u:
         lines += [
             "",
@@ -184,13 +210,25 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         ]
     sub = report.get("subsets", {})
     if sub:
-        lines += ["", "### By subset (test): data completeness, onset vs persistence", "",
-                  "| subset | n | base rate | model AUC | oracle AUC | model log-loss | "
-                  "oracle log-loss |", "|---|---|---|---|---|---|---|"]
+        who = [k for k in ("model", "lightgbm", "lightgbm_monotone", "baseline", "oracle")
+               if k in t]
+        lines += ["", "### By subset (test): data completeness, onset vs persistence",
+                  "AUC / log-loss / ECE of each.", "",
+                  "| subset | n | base rate | " + " | ".join(who) + " |",
+                  "|---|---|---|" + "---|" * len(who)]
         for name, s in sub.items():
             lines.append(f"| {name} | {s['model']['n']} | {s['model']['base_rate']:.3f} | "
-                         f"{s['model']['roc_auc']:.4f} | {s['oracle']['roc_auc']:.4f} | "
-                         f"{s['model']['log_loss']:.4f} | {s['oracle']['log_loss']:.4f} |")
+                         + " | ".join(f"{s[k]['roc_auc']:.4f} / {s[k]['log_loss']:.4f} / "
+                                      f"{s[k]['ece']:.4f}" for k in who) + " |")
+    comp = report.get("components", {})
+    if comp:
+        lines += ["", "### Kinds of stress (one calibrated head per rule)",
+                  "The same network, one output per enabled labeler rule (`component_<rule>` in "
+                  "model.onnx), each with its own temperature, scored against that rule alone.",
+                  "", "| rule | base rate | AUC | log-loss | ECE |", "|---|---|---|---|---|"]
+        for rule, m in comp.items():
+            lines.append(f"| {rule} | {m['base_rate']:.3f} | {m['roc_auc']:.4f} | "
+                         f"{m['log_loss']:.4f} | {m['ece']:.4f} |")
     tr = report["training"]
     lines += [
         "",
@@ -198,9 +236,11 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         f"- AdamW, batch {cfg['train']['batch_size']}, lr {cfg['train']['lr']}, weight decay "
         f"{cfg['train']['weight_decay']}, early stopping on validation loss (patience "
         f"{cfg['train']['patience']}): best epoch {tr['best_epoch']} of {tr['epochs_run']}.",
-        "- Temperature scaling on the validation split: T = "
-        f"{report['calibration']['temperature']:.4f} (folded into model.onnx; `probability` and "
-        "`logit` are calibrated).",
+        "- Temperature scaling on the validation split, one temperature per head: T = "
+        f"{report['calibration']['temperature']:.4f} for stress, "
+        + ", ".join(f"{k} {v:.3f}" for k, v in
+                    report["calibration"].get("component_temperatures", {}).items())
+        + " (folded into model.onnx: every output is calibrated).",
         f"- ONNX parity with torch on all {report['parity']['n']:,} test persons: max |diff| "
         f"{report['parity']['max_abs_diff']:.2e}.",
         f"- Risk bands: Low < {cfg['bands']['moderate']} <= Moderate < {cfg['bands']['high']} "

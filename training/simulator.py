@@ -55,6 +55,7 @@ class Population:
     loan_size: np.ndarray  # size of a new installment loan, in years of permanent income
     loan_term: np.ndarray  # its term in months
     new_loan_prob: np.ndarray  # monthly chance of taking one out once the last is repaid
+    lapse: np.ndarray  # monthly chance of letting a payment slip although the cash is there
 
     def take(self, index: np.ndarray) -> Population:
         return _take(self, index)
@@ -73,6 +74,8 @@ class State:
     limit: np.ndarray  # card limit
     inst_balance: np.ndarray  # installment loans outstanding
     inst_payment: np.ndarray  # scheduled installment payment
+    past_due: np.ndarray  # payments missed so far and not yet made up: due on top of this month's
+    behind: np.ndarray  # months in a row with a missed payment (the delinquency bucket)
 
     def take(self, index: np.ndarray) -> State:
         return _take(self, index)
@@ -171,6 +174,9 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
         # borrowers roughly stationary: (1 - s) p = s / term.
         new_loan_prob=np.clip(col("installment_share")
                               / ((1.0 - col("installment_share")) * term), 0.0, 1.0),
+        # Most people pay on time whenever they can; a minority let payments slip repeatedly.
+        lapse=np.where(rng.random(n) < float(sim["lapse_prone_share"]),
+                       float(sim["lapse_prone_monthly"]), float(sim["lapse_monthly"])),
     )
 
     essential_base = essential_share * income_perm
@@ -202,7 +208,8 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
 
     state = State(employed=employed, ui_left=ui_left.astype(np.int16), income_perm=income_perm,
                   essential_base=essential_base, cash=cash, revolving=revolving, limit=limit,
-                  inst_balance=inst_balance, inst_payment=inst_payment)
+                  inst_balance=inst_balance, inst_payment=inst_payment,
+                  past_due=np.zeros(n), behind=np.zeros(n, dtype=np.int16))
     return pop, state
 
 
@@ -213,8 +220,8 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     """Advance everybody by one month (``st`` is updated in place); return the month's record."""
     sim = cfg.sim
     n = st.cash.shape[0]
-    u_job, u_shock, u_loan = rng.random((3, n))
-    z_income, z_job, z_ess, z_disc, z_shock = rng.standard_normal((5, n))
+    u_job, u_shock, u_loan, u_lapse = rng.random((4, n))
+    z_income, z_job, z_ess, z_disc, z_shock, z_perm = rng.standard_normal((6, n))
 
     # Employment: one uniform decides both transitions, as only one applies to each person.
     lose = st.employed & (u_job < pop.p_loss)
@@ -224,7 +231,11 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
                           np.where(find, 0, st.ui_left)).astype(np.int16)
     reemp = np.exp(float(sim["reemployment_log_change_mean"])
                    + float(sim["reemployment_log_change_sd"]) * z_job)
-    st.income_perm = np.where(find, st.income_perm * reemp, st.income_perm) * (1.0 + pop.growth)
+    # Permanent income also takes small lasting shocks (hours, pay, household changes) on top
+    # of the transitory month-to-month noise below.
+    ps = float(sim["permanent_income_shock_sd"])
+    st.income_perm = (np.where(find, st.income_perm * reemp, st.income_perm)
+                      * (1.0 + pop.growth) * np.exp(ps * z_perm - 0.5 * ps * ps))
     # People in arrears trim even essential costs over time (cheaper housing, dropped plans).
     trim = np.where(st.cash < 0.0, 1.0 - float(sim["arrears_essential_trim"]), 1.0)
     st.essential_base = st.essential_base * (1.0 + float(sim["inflation_annual"]) / 12.0) * trim
@@ -266,7 +277,11 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
         0.0)
     inst_balance = st.inst_balance * (1.0 + pop.inst_rate / 12.0)
     inst_due = np.minimum(st.inst_payment, inst_balance)
-    required = card_min + inst_due
+    # A missed payment stays due: to get current again the person pays it on top of this
+    # month's (card agreements ask for the past-due amount plus the new minimum), which is why
+    # one miss so often rolls into the next.
+    card_due = np.minimum(card_min + st.past_due, np.maximum(balance, 0.0))
+    required = card_due + inst_due
 
     # Pay from cash; a shortfall is charged to the card up to its limit (spending on the card
     # frees cash for the bills); beyond that, card then installment payments go unpaid.
@@ -275,12 +290,18 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     draw = np.clip(-cash, 0.0, room)
     cash = cash + draw
     short = np.maximum(-cash, 0.0)
-    unpaid_card = np.minimum(short, card_min)
+    unpaid_card = np.minimum(short, card_due)
     unpaid_inst = np.minimum(short - unpaid_card, inst_due)
+    # Payments also slip with the money there (forgotten, disputed, other priorities); once
+    # behind, a person slips again more readily (sim: lapse_roll).
+    lapse_p = np.where(st.behind > 0, np.maximum(pop.lapse, float(sim["lapse_roll"])), pop.lapse)
+    lapsed = (u_lapse < lapse_p) & (card_due > _CENT) & (unpaid_card <= _CENT)
+    unpaid_card = np.where(lapsed, card_due, unpaid_card)
     missed_card = unpaid_card > _CENT
     missed_inst = unpaid_inst > _CENT
-    cash = cash + unpaid_card + unpaid_inst  # still negative if even living costs went unpaid
-    revolving = balance + draw - (card_min - unpaid_card)
+    # Still negative if even living costs went unpaid; a lapsed payment's cash stays put.
+    cash = cash + unpaid_card + unpaid_inst
+    revolving = balance + draw - (card_due - unpaid_card)
 
     # A surplus above the personal buffer target pays the card down faster.
     spare = np.maximum(cash - pop.buffer_target * st.essential_base, 0.0)
@@ -303,6 +324,8 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
                                st.inst_payment)
     if sim.get("freeze_line_on_missed", True):
         st.limit = np.where(missed_card, np.minimum(st.limit, revolving), st.limit)
+    st.past_due = np.where(missed_card, np.minimum(unpaid_card, revolving), 0.0)
+    st.behind = np.where(missed_card | missed_inst, st.behind + 1, 0).astype(np.int16)
     st.revolving = revolving
     st.cash = cash
 

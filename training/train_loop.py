@@ -1,4 +1,9 @@
-"""One plain training loop: minibatch BCE, AdamW, early stopping on validation loss."""
+"""One plain training loop: minibatch BCE, AdamW, early stopping on validation loss.
+
+Labels are (persons, heads): head 0 is overall stress, any further heads the per-rule labels.
+The loss is the overall head's BCE plus ``component_weight`` x each rule head's; early stopping
+watches the overall head's validation loss, the figure the product is judged on.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +11,13 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
+from .config import TrainConfig
 from .dataset import FeatureDataset, make_loader
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    batch_size: int = 1024
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
-    max_epochs: int = 40
-    patience: int = 5
-    min_delta: float = 1e-4
-    pos_weight: float = 1.0
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], **defaults: Any) -> TrainConfig:
-        merged = {**defaults, **d}
-        return cls(**{k: merged[k] for k in cls.__dataclass_fields__ if k in merged})
 
 
 @dataclass
@@ -41,6 +30,7 @@ class TrainResult:
 
 @torch.no_grad()
 def predict_logits(model: nn.Module, x: np.ndarray, batch_size: int = 65536) -> np.ndarray:
+    """(persons, heads) logits."""
     model.eval()
     xt = torch.as_tensor(np.ascontiguousarray(x, dtype=np.float32))
     return torch.cat([model(xt[i:i + batch_size]) for i in range(0, len(xt), batch_size)]
@@ -55,7 +45,14 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
     generator = torch.Generator().manual_seed(seed)
     loader = make_loader(train_set, cfg.batch_size, shuffle=True, generator=generator)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(cfg.pos_weight))
+    # Cut the learning rate when validation stalls: the last, small steps settle the
+    # probabilities, which is what log-loss and calibration reward.
+    scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, factor=cfg.lr_decay, patience=cfg.lr_patience, threshold=cfg.min_delta,
+        threshold_mode="abs") if cfg.lr_decay < 1.0 else None)
+    n_heads = train_set.y.shape[1]
+    head_weight = torch.tensor([1.0] + [cfg.component_weight] * (n_heads - 1))
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(cfg.pos_weight), reduction="none")
     val_loss_fn = nn.BCEWithLogitsLoss()
 
     best_loss, best_epoch, best_state = float("inf"), 0, copy.deepcopy(model.state_dict())
@@ -66,14 +63,17 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
         total, count = 0.0, 0
         for xb, yb in loader:
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
+            loss = (loss_fn(model(xb), yb).mean(dim=0) * head_weight).sum()
             loss.backward()
             optimizer.step()
             total += loss.item() * len(yb)
             count += len(yb)
         val_logits = torch.as_tensor(predict_logits(model, val_set.x.numpy()))
-        val_loss = val_loss_fn(val_logits, val_set.y).item()
-        history.append({"epoch": epoch, "train_loss": total / count, "val_loss": val_loss})
+        val_loss = val_loss_fn(val_logits[:, 0], val_set.y[:, 0]).item()
+        if scheduler is not None:
+            scheduler.step(val_loss)
+        history.append({"epoch": epoch, "train_loss": total / count, "val_loss": val_loss,
+                        "lr": optimizer.param_groups[0]["lr"]})
         improved = val_loss < best_loss - cfg.min_delta
         if improved:
             best_loss, best_epoch = val_loss, epoch

@@ -1,4 +1,8 @@
-"""Operator commands: ``flask --app web.wsgi backup DEST``."""
+"""Operator commands, with the app's own settings (database path, ownership) as a request has:
+
+    flask --app web.wsgi backup DEST          # an online copy of the runs database
+    flask --app web.wsgi runs import DIR      # keep a `stress-scorer batch` output as a run
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from inference.store import StoreError, backup_database
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(backup)
+    app.cli.add_command(runs)
 
 
 @click.command("backup")
@@ -40,3 +45,34 @@ def backup(destination: Path, force: bool) -> None:
     size = destination.stat().st_size
     click.echo(f"backed up {source} to {destination} ({pages} pages, {size:,} bytes, "
                "integrity_check ok)")
+
+
+runs = AppGroup("runs", help="Scoring runs kept by the service.")
+
+
+@runs.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--name", help="the run's source name (default: the batch's input)")
+def import_batch(directory: str, name: str | None) -> None:
+    """Store the output DIRECTORY of `stress-scorer batch` as one run (its scored persons)."""
+    from inference.batch.output import NotABatchOutput, mean_probability, read_summary, result_rows
+
+    from .extensions import get_service
+
+    try:
+        summary = read_summary(directory)
+    except NotABatchOutput as exc:
+        raise click.ClickException(str(exc)) from None
+    warnings = [f"imported from the batch output {directory}"]
+    if summary.get("persons_not_scored"):
+        warnings.append(f"{summary['persons_not_scored']} persons were not scored because of "
+                        f"problems in their rows; see the problems column in {directory}")
+    scored = int(summary.get("persons_scored", summary["persons"]))
+    try:
+        run = get_service().import_run(
+            result_rows(directory), name or str(summary.get("source") or directory), scored,
+            summary["band_counts"], mean_probability(directory),
+            str(summary.get("model_version") or "unknown"), summary["model_sha256"], warnings)
+    except NotABatchOutput as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"imported {scored:,} persons as run {run['id']}")

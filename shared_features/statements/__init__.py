@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from ..ingest import IngestLimits, IngestResult, InputError, Problem, ingest, ingest_frame
-from ..schema import FIELD_NAMES, canonical_column
+from ..schema import FIELD_NAMES, HEADER_SYNONYMS, canonical_column, normalise_header
 from .aggregate import monthly_records
 from .decode import decode
 from .dialect import detect_delimiter
 from .errors import StatementError
 from .reader import StatementFile, read_statement
+from .vocabulary import best_word, columns
 
 Upload = tuple[str, bytes]  # (file name, content)
 
@@ -83,15 +84,21 @@ _TABLE_ONLY = frozenset({"income", "expenses", "debt_payments", "total_debt", "c
 
 
 def is_monthly_table(data: bytes) -> bool:
-    """True when the file's first row names a column only the monthly table has."""
+    """True when the file's first row names a column only the monthly table has, by its exact
+    name or synonym; or income and expenses by their words (``Einkommen``, ``Total Expenses``)
+    with no description column, which every statement has (an Italian statement's ``Entrate``
+    and ``Uscite`` are money in and out, not monthly income and expenses)."""
     try:
         text = decode(data[:65536]).text
     except StatementError:
         return True  # let the monthly-table reader word the problem, as it always has
     first = next((line for line in text.split("\n") if line.strip()), "")
     delimiter = detect_delimiter("\n".join(text.split("\n")[:20]))
-    names = {canonical_column(cell.strip().strip('"')) for cell in first.split(delimiter)}
-    return bool(names & _TABLE_ONLY)
+    cells = [cell.strip().strip('"') for cell in first.split(delimiter)]
+    if {HEADER_SYNONYMS.get(normalise_header(c)) for c in cells} & _TABLE_ONLY:
+        return True
+    described = any(best_word(c, columns()["roles"]["description"]) for c in cells)
+    return {"income", "expenses"} <= {canonical_column(c) for c in cells} and not described
 
 
 @dataclass

@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import StatementError
 
 DELIMITERS = [",", ";", "\t", "|"]
+MAX_COLUMNS = 200  # no export has more; a row with thousands of cells is not a statement
 _SAMPLE_LINES = 200
 
 
@@ -95,7 +96,11 @@ def read_grid(text: str, delimiter: str | None = None) -> Grid:
     n_lines = body.count("\n") + 1
     # As many columns as the line with most delimiters could have (quoted ones overcount,
     # which only adds empty columns): pandas' C parser then pads short rows.
-    width = int(pd.Series(body.split("\n")).str.count(re.escape(delimiter)).max()) + 1
+    counts = pd.Series(body.split("\n")).str.count(re.escape(delimiter))
+    width = int(counts.max()) + 1
+    if width > MAX_COLUMNS:
+        raise StatementError(f"a row has {width} cells; a statement has at most {MAX_COLUMNS} "
+                             "columns", line=int(counts.idxmax()) + 1)
     frame = None
     try:
         frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, names=range(width),

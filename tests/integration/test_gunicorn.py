@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from support.live_server import gunicorn
+from support.live_server import gunicorn, wait_until_ready
 
 from shared_features import FeatureSpec
 
@@ -80,7 +81,7 @@ def _tamper_model(directory: Path) -> None:
 
 def _other_major_version(directory: Path) -> None:
     spec = FeatureSpec.load(directory / "feature_spec.json")
-    spec.spec_version = "2.0.0"
+    spec.spec_version = "99.0.0"
     spec.save(directory / "feature_spec.json")
 
 
@@ -99,3 +100,32 @@ def test_refused_artifact_keeps_it_alive_but_not_ready(tmp_path, artifact_copy,
         status, body = s.post_csv(sample_csv)
         assert status == 503 and reason in body["error"]["message"]
         assert s.run_ids() == set()
+
+
+def test_a_large_run_pages_streams_csv_and_explains_on_open(tmp_path, artifact_dir, sim):
+    """Above inline_max_persons: a page in the answer, every person stored once, the CSV
+    streamed whole, and a person explained by whichever worker opens them, then kept."""
+    env = {"SCORER__RESULTS__INLINE_MAX_PERSONS": "5",
+           "SCORER__RESULTS__DEFAULT_PAGE_SIZE": "10"}
+    with gunicorn(tmp_path, artifact_dir, extra_env=env) as server:
+        wait_until_ready(server)
+        status, body = server.post_csv(sim.csv(300, seed=31), "large.csv")
+        assert status == 200, body
+        run_id = body["id"]
+        assert len(body["results"]) == 10 and body["results_page"]["total"] == 300
+        assert all(r["insights"] is None for r in body["results"])
+        with sqlite3.connect(server.db_path) as db:
+            assert db.execute("SELECT COUNT(*), COUNT(DISTINCT person_id) FROM results "
+                              "WHERE run_id = ?", (run_id,)).fetchone() == (300, 300)
+        status, text = server.request("GET", f"/api/v1/runs/{run_id}/results.csv")
+        lines = text.splitlines()
+        assert status == 200 and len(lines) == 301 and lines[0].startswith("person_id,")
+        status, page = server.request("GET", f"/api/v1/runs/{run_id}/results?offset=290")
+        assert status == 200 and [r["person_id"] for r in page["results"]][-1] == "p00299"
+        for _ in range(2):  # opened twice (maybe by both workers): the same, kept once
+            status, person = server.request("GET", f"/api/v1/runs/{run_id}/persons/p00123")
+            assert status == 200 and person["insights"] is not None, person
+        with sqlite3.connect(server.db_path) as db:
+            explained = db.execute("SELECT COUNT(*) FROM results WHERE run_id = ? AND "
+                                   "insights IS NOT NULL", (run_id,)).fetchone()[0]
+        assert explained == 1

@@ -41,7 +41,22 @@ def test_model_metadata_and_hash_match_the_spec(artifact_dir):
               for i in model.graph.input]
     assert len(inputs) == 1 and inputs[0][0] == "features"
     assert isinstance(inputs[0][1][0], str) and inputs[0][1][1] == len(FEATURE_NAMES)
-    assert [o.name for o in model.graph.output] == ["probability", "logit"]
+    assert [o.name for o in model.graph.output] == ["probability", "logit",
+                                                    *spec.component_outputs]
+    assert meta["components"].split(",") == spec.components
+
+
+def test_components_are_probabilities_for_every_enabled_rule(artifact_dir, scorer, base_persons):
+    spec = scorer.spec
+    assert spec.components == ["missed_payment", "low_liquidity", "debt_service", "utilization"]
+    x, _ = model_input(base_persons, spec)
+    outputs = scorer.session.run(["probability", *spec.component_outputs], {"features": x})
+    overall, components = outputs[0], np.stack(outputs[1:])
+    assert components.shape == (len(spec.components), base_persons.n_persons)
+    assert ((components >= 0) & (components <= 1)).all()
+    # a kind of stress is part of "any stress": its probability should not exceed the whole
+    # by more than calibration noise
+    assert (components.max(axis=0) <= overall + 0.1).mean() > 0.97
 
 
 def test_onnxruntime_reproduces_the_reference_predictions(artifact_dir, scorer):
@@ -54,11 +69,13 @@ def test_onnxruntime_reproduces_the_reference_predictions(artifact_dir, scorer):
     np.testing.assert_allclose(prob, expected, atol=1e-5)
 
 
-def test_metrics_show_model_baseline_and_oracle(artifact_dir):
+def test_metrics_show_model_lightgbm_baseline_and_oracle(artifact_dir):
     metrics = json.loads((artifact_dir / "metrics.json").read_text())
-    for who in ("model", "baseline", "oracle"):
+    for who in ("model", "lightgbm", "baseline", "oracle"):
         assert 0.5 < metrics["test"][who]["roc_auc"] <= 1.0
     assert metrics["test"]["model"]["log_loss"] < metrics["test"]["baseline"]["log_loss"]
-    assert metrics["test"]["model"]["ece"] <= 0.02
+    assert metrics["test"]["model"]["ece"] <= 0.01
+    for rule, m in metrics["components"].items():
+        assert 0.5 < m["roc_auc"] <= 1.0 and m["ece"] <= 0.02, rule
     assert 0.10 <= metrics["test"]["model"]["base_rate"] <= 0.35
     assert metrics["parity"]["max_abs_diff"] < 1e-5

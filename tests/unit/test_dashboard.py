@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from shared_features import FEATURE_SPEC_VERSION
 from shared_features.schema import AMOUNT_FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -235,7 +236,7 @@ def test_model_page_with_the_test_artifact(client) -> None:
     response = client.get("/model")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-testid="model-version">1.0.0<' in html and "ROC-AUC" in html
+    assert f'data-testid="model-version">{FEATURE_SPEC_VERSION}<' in html and "ROC-AUC" in html
     assert html.count('class="plot-missing"') == 3 and "/model/plots/" not in html
     assert "<h3>Test model</h3>" in html  # the model card, rendered
 
@@ -357,3 +358,16 @@ def test_a_large_run_pages_and_explains_a_person_when_opened(make_app, sim) -> N
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert "six-results-" in download.headers["Content-Disposition"]
     assert len(download.get_data(as_text=True).splitlines()) == 7
+
+
+def test_the_kinds_of_stress_show_on_the_person_page_when_the_model_has_heads(
+        make_app, component_artifact_dir, sim) -> None:
+    client = make_app(ARTIFACTS_DIR=str(component_artifact_dir)).test_client()
+    run_id = _run_id(_upload(client, sim.csv(2, seed=9), "two.csv"))
+    page = client.get(f"/runs/{run_id}/person?id=p00001").get_data(as_text=True)
+    assert 'data-testid="kinds"' in page
+    assert "Chance of missed payment" in page and "Chance of low liquidity" in page
+    plain = make_app().test_client()
+    run_id = _run_id(_upload(plain, sim.csv(2, seed=9), "two.csv"))
+    assert 'data-testid="kinds"' not in plain.get(f"/runs/{run_id}/person?id=p00001").get_data(
+        as_text=True)

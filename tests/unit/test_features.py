@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from shared_features import FEATURE_NAMES, MonthlyPanel, compute_raw_features, ingest
+from shared_features import (
+    FEATURE_NAMES,
+    FIELD_NAMES,
+    MonthlyPanel,
+    compute_raw_features,
+    ingest,
+)
 from shared_features.features import raw_feature_matrix
 
 # One person, four months, every field given. Hand-computed figures in the tests below.
@@ -57,13 +63,16 @@ def test_liquidity(raw):
 def test_debt(raw):
     assert raw["debt_service_ratio"] == pytest.approx(300.0 / 2750.0)
     assert raw["debt_to_income"] == pytest.approx(6400.0 / (12 * 2750.0))
-    assert raw["debt_trend"] == pytest.approx(400.0 / 3 / 2750.0)
+    # 400 more debt over 3 months, in months of outflow (2300 spending + 300 payments)
+    assert raw["debt_trend"] == pytest.approx(400.0 / 3 / 2600.0)
+    assert raw["payment_to_debt"] == pytest.approx(300.0 / np.mean(PERSON["total_debt"]))
     assert raw["utilization"] == pytest.approx(0.64)
 
 
 def test_missed_payments_and_history(raw):
     assert raw["missed_payments_total"] == 2.0
     assert raw["missed_payments_recent"] == 2.0
+    assert raw["missed_streak"] == 1.0  # missed in the latest month, not the one before
     assert raw["months_observed"] == 4.0
     for name in FEATURE_NAMES:
         if name.startswith("missing_"):
@@ -124,3 +133,26 @@ def test_last_months_keeps_the_history_window():
     window = panel.last_months(12)
     assert window.n_months == 12
     assert window.field("income")[0, 0] == 12.0
+
+
+def test_short_window_features():
+    panel = MonthlyPanel.from_arrays({k: np.array([v], dtype=float) for k, v in {
+        **PERSON, "missed_payments": [1, 0, 1, 1]}.items()})
+    raw = {k: v[0] for k, v in compute_raw_features(panel).items()}
+    assert raw["missed_streak"] == 2.0
+    assert raw["income_min_ratio"] == pytest.approx(2000.0 / 2750.0)
+    # last three months' net cash flow 500, 300, -900 over the whole history's mean income
+    assert raw["savings_rate_recent"] == pytest.approx((-100.0 / 3) / 2750.0)
+    # lowest savings 2600 over mean outflow 2600
+    assert raw["liquidity_min_months"] == pytest.approx(1.0)
+
+
+def test_every_feature_is_free_of_currency_units():
+    """All amounts x k leave every model feature unchanged (counts are not amounts)."""
+    base = one_person()
+    factor = np.array([1.0 if f == "missed_payments" else 0.0 for f in FIELD_NAMES])
+    want = raw_feature_matrix(compute_raw_features(base))
+    for k in (0.01, 32.0, 100.0):
+        scaled = base.with_values(base.values * np.where(factor == 1.0, 1.0, k))
+        got = raw_feature_matrix(compute_raw_features(scaled))
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=f"amounts x{k}")

@@ -133,8 +133,8 @@ def test_sentences_read_well():
                  "0.6 points.")
     s = insight(IDX["savings_rate"], -0.25, 0.031, 0.2)["sentence"]
     assert s.startswith("You spend 25% more than your income, which raises your risk by 3 ")
-    s = insight(IDX["income_mean"], 4200.0, -0.01, -0.1)
-    assert s["display_value"] == "4,200" and s["direction"] == "lowers"
+    s = insight(IDX["liquidity_months"], 4.2, -0.01, -0.1)
+    assert s["display_value"] is not None and s["direction"] == "lowers"
     assert s["sentence"].endswith("lowers your risk by 1 point.")
     s = insight(IDX["utilization"], 0.95, 0.0, 0.7)["sentence"]
     assert s == "You are using 95% of your credit limit, which raises your risk."

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from inference.documents import ResultsPage, RunDocument
 from inference.pipeline import assessed_rows, monthly_history_json, panel_from_history
@@ -44,14 +45,16 @@ def test_one_person_alone_scores_as_in_a_batch(scorer, sim):
     assert alone == batch[7]
 
 
-def test_one_feature_computation_and_one_session_call(scorer, sim, monkeypatch):
+@pytest.mark.parametrize("n", [10, 200])
+def test_a_few_session_calls_whatever_the_number_of_persons(scorer, sim, monkeypatch, n):
+    # persons + what-ifs; the reference; the Shapley orders; the missing-field ranges
     calls = []
     original, original_predict = scorer.run, scorer.predict
     monkeypatch.setattr(scorer, "run", lambda rows: calls.append(len(rows)) or original(rows))
     monkeypatch.setattr(scorer, "predict",
                         lambda rows: calls.append(len(rows)) or original_predict(rows))
-    list(assessed_rows(sim.panel(10, seed=12), scorer))
-    assert len(calls) == 1
+    list(assessed_rows(sim.panel(n, seed=12), scorer))
+    assert len(calls) == 4
 
 
 def test_history_keeps_the_uploaded_months_and_gaps():

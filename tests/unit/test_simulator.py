@@ -1,5 +1,7 @@
 """The simulator: shapes, reproducibility, accounting invariants, and masking into a panel."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -80,13 +82,35 @@ def test_draws_never_push_the_card_above_its_limit(long_run, sim_cfg):
     assert (r["credit_limit"] <= limit_prev + 1e-9).all()  # limits are only ever frozen
 
 
-def test_payments_are_missed_only_when_credit_is_exhausted(long_run):
-    _, _, r = long_run
+def test_without_lapses_payments_are_missed_only_when_credit_is_exhausted(sim_cfg):
+    rng = np.random.default_rng(11)
+    pop, state = sample_population(5000, sim_cfg, rng)
+    pop.lapse[:] = 0.0
+    r = simulate(pop, state, 24, replace(sim_cfg, sim={**sim_cfg.sim, "lapse_roll": 0.0}), rng)
     missed = r["missed_payments"] > 0
     assert missed.any(), "a 5000-person, 24-month run should contain some missed payments"
     assert (r["headroom_left"][missed] < 0.01).all()
     # and a person who missed paid less than was due that month
     assert (r["debt_payments"][missed] < r["required_payments"][missed] + 1e-9).all()
+
+
+def test_a_missed_payment_stays_due_and_lapses_roll(sim_cfg):
+    rng = np.random.default_rng(12)
+    pop, state = sample_population(4000, sim_cfg, rng)
+    pop.lapse[:] = 1.0  # everybody lets this month's payment slip
+    had_balance = state.revolving > 1.0
+    first = step(pop, state, sim_cfg, rng)
+    assert (first["missed_payments"][had_balance] >= 1).all()
+    card = state.past_due > 0.01
+    assert card.sum() > 100 and (state.behind[card] >= 1).all()
+    pop.lapse[:] = 0.0  # now only the roll rate and cash decide
+    before = state.past_due.copy()
+    second = step(pop, state, sim_cfg, rng)
+    # what was missed is due again on top of the new minimum
+    assert (second["required_payments"][card] >= before[card] - 1e-6).all()
+    roll = (second["missed_payments"][card] > 0).mean()
+    assert float(sim_cfg.sim["lapse_roll"]) - 0.05 < roll < 0.9
+    assert ((state.behind == 0) == (second["missed_payments"] == 0)).all()
 
 
 def test_cash_and_card_accounting_balances(sim_cfg):
@@ -114,7 +138,8 @@ def test_job_loss_cuts_income_to_other_income_and_unemployment_insurance(sim_cfg
     pop.p_loss[:] = 1.0
     pop.p_reemp[:] = 0.0
     perm = state.income_perm.copy()
-    month = step(pop, state, sim_cfg, rng)
+    no_lasting_shocks = replace(sim_cfg, sim={**sim_cfg.sim, "permanent_income_shock_sd": 0.0})
+    month = step(pop, state, no_lasting_shocks, rng)
     assert not state.employed.any()
     ui = float(sim_cfg.sim["ui_replacement"]) * pop.ui_eligible
     expected = perm * (1 + pop.growth) * (pop.other_share + (1 - pop.other_share) * ui)

@@ -30,11 +30,13 @@ def test_transform_imputes_clips_and_standardises(spec):
     x = spec.transform(raw)
     assert x.dtype == np.float32 and not np.isnan(x).any()
     assert x[1, 8] == pytest.approx(spec.reference[8], abs=1e-6)  # NaN -> imputed median
-    f = spec.features[0]  # income_mean: log1p transform
-    assert x[0, 0] == pytest.approx((np.log1p(1.0) - f.mean) / f.std, rel=1e-5)
+    j = FEATURE_NAMES.index("liquidity_months")  # log1p transform
+    f = spec.features[j]
+    assert x[0, j] == pytest.approx((np.log1p(1.0) - f.mean) / f.std, rel=1e-5)
     clipped = spec.transform(np.full((1, len(FEATURE_NAMES)), 1e9))
-    f = spec.features[1]  # income_volatility clipped at 3
-    assert clipped[0, 1] == pytest.approx((3.0 - f.mean) / f.std, rel=1e-5)
+    j = FEATURE_NAMES.index("income_volatility")  # clipped at 3
+    f = spec.features[j]
+    assert clipped[0, j] == pytest.approx((3.0 - f.mean) / f.std, rel=1e-5)
 
 
 def test_training_features_are_standardised(spec):

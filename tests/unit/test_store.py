@@ -15,7 +15,7 @@ def _run(run_id, n=3, created="2024-01-01T00:00:00+00:00"):
                "mean_probability": 0.1, "model_version": "1.0.0", "model_sha256": "a" * 64,
                "warnings": ["w"]}
     rows = [(f"p{i}", 0.1 * i, 10 * i, "Low", "{}", dumps({"savings_rate": 0.1 * (n - i)}),
-             dumps({"months": ["2024-01"], "income": [1.0]}), dumps([]), None, None)
+             dumps({"months": ["2024-01"], "income": [1.0]}), dumps([]), None, None, None)
             for i in range(n)]
     return summary, rows
 
@@ -159,12 +159,12 @@ def test_pages_orders_and_persons(store):
 def test_explanations_are_kept_once(store):
     store.save_run(*_run("r", n=2))
     _, row = store.person("r", "p1")
-    explained = row[:-2] + ('[{"feature":"x"}]', "[]")
+    explained = row[:-3] + ('[{"feature":"x"}]', "[]", '{"points":{}}')
     assert store.save_explanation("r", 1, explained) is True
     # A second worker's (equal) text does not replace the first.
-    assert store.save_explanation("r", 1, row[:-2] + ('["other"]', '["other"]')) is True
-    assert store.person("r", "p1")[1][-2:] == ('[{"feature":"x"}]', "[]")
-    assert store.person("r", "p0")[1][-2:] == (None, None)
+    assert store.save_explanation("r", 1, row[:-3] + ('["other"]', '["other"]', "{}")) is True
+    assert store.person("r", "p1")[1][-3:] == ('[{"feature":"x"}]', "[]", '{"points":{}}')
+    assert store.person("r", "p0")[1][-3:] == (None, None, None)
 
 
 def test_a_version_1_database_is_migrated_keeping_its_runs(tmp_path):
@@ -181,7 +181,7 @@ def test_a_version_1_database_is_migrated_keeping_its_runs(tmp_path):
         assert s.schema_version() == SCHEMA_VERSION
         row = decode(s.results("r")[0])
         assert row["components"] == {} and row["insights"] == [1]
-        assert row["recommendations"] == [2]
+        assert row["recommendations"] == [2] and row["contributions"] is None
 
 
 def test_rows_are_staged_as_they_come_and_a_failure_midway_stores_nothing(store):

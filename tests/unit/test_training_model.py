@@ -6,6 +6,7 @@ import torch
 
 from shared_features import FEATURE_NAMES
 from training import config as config_mod
+from training.config import ModelConfig
 from training.model import (
     MLP,
     CalibratedScorer,
@@ -47,16 +48,19 @@ def test_free_features_can_move_risk_either_way():
 
 
 def test_default_config_builds_a_monotone_model_over_the_spec_features():
-    cfg = config_mod.load()["model"]
+    cfg = ModelConfig.from_dict(config_mod.load()["model"])
     model = build_model(len(FEATURE_NAMES), cfg, FEATURE_NAMES)
     assert isinstance(model, MonotoneMLP)
     d = dict(zip(FEATURE_NAMES, model.direction.tolist(), strict=True))
     assert d["missed_payments_total"] == 1 and d["utilization"] == 1
-    assert d["liquidity_months"] == -1 and d["income_mean"] == -1
+    assert d["liquidity_months"] == -1 and d["savings_rate"] == -1
+    assert d["missed_streak"] == 1
     assert d["months_observed"] == 0
     wider = build_model(len(FEATURE_NAMES) + 4, cfg, FEATURE_NAMES)  # diagnostic extras: free
     assert wider.direction[-4:].tolist() == [0, 0, 0, 0]
-    assert isinstance(build_model(5, {**cfg, "kind": "mlp"}, FEATURE_NAMES[:5]), MLP)
+    assert isinstance(build_model(5, cfg.unconstrained(), FEATURE_NAMES[:5]), MLP)
+    heads = build_model(len(FEATURE_NAMES), cfg, FEATURE_NAMES, n_heads=5)
+    assert heads(torch.zeros(3, len(FEATURE_NAMES))).shape == (3, 5)
 
 
 def test_feature_directions_validation():
@@ -73,8 +77,21 @@ def test_calibrated_scorer_divides_logits_by_the_temperature():
     torch.manual_seed(0)
     base = LogisticRegression(4).eval()
     x = torch.randn(10, 4)
-    prob, logit = CalibratedScorer(base, 2.0)(x)
-    np.testing.assert_allclose(logit.detach().numpy(), base(x).detach().numpy() / 2.0,
+    prob, logit = CalibratedScorer(base, [2.0])(x)
+    np.testing.assert_allclose(logit.detach().numpy(), base(x)[:, 0].detach().numpy() / 2.0,
                                rtol=1e-6)
     np.testing.assert_allclose(prob.detach().numpy(), torch.sigmoid(logit).detach().numpy())
     assert prob.shape == (10,)
+
+
+def test_calibrated_scorer_gives_one_calibrated_output_per_component_head():
+    torch.manual_seed(0)
+    net = MLP(4, [8], n_heads=3).eval()
+    x = torch.randn(10, 4)
+    prob, logit, first, second = CalibratedScorer(net, [2.0, 0.5, 4.0])(x)
+    raw = net(x).detach()
+    np.testing.assert_allclose(first.detach().numpy(), torch.sigmoid(raw[:, 1] / 0.5).numpy(),
+                               rtol=1e-6)
+    np.testing.assert_allclose(second.detach().numpy(), torch.sigmoid(raw[:, 2] / 4.0).numpy(),
+                               rtol=1e-6)
+    assert first.shape == second.shape == prob.shape == (10,)

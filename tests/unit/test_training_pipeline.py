@@ -18,7 +18,7 @@ from training.pipeline import Progress, run
 
 TINY = {"data": {"n_people": 3000}, "oracle": {"n_futures": 10, "chunk_persons": 100},
         "train": {"max_epochs": 3, "batch_size": 512}, "baseline": {"max_epochs": 3},
-        "export": {"reference_persons": 8}}
+        "export": {"reference_persons": 8}, "lightgbm": {"max_rounds": 30}}
 
 
 def tiny_config(seed: int = 7) -> dict:
@@ -58,15 +58,24 @@ def test_every_artifact_file_is_written(artifact):
 def test_metrics_have_model_baseline_and_oracle_side_by_side(artifact):
     out, report = artifact
     metrics = json.loads((out / "metrics.json").read_text())
-    for who in ("model", "baseline", "oracle"):
+    for who in ("model", "lightgbm", "lightgbm_monotone", "baseline", "oracle"):
         m = metrics["test"][who]
         for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "brier",
                     "log_loss", "ece", "base_rate"):
             assert np.isfinite(m[key]), (who, key)
         assert m["n"] == metrics["splits"]["test"]
     assert metrics["diagnostic_hidden"]["roc_auc"] > 0.5
-    assert set(metrics["targets"]) == {"roc_auc_minus_oracle", "log_loss_over_oracle", "ece",
+    assert set(metrics["targets"]) == {"roc_auc_minus_lightgbm", "log_loss_minus_lightgbm",
+                                       "roc_auc_minus_lightgbm_monotone",
+                                       "log_loss_minus_lightgbm_monotone",
+                                       "roc_auc_minus_oracle", "log_loss_over_oracle", "ece",
                                        "log_loss_minus_baseline", "base_rate"}
+    rules = ["missed_payment", "low_liquidity", "debt_service", "utilization"]
+    assert list(metrics["components"]) == rules
+    for m in metrics["components"].values():
+        assert 0.5 < m["roc_auc"] <= 1.0 and 0.0 <= m["ece"] < 0.2
+    for subset in metrics["subsets"].values():
+        assert set(subset) == {"model", "lightgbm", "lightgbm_monotone", "baseline", "oracle"}
     assert metrics["parity"]["max_abs_diff"] < 1e-5
     assert "| model (calibrated) |" in (out / "model_card.md").read_text()
 
@@ -80,7 +89,11 @@ def test_onnx_contract_metadata_and_dynamic_batch(artifact):
     meta = {p.key: p.value for p in model.metadata_props}
     assert meta == {"spec_version": FEATURE_SPEC_VERSION,
                     "preprocessing_sha256": spec.preprocessing_hash(),
-                    "feature_names": ",".join(FEATURE_NAMES)}
+                    "feature_names": ",".join(FEATURE_NAMES),
+                    "components": "missed_payment,low_liquidity,debt_service,utilization"}
+    assert [o.name for o in model.graph.output] == ["probability", "logit",
+                                                    *spec.component_outputs]
+    assert spec.component_outputs[0] == "component_missed_payment"
     assert spec.provenance["model_sha256"] == hashlib.sha256(
         (out / "model.onnx").read_bytes()).hexdigest()
     assert spec.calibration["applied_in_model"] is True and spec.calibration["temperature"] > 0
@@ -92,6 +105,10 @@ def test_onnx_contract_metadata_and_dynamic_batch(artifact):
         prob, logit = _predict(out / "model.onnx", x)
         assert prob.shape == (batch,) and logit.shape == (batch,)
         np.testing.assert_allclose(prob, 1 / (1 + np.exp(-logit)), atol=1e-6)
+        session = ort.InferenceSession(str(out / "model.onnx"),
+                                       providers=["CPUExecutionProvider"])
+        for p in session.run(spec.component_outputs, {"features": x}):
+            assert p.shape == (batch,) and ((p > 0) & (p < 1)).all()
 
 
 def test_reference_predictions_reproduce_through_the_serving_path(artifact):
@@ -108,7 +125,8 @@ def test_reference_predictions_reproduce_through_the_serving_path(artifact):
 
 def test_parity_check_fails_loudly_on_a_different_model(artifact):
     out, _ = artifact
-    other = CalibratedScorer(MLP(len(FEATURE_NAMES), [8], 0.0, "relu"), 1.0).eval()
+    other = CalibratedScorer(MLP(len(FEATURE_NAMES), [8], 0.0, "relu", n_heads=5),
+                             [1.0] * 5).eval()
     x = np.random.default_rng(0).normal(size=(64, len(FEATURE_NAMES))).astype(np.float32)
     with pytest.raises(ParityError, match="differ"):
         check_parity(out / "model.onnx", other, x, 1e-5)

@@ -19,7 +19,7 @@ def _tamper_model(directory):
 
 def _other_major_version(directory):
     spec = FeatureSpec.load(directory / "feature_spec.json")
-    spec.spec_version = "2.0.0"
+    spec.spec_version = "99.0.0"
     spec.save(directory / "feature_spec.json")
 
 

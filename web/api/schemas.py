@@ -152,14 +152,37 @@ class InsightSchema(Schema):
     value = fields.Float(allow_none=True, metadata={"description": "The person's raw value"})
     display_value = fields.String(allow_none=True)
     effect = fields.Float(required=True, metadata={
-        "description": "Probability minus the probability with this feature at the training "
-                       "reference (occlusion); positive raises the risk"})
+        "description": "The feature's Shapley contribution to the probability against the "
+                       "training reference person; positive raises the risk"})
     points = fields.Float(required=True, metadata={"description": "effect on the 0-100 scale"})
     log_odds = fields.Float(required=True, metadata={
         "description": "The same effect on the log-odds; insights are ranked by it (it does "
                        "not vanish when the probability is close to 0 or 1)"})
     direction = fields.String(required=True, validate=validate.OneOf(["raises", "lowers"]))
     sentence = fields.String(required=True)
+
+
+class MissingFieldSchema(Schema):
+    field = fields.String(required=True, metadata={"description": "The upload column not given"})
+    points = fields.Float(required=True, metadata={
+        "description": "Its share of score minus reference_score: how the model reacts to the "
+                       "absence (not a reason)"})
+    low = fields.Float(required=True, metadata={
+        "description": "Giving the column could lower the score by up to this many points "
+                       "(values from the 5th to 95th percentile of persons who gave it)"})
+    high = fields.Float(required=True, metadata={
+        "description": "... or raise it by up to this many points"})
+    sentence = fields.String(required=True)
+
+
+class ContributionsSchema(Schema):
+    score = fields.Float(required=True, metadata={"description": "100 x probability, unrounded"})
+    reference_score = fields.Float(required=True, metadata={
+        "description": "The score of the reference person (the training median)"})
+    points = fields.Dict(keys=fields.String(), values=fields.Float(), required=True, metadata={
+        "description": "Per feature, its Shapley value on the 0-100 score; with the missing "
+                       "fields' points they add up to score - reference_score"})
+    missing = fields.List(fields.Nested(MissingFieldSchema), required=True)
 
 
 class RecommendationSchema(Schema):
@@ -199,6 +222,8 @@ _PART_FIELDS: dict[str, Callable[[dict[str, Any]], fields.Field]] = {
                                       allow_none=True, metadata=m),
     "recommendations": lambda m: fields.List(fields.Nested(RecommendationSchema), required=True,
                                              allow_none=True, metadata=m),
+    "contributions": lambda m: fields.Nested(ContributionsSchema, required=True, allow_none=True,
+                                             metadata=m),
 }
 _LAZY_NOTE = (" Null in the results of a large run until the person is opened "
               "(GET /api/v1/runs/{run_id}/persons/{person_id}), which computes and keeps it.")

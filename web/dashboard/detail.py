@@ -52,7 +52,13 @@ def person_view(row: ResultRow, thresholds: tuple[float, float] | None) -> dict[
         "band_class": band_class(person["risk_band"]),
         "gauge": charts.gauge(person["risk_score"], person["risk_band"], thresholds),
         "key_metrics": key_metric_items(person.get("key_metrics") or {}),
+        # The kinds of stress the model has a head for, likeliest first.
+        "components": [{"label": f"Chance of {rule.replace('_', ' ')}",
+                        "value": fmt_percent(p)}
+                       for rule, p in sorted((person.get("components") or {}).items(),
+                                             key=lambda kv: -(kv[1] or 0.0))],
         "insights": person.get("insights") or [],
+        "contributions": person.get("contributions"),
         "recommendations": recommendations,
         "warnings": person.get("warnings") or [],
         "charts": [_chart("chart-cashflow", "Monthly income and spending", history, CASH_FLOW),

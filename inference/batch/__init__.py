@@ -1,0 +1,7 @@
+"""Scoring on a Dask cluster: ``stress-scorer batch`` (see docs/SCALE.md).
+
+``read`` turns CSV/Parquet files into checked canonical rows, ``score`` scores one shuffled
+partition (all of each person's rows), ``table`` names the output columns, ``worker`` gives each
+Dask worker its one onnxruntime session, and ``run`` ties them into one streaming graph.
+Needs the ``batch`` extra (dask, distributed, pyarrow); nothing here is imported by the service.
+"""

@@ -1,0 +1,181 @@
+"""Run a batch: input -> shuffle by person -> score on every worker -> Parquet + _summary.json.
+
+The graph streams: each input piece is read by one task, rows go through Dask's shuffle
+(peer-to-peer, spilling to disk when memory is short) so that a person's months meet in one
+partition whatever files they came from, each partition is scored and written to its own
+Parquet file, and nothing is gathered on the client except the summary's counts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dask.dataframe as dd
+import fsspec
+import pandas as pd
+from distributed import Client, LocalCluster, progress
+
+from ..artifact import load_artifact
+from ..scorer import Scorer
+from .read import DEFAULT_PIECE_ROWS, list_pieces, read_rows
+from .score import BatchOptions, score_partition
+from .table import output_meta
+from .worker import ScorerPlugin, worker_scorer
+
+SUMMARY_FILE = "_summary.json"
+MAX_EXAMPLES = 20  # problems quoted in the summary; all are counted and all are in the output
+
+
+WORKER_WAIT_SECONDS = 120
+
+
+class NoWorkers(RuntimeError):
+    """The cluster has no worker to run the batch on."""
+
+
+class OutputExists(FileExistsError):
+    """The output directory already holds files: a batch never overwrites a previous one."""
+
+
+def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str | None = None,
+              workers: int | None = None, memory_limit: str | None = None,
+              options: BatchOptions | None = None, piece_rows: int = DEFAULT_PIECE_ROWS,
+              show_progress: bool = True, log: Callable[[str], None] = print,
+              storage_options: dict | None = None) -> dict[str, Any]:
+    """Score ``source`` into the Parquet dataset ``out``; return (and write) the summary.
+
+    Raises ``ArtifactError`` (with the service's message) before any cluster starts when the
+    artifact cannot be served, ``InputNotFound`` when no input file matches and
+    ``OutputExists`` when ``out`` is not empty.
+    """
+    options = options or BatchOptions()
+    started, t0 = datetime.now(UTC), time.perf_counter()
+    artifact = load_artifact(artifact_dir)  # fail fast, here, with the service's message
+    fs, _, (out_path,) = fsspec.get_fs_token_paths(out, storage_options=storage_options)
+    if fs.exists(out_path) and fs.ls(out_path):
+        raise OutputExists(f"{out} already has files; give a new or empty directory")
+    pieces = list_pieces(source, piece_rows, storage_options)
+    timings = {"list_input": time.perf_counter() - t0}
+
+    with _client(scheduler, workers, memory_limit) as client:
+        try:  # a scheduler whose workers never come would otherwise wait forever
+            client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+        except TimeoutError:
+            raise NoWorkers(f"no Dask worker joined the scheduler {client.scheduler.address} "
+                            f"within {WORKER_WAIT_SECONDS} s") from None
+        n_workers = len(client.nthreads())
+        log(f"Dask dashboard: {client.dashboard_link}  ({n_workers} workers, "
+            f"{len(pieces)} input pieces)")
+        t = time.perf_counter()
+        client.register_plugin(ScorerPlugin(artifact_dir))  # raises if a worker refuses it
+        timings["load_model_on_workers"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        rows = read_rows(pieces, storage_options)
+        grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers))
+        meta = output_meta(Scorer(artifact), options.reasons)
+        scored = grouped.map_partitions(_score_task, options, meta=meta)
+        write = scored.to_parquet(out, write_index=False, compute=False,
+                                  storage_options=storage_options)
+        future = client.compute(write)
+        if show_progress:
+            progress(future)
+        future.result()
+        timings["read_shuffle_score_write"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        summary = summarise(out, storage_options)
+        timings["summary"] = time.perf_counter() - t
+
+    timings["total"] = time.perf_counter() - t0
+    summary.update({
+        "source": source,
+        "started_at": started.isoformat(timespec="seconds"),
+        "model_sha256": artifact.model_sha256,
+        "model_version": artifact.spec.spec_version,
+        "reasons_per_person": options.reasons,
+        "workers": n_workers,
+        "input_pieces": len(pieces),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "persons_per_second": round(summary["persons"] / timings["read_shuffle_score_write"], 1)
+        if timings["read_shuffle_score_write"] > 0 else None,
+        "limits": asdict(options.limits),
+    })
+    with fs.open(f"{out_path}/{SUMMARY_FILE}", "w") as fh:
+        fh.write(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def _score_task(rows: pd.DataFrame, options: BatchOptions) -> pd.DataFrame:
+    return score_partition(rows, worker_scorer(), options)
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int | None, memory_limit: str | None):
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    n = workers or os.cpu_count() or 1
+    # One single-threaded process per core: the GIL-bound parts of scoring (pandas, JSON text)
+    # scale with processes, not threads, and each process holds one onnxruntime session.
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                      memory_limit=memory_limit or "auto", dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def summarise(out: str, storage_options: dict | None = None) -> dict[str, Any]:
+    """Counts over the written dataset (computed where it lies) and the problems' reasons."""
+    table = dd.read_parquet(out, columns=["person_id", "risk_band", "input_rows", "rejected_rows",
+                                          "problems"], storage_options=storage_options)
+    parts = table.map_partitions(_partition_counts, meta=pd.DataFrame(
+        {"counts": pd.Series(dtype=object)})).compute()
+    totals: Counter = Counter()
+    reasons: Counter = Counter()
+    examples: list[dict] = []
+    for counts in parts["counts"]:
+        totals.update(counts["totals"])
+        reasons.update(counts["reasons"])
+        examples += counts["examples"][: MAX_EXAMPLES - len(examples)]
+    bands = {band: int(totals.get(f"band:{band}", 0)) for band in ("Low", "Moderate", "High")}
+    return {
+        "persons": int(totals["persons"]),
+        "persons_scored": sum(bands.values()),
+        "persons_not_scored": int(totals["persons"]) - sum(bands.values()),
+        "band_counts": bands,
+        "input_rows": int(totals["input_rows"]),
+        "rows_rejected": int(totals["rejected_rows"]),
+        "rows_of_persons_not_scored": int(totals["rows_not_scored"]),
+        "rejected_reasons": dict(reasons.most_common()),
+        "problem_examples": examples,
+    }
+
+
+def _partition_counts(part: pd.DataFrame) -> pd.DataFrame:
+    bands = part["risk_band"].value_counts()
+    refused = part["risk_band"].isna()
+    totals = {"persons": len(part), "input_rows": int(part["input_rows"].sum()),
+              "rejected_rows": int(part["rejected_rows"].sum()),
+              "rows_not_scored": int(part.loc[refused, "input_rows"].sum()),
+              **{f"band:{b}": int(c) for b, c in bands.items()}}
+    reasons: Counter = Counter()
+    examples: list[dict] = []
+    for person, text in zip(part.loc[refused, "person_id"], part.loc[refused, "problems"],
+                            strict=True):
+        for problem in json.loads(text):
+            reasons[f"{problem['column'] or 'file'}: {problem['message']}"] += 1
+            if len(examples) < MAX_EXAMPLES:
+                examples.append({"person_id": person, **problem})
+    return pd.DataFrame({"counts": [{"totals": totals, "reasons": dict(reasons),
+                                     "examples": examples}]})

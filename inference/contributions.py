@@ -1,0 +1,197 @@
+"""Reasons that add up: each feature's contribution to a person's 0-100 score.
+
+The contributions are Shapley values of the game "score of the person with the features in S
+taken from the person and the rest from the reference" (the spec's reference person: the
+imputed median training person), so for every person
+
+    sum of contributions = 100 x p(person) - 100 x p(reference)  = score - reference score
+
+exactly (to float precision), before the displayed score is rounded.
+
+Method: exact Shapley values need all 2^F coalitions of the F features (2^26 here), so they are
+estimated by permutation sampling (Strumbelj & Kononenko 2014, "Explaining prediction models
+and individual predictions with feature contributions"): along a permutation, features switch
+from the reference to the person one by one and each is credited with the change it makes.
+Every permutation's credits telescope to exactly score - reference score, so the sum holds
+whatever the number of permutations; sampling only affects how the total is split. Permutations
+come in antithetic pairs (a permutation and its reverse: each feature is seen early and late,
+which cancels most of the sampling error for a nearly additive model) and from a fixed seed, so
+the same person always gets the same contributions. A feature at its reference value credits
+exactly 0 in every permutation.
+
+Missing data: a field the person did not give leaves the features that need it at the
+reference, so they contribute 0, and the model's reaction to the absence sits on the
+``missing_<field>`` indicator. That is not a reason: it is reported separately, with how far
+providing the field could move the estimate, the range of the person's score when the field is
+given with values from the 5th to the 95th percentile of the training persons who had it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from shared_features import FEATURES, OPTIONAL_FIELDS, FeatureSpec
+
+from .scorer import Scorer
+
+# (index of missing_<field>, indices of the features that need <field>) per optional field.
+_INDEX = {d.name: i for i, d in enumerate(FEATURES)}
+MISSING_GROUPS: tuple[tuple[str, int, tuple[int, ...]], ...] = tuple(
+    (field, _INDEX[f"missing_{field}"], tuple(i for i, d in enumerate(FEATURES)
+                                              if field in d.needs))
+    for field in OPTIONAL_FIELDS)
+INDICATORS = np.array([ind for _, ind, _ in MISSING_GROUPS])
+
+
+@dataclass
+class Contributions:
+    score: np.ndarray  # (n,) 100 x probability, unrounded
+    reference_score: float  # 100 x the reference person's probability
+    points: np.ndarray  # (n, features): Shapley values on the 0-100 score
+    log_odds: np.ndarray  # (n, features): the same game on the logit (ranks saturated persons)
+
+
+def permutations(n_features: int, n_permutations: int, seed: int = 0) -> np.ndarray:
+    """(n_permutations, n_features) feature orders: random ones and their reverses."""
+    rng = np.random.default_rng(seed)
+    half = max(1, (n_permutations + 1) // 2)
+    forward = np.argsort(rng.random((half, n_features)), axis=1)
+    return np.concatenate([forward, forward[:, ::-1]])[:max(2, n_permutations)]
+
+
+def _coalition_masks(orders: np.ndarray) -> np.ndarray:
+    """(m, f + 1, f) bool: after k steps of order m, which features come from the person."""
+    m, f = orders.shape
+    step_of = np.empty_like(orders)
+    step_of[np.arange(m)[:, None], orders] = np.arange(f)[None, :]
+    return step_of[:, None, :] < np.arange(f + 1)[None, :, None]
+
+
+def shapley(scorer: Scorer, x: np.ndarray, n_permutations: int = 16, seed: int = 0,
+            chunk_persons: int = 256) -> Contributions:
+    """Contributions of every feature for each row of ``x`` (standardised model inputs)."""
+    x = np.asarray(x, dtype=np.float32)
+    n, f = x.shape
+    reference = scorer.reference.astype(np.float32)
+    orders = permutations(f, n_permutations, seed)
+    masks = _coalition_masks(orders)  # (m, f + 1, f)
+    m = len(orders)
+    inverse = np.argsort(orders, axis=1)  # the step at which each feature joins, per order
+    ref_p, _ = scorer.run(reference[None, :])
+    points = np.zeros((n, f))
+    log_odds = np.zeros((n, f))
+    score = np.zeros(n)
+    for start in range(0, n, chunk_persons):
+        xs = x[start:start + chunk_persons]
+        k = len(xs)
+        rows = np.where(masks[None], xs[:, None, None, :], reference)  # (k, m, f + 1, f)
+        p, z = scorer.run(rows.reshape(-1, f))
+        for values, out in ((100.0 * p, points), (z, log_odds)):
+            v = values.reshape(k, m, f + 1)
+            step = np.diff(v, axis=2)  # (k, m, f): the change when the step's feature joins
+            credit = np.take_along_axis(step, np.broadcast_to(inverse[None], step.shape), axis=2)
+            out[start:start + k] = credit.mean(axis=1)
+        score[start:start + k] = 100.0 * p.reshape(k, m, f + 1)[:, 0, -1]
+    return Contributions(score, float(100.0 * ref_p[0]), points, log_odds)
+
+
+def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
+                         probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each person and optional field they did not give: (low, high) change of the score
+    in points if they gave it, over the training range of the features that need it.
+
+    Returns two (n, fields) arrays, NaN where the field was given. ``raw`` is the raw feature
+    matrix (missing indicators are 1.0 where a field is absent), ``probability`` the persons'
+    own. One session call for every person and field.
+    """
+    spec: FeatureSpec = scorer.spec
+    x = np.asarray(x, dtype=np.float32)
+    n = len(x)
+    quantiles = spec.standardised_quantiles  # (levels, features)
+    levels = len(quantiles)
+    low = np.full((n, len(MISSING_GROUPS)), np.nan)
+    high = np.full_like(low, np.nan)
+    blocks, owners = [], []
+    for g, (_, ind, deps) in enumerate(MISSING_GROUPS):
+        who = np.flatnonzero(raw[:, ind] >= 0.5)
+        if len(who) == 0:
+            continue
+        given = np.float32((0.0 - spec.features[ind].mean) / spec.features[ind].std)
+        rows = np.repeat(x[who][:, None, :], levels, axis=1)  # (k, levels, f)
+        rows[:, :, ind] = given
+        if deps:
+            rows[:, :, list(deps)] = quantiles[None, :, list(deps)]
+        blocks.append(rows.reshape(-1, x.shape[1]))
+        owners.append((g, who))
+    if not blocks:
+        return low, high
+    p, _ = scorer.run(np.concatenate(blocks))
+    start = 0
+    for g, who in owners:
+        part = p[start:start + len(who) * levels].reshape(len(who), levels)
+        start += len(who) * levels
+        delta = 100.0 * (part - probability[who, None])
+        low[who, g] = np.minimum(delta.min(axis=1), 0.0)
+        high[who, g] = np.maximum(delta.max(axis=1), 0.0)
+    return low, high
+
+
+# -- what a person sees --------------------------------------------------------------------------
+
+def _missing_sentence(field: str, low: float, high: float) -> str:
+    name = field.replace("_", " ")
+    return (f"No {name} data was given. The estimate does not count that as a reason; giving "
+            f"it could move your score by {low:+.0f} to {high:+.0f} points, depending on the "
+            "figures.")
+
+
+def explanation(contributions: Contributions, low: np.ndarray, high: np.ndarray,
+                raw: np.ndarray, top_up: int = 3, top_down: int = 2, min_points: float = 0.5,
+                min_log_odds: float = 0.1) -> tuple[list[list[dict]], list[dict]]:
+    """Per person: the top reasons (insights) and the full contributions object.
+
+    Reasons are the strongest contributions of data the person gave, ranked on the log-odds
+    (which does not flatten where the probability saturates) and shown in points. The
+    contributions object holds every feature's points (they add up to ``score -
+    reference_score``) and, separately, each field the person did not give: its share of the
+    total and the range its figures could move the score.
+    """
+    from .explain import insight  # sentences and their wording live with the insights
+
+    n = len(raw)
+    indicator = np.zeros(raw.shape[1], dtype=bool)
+    indicator[INDICATORS] = True
+    unknown = np.isnan(raw) | indicator[None, :]
+    z = np.where(unknown, 0.0, contributions.log_odds)
+    pts = np.where(unknown, 0.0, contributions.points)
+    worth = (np.abs(pts) >= min_points) | (np.abs(z) >= min_log_odds)
+    up = np.argsort(-z, axis=1, kind="stable")[:, :top_up]
+    down = np.argsort(z, axis=1, kind="stable")[:, :top_down]
+    raw_l = np.round(raw, 4).tolist()
+    pts_l, z_l = np.round(pts, 2).tolist(), np.round(z, 3).tolist()
+    all_pts = np.round(contributions.points, 2).tolist()
+    names = [d.name for d in FEATURES]
+    insights, objects = [], []
+    for i in range(n):
+        chosen = ([j for j in up[i].tolist() if worth[i, j] and z[i, j] > 0]
+                  + [j for j in down[i].tolist() if worth[i, j] and z[i, j] < 0])
+        insights.append([insight(j, raw_l[i][j], pts_l[i][j] / 100.0, z_l[i][j], min_points)
+                         for j in chosen])
+        missing = []
+        for g, (field, ind, deps) in enumerate(MISSING_GROUPS):
+            if raw[i, ind] < 0.5:
+                continue
+            share = all_pts[i][ind] + sum(all_pts[i][j] for j in deps)
+            lo, hi = round(float(low[i, g]), 1), round(float(high[i, g]), 1)
+            missing.append({"field": field, "points": round(share, 2), "low": lo, "high": hi,
+                            "sentence": _missing_sentence(field, lo, hi)})
+        objects.append({
+            "score": round(float(contributions.score[i]), 2),
+            "reference_score": round(contributions.reference_score, 2),
+            "points": {names[j]: all_pts[i][j] for j in range(len(names))
+                       if not indicator[j] and all_pts[i][j] != 0.0},
+            "missing": missing,
+        })
+    return insights, objects

@@ -1,0 +1,39 @@
+"""Hostile statement files: whatever the bytes, reading ends in a result or an InputError that
+names the file, never another exception (which the service would turn into a 500)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shared_features import InputError
+from shared_features.statements import read_statements
+
+CELLS = st.sampled_from(["2024-01-02", "02.01.2024", "01/13/2024", "-12,50", "1.234,56",
+                         "(5.00)", "$-3", "CR", "D", "Pending", "Opening balance", "", '"',
+                         '="x"', "Salary", "€", "\u00a0", "9" * 30, "Datum", "Betrag"])
+ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=8), min_size=0, max_size=25)
+
+
+def _read(data: bytes) -> None:
+    try:
+        read_statements([("hostile.csv", data)])
+    except InputError as exc:
+        assert all(p.file == "hostile.csv" and p.message for p in exc.problems)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ROWS, st.sampled_from([",", ";", "\t", "|"]), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_csv_like_garbage_is_read_or_refused(rows, delimiter, newline) -> None:
+    _read(newline.join(delimiter.join(r) for r in rows).encode())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_random_bytes_are_read_or_refused(data) -> None:
+    _read(data)
+
+
+def test_a_row_with_a_huge_number_of_cells_is_refused() -> None:
+    data = ("Date,Description,Amount\n2024-01-02,Pay,100\n" + "," * 200_000 + "\n").encode()
+    _read(data)
