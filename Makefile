@@ -25,6 +25,7 @@ serve: $(VENV)/.serve-installed
 
 test: $(VENV)/.dev-installed
 	bash scripts/install-browser.sh
+	bash scripts/install-nginx.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

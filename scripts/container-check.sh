@@ -6,8 +6,11 @@
 #   4. the serving image serves that artifact (mounted read-only) and scores a CSV over HTTP from
 #      the host; torch is absent from it; it runs as non-root; its HEALTHCHECK passes
 #   5. the committed default artifact baked into the serving image is ready without any mount
-#   6. docker-compose.yml under podman-compose: train completes, serve answers /readyz and scores
-#      a CSV; then `down -v` removes the containers and volumes
+#   6. docker-compose.yml under podman-compose: train completes, serve starts behind the nginx
+#      proxy (deploy/nginx/default.conf.template), which alone is published: /readyz and scoring
+#      through it, gunicorn unreachable from the host, 8 stalled uploads through the proxy do not
+#      starve /healthz probes, an oversized body is refused by nginx in the service's JSON error
+#      shape; then `down -v` removes the containers and volumes
 #   7. the compose profile `scale`: a Dask scheduler and two workers from the serving image run
 #      `stress-scorer batch` from the compose `batch` client; then `down -v`
 # The serving image requires accounts: each service gets a secret key, the API answers 401
@@ -307,7 +310,11 @@ TRAIN_CTR=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
   --filter "label=com.docker.compose.service=train" --format '{{.Names}}' | head -1)
 COMPOSE_SERVE=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
   --filter "label=com.docker.compose.service=serve" --format '{{.Names}}' | head -1)
-if [ -z "$TRAIN_CTR" ] || [ -z "$COMPOSE_SERVE" ]; then die "compose did not create both containers"; fi
+COMPOSE_PROXY=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" \
+  --filter "label=com.docker.compose.service=proxy" --format '{{.Names}}' | head -1)
+if [ -z "$TRAIN_CTR" ] || [ -z "$COMPOSE_SERVE" ] || [ -z "$COMPOSE_PROXY" ]; then
+  die "compose did not create the train, serve and proxy containers"
+fi
 echo "   podman-compose up returned after $((SECONDS - t))s (it waits for train to stop before starting serve)"
 wait_ready "http://127.0.0.1:$PORT/readyz" 600 "$COMPOSE_SERVE"
 # podman (not Docker) starts a finished dependency again when it starts the container that
@@ -330,7 +337,39 @@ req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model",
 doc = json.load(urllib.request.urlopen(req, timeout=10))
 assert '"seed": 12' in json.dumps(doc), "seed 12 of the compose training run not found"
 EOF
-ok "compose: serve scores a CSV with the model trained by compose"
+ok "compose: serve scores a CSV with the model trained by compose, through the nginx proxy"
+[ -z "$(podman port "$COMPOSE_SERVE" 2>/dev/null)" ] || die "gunicorn is published: $(podman port "$COMPOSE_SERVE")"
+[ -n "$(podman port "$COMPOSE_PROXY" 2>/dev/null)" ] || die "the proxy is not published"
+ok "compose: only the proxy is published; gunicorn is reachable on the compose network only"
+python3 - "$PORT" <<'EOF' || die "stalled uploads through the proxy starved the service"
+import socket, sys, time, urllib.request
+port = int(sys.argv[1])
+stalled = []
+for _ in range(8):  # announce 100 kB, send a few bytes, then nothing
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"POST /api/v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+              b"Content-Length: 100000\r\n\r\nperson_id,")
+    stalled.append(s)
+time.sleep(0.5)
+answered = 0
+for _ in range(20):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            answered += r.status == 200
+    except OSError:
+        pass
+print(f"   8 stalled uploads through the proxy: {answered}/20 /healthz probes answered within 2 s")
+sys.exit(answered != 20)
+EOF
+ok "compose: stalled uploads are held by nginx, not by gunicorn's workers"
+TOO_BIG=$(mktemp)
+head -c $((33 * 1024 * 1024)) /dev/zero >"$TOO_BIG"
+code=$(curl -s -o "$RESPONSE" -w '%{http_code}' --max-time 60 -H 'Content-Type: text/csv' \
+  --data-binary "@$TOO_BIG" "http://127.0.0.1:$PORT/api/v1/score" || true)
+rm -f "$TOO_BIG"
+[ "$code" = 413 ] && grep -q '"code":413' "$RESPONSE" \
+  || die "a 33 MB body through the proxy: HTTP $code $(head -c 300 "$RESPONSE")"
+ok "compose: nginx refuses a body over 32 MB with 413 in the service's JSON error shape"
 step "podman-compose down -v"
 SCORER_ENV_FILE=$ENV_FILE "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1 \
   || die "podman-compose down -v"

@@ -45,16 +45,23 @@ errorlog = "-"  # stderr
 preload_app = False
 
 
+_OWN_METRICS_DIR: list[str] = []  # the temporary directory made below, removed at exit
+
+
 def on_starting(server) -> None:
-    """Prometheus multiprocess mode: one directory for all workers' metric files, empty at
-    start (values of a previous run must not be added in). Set before the workers import
+    """Prometheus multiprocess mode: one directory for all workers' metric files, without the
+    files of a previous run (their values must not be added in). Set before the workers import
     prometheus_client, so they inherit it."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
-        shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):  # only prometheus-client's own files
+                os.unlink(os.path.join(directory, name))
     else:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scorer-metrics-")
+        directory = tempfile.mkdtemp(prefix="scorer-metrics-")
+        _OWN_METRICS_DIR.append(directory)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
 
 
 def child_exit(server, worker) -> None:
@@ -62,3 +69,8 @@ def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    for directory in _OWN_METRICS_DIR:
+        shutil.rmtree(directory, ignore_errors=True)
