@@ -103,7 +103,9 @@ def _gate() -> Response | None:
     if (principal is not None and principal.via == "local" and current_app.config["API_KEY"]
             and request.blueprint in KEYED_BLUEPRINTS and endpoint not in LEGACY_PUBLIC_API):
         return _unauthorized("a valid X-API-Key header is required")
-    if request.method not in SAFE_METHODS and _needs_csrf_check():
+    # (A request that matched no route or method runs nothing: it gets its 404/405 as it is.)
+    if (request.method not in SAFE_METHODS and request.routing_exception is None
+            and _needs_csrf_check()):
         try:
             csrf.protect()
         except CSRFError as exc:
