@@ -178,6 +178,17 @@ def test_service_key_is_an_admin(make_app, sample_csv):
                       ).status_code == 200
 
 
+
+@pytest.mark.parametrize("authorization", ["", "Basic eDp5", "Bearer", "Bearer not-a-token"])
+def test_a_wrong_authorization_header_is_refused_even_beside_the_service_key(
+        make_app, authorization):
+    # A request carrying any Authorization header is judged by it: an empty or malformed one
+    # must not fall back to the X-API-Key beside it (schemathesis' ignored-auth check, ST401).
+    client = make_app(API_KEY="service-key").test_client()
+    r = client.get("/api/v1/model", headers={"X-API-Key": "service-key",
+                                              "Authorization": authorization})
+    assert r.status_code == 401
+
 def test_purge_deletes_old_runs_only(accounts_app, sample_csv):
     alice = signed_in(accounts_app, "alice")
     old, new = score(alice, sample_csv, "old.csv"), score(alice, sample_csv, "new.csv")

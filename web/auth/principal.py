@@ -59,9 +59,9 @@ def resolve() -> Principal | None:
     """The principal of the current request (None: anonymous with accounts required).
     Wrong credentials are a 401, never a fall-back to anonymous."""
     config = current_app.config
-    auth = request.headers.get("Authorization", "")
-    if auth:
-        scheme, _, token = auth.partition(" ")
+    auth = request.headers.get("Authorization")
+    if auth is not None:  # an empty header is a wrong credential too, not an absent one
+        scheme, _, token = auth.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
         user = Accounts(get_store()).user_for_token(token.strip())
