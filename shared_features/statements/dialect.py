@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 import clevercsv
@@ -58,17 +57,23 @@ def detect_delimiter(text: str) -> str:
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Trim spaces and stray quotes and unwrap ``="0123"`` (Excel's keep-as-text guard), on
-    each column's distinct values (dates, names and descriptions repeat down a statement)."""
+    """Trim spaces and stray quotes and unwrap ``="0123"`` (Excel's keep-as-text guard).
+
+    One vectorised test per column finds the cells that need it (usually none: the CSV parser
+    has already removed the quotes); only those are rewritten, so a clean column is kept as
+    it is, with no per-value conversion."""
     out = {}
     for name, col in frame.items():
-        codes, uniq = pd.factorize(col.fillna(""), use_na_sentinel=False)
-        s = pd.Series(uniq, dtype=object).astype(str)
-        todo = s.str.contains(r'^[\s="]|[\s"]$', regex=True).to_numpy(dtype=bool)
+        col = col.fillna("")
+        # Plain string kernels, not a regex: pandas runs a regex with \s through Python's re,
+        # value by value.
+        todo = ((col.str.strip() != col) | col.str.startswith(("=", '"'))
+                | col.str.endswith('"')).to_numpy(dtype=bool)
         if todo.any():
-            fix = s[todo].str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
-            s[todo] = fix.str.strip('" ')
-        out[name] = s.to_numpy(dtype=object)[codes]
+            col = col.copy()
+            fix = col[todo].str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
+            col[todo] = fix.str.strip('" ')
+        out[name] = col
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -89,6 +94,18 @@ def _csv_module_rows(text: str, delimiter: str) -> tuple[list[list[str]], np.nda
     return [r + [""] * (width - len(r)) for r in rows], np.asarray(lines, dtype=np.int64)
 
 
+def _delimiters_per_line(body: str, delimiter: str) -> np.ndarray:
+    """How many times each line holds the (one-character, ASCII) delimiter: counted over the
+    text's UTF-8 bytes at once (no multi-byte character holds an ASCII byte) rather than by
+    splitting it into a Python string per line."""
+    chars = np.frombuffer(body.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)
+    if not len(chars):
+        return np.zeros(1, dtype=np.int64)
+    seen = np.cumsum(chars == ord(delimiter), dtype=np.int64)
+    ends = np.flatnonzero(chars == ord("\n"))
+    return np.diff(np.concatenate(([0], seen[ends], seen[-1:])))
+
+
 def read_grid(text: str, delimiter: str | None = None) -> Grid:
     """Every line of the file as cells; blank lines kept as empty rows (line numbers hold)."""
     delimiter = delimiter or detect_delimiter(text)
@@ -96,11 +113,11 @@ def read_grid(text: str, delimiter: str | None = None) -> Grid:
     n_lines = body.count("\n") + 1
     # As many columns as the line with most delimiters could have (quoted ones overcount,
     # which only adds empty columns): pandas' C parser then pads short rows.
-    counts = pd.Series(body.split("\n")).str.count(re.escape(delimiter))
+    counts = _delimiters_per_line(body, delimiter)
     width = int(counts.max()) + 1
     if width > MAX_COLUMNS:
         raise StatementError(f"a row has {width} cells; a statement has at most {MAX_COLUMNS} "
-                             "columns", line=int(counts.idxmax()) + 1)
+                             "columns", line=int(counts.argmax()) + 1)
     frame = None
     try:
         frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, names=range(width),

@@ -110,6 +110,40 @@ def _is_card(name: str, layout: Layout) -> bool:
     return masked or bool(re.search(words_pattern(words), text))
 
 
+_CARD_MIN_ROWS = 4  # fewer transactions than this cannot show a card's pattern
+_CARD_MONEY_OUT_SHARE = 0.75  # of rows on the charges' side, by count
+
+
+def _card_from_values(amount: np.ndarray, category: np.ndarray, has_balance: bool
+                      ) -> tuple[bool, str | None]:
+    """(is a card, what was assumed) for a file no word marks as a card, from its rows: a
+    card's charges far outnumber what comes in, and what comes in is its payments received
+    ("PAYMENT - THANK YOU", "AUTOPAY") and refunds - on the other side of the charges, where an
+    account shows its card payments among its spending and its pay on the money-in side."""
+    nonzero = amount != 0
+    a, cat = amount[nonzero], category[nonzero]
+    if len(a) < _CARD_MIN_ROWS:
+        return False, None
+    charges_positive = (a > 0).mean() >= 0.5
+    minority = (a < 0) if charges_positive else (a > 0)
+    payments = minority & (cat == "card_payment")
+    if not payments.any():
+        return False, None
+    looks_paid = (payments | (minority & (cat == "refund"))).sum() >= 0.5 * minority.sum()
+    no_income = not (minority & (cat == "income")).any()
+    pays_a_card = bool((~minority & (cat == "card_payment")).any())
+    dominated = float((~minority).mean()) >= _CARD_MONEY_OUT_SHARE
+    seen = (f"{int((~minority).sum())} of {len(a)} rows are on one side and "
+            f"{int(payments.sum())} on the other look like card payments received")
+    if looks_paid and no_income and dominated and not pays_a_card:
+        note = (f"no card words in the file name or header, but read as a card statement: "
+                f"{seen}" + ("" if not has_balance else "; its balance column was read as "
+                             "the card's balance, though accounts have one too"))
+        return True, note
+    return False, (f"read as a bank account, though {seen}; if this is a card statement, put "
+                   "'card' in the file name")
+
+
 def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarray:
     """Rows where some cell (folded) is one of ``words`` (exact) or starts with one."""
     pattern = words_pattern(words)
@@ -265,6 +299,11 @@ def read_statement(data: bytes, name: str) -> StatementFile:
 
     category = classify(description[booked])
     a = amount[booked]
+    if kind == "account":
+        is_card, note = _card_from_values(a, category, roles.balance is not None)
+        kind = "card" if is_card else kind
+        if note:
+            warnings.append(note)
     if kind == "card" and roles.amount is not None and roles.indicator is None \
             and _charges_positive(a, category):
         a = -a

@@ -89,6 +89,12 @@ WORDS: dict[str, dict[str, str]] = {
            "savings": "TRANSFER TO SAVINGS", "refund": "REFUND AMAZON MKTPLACE",
            "electricity": "OCTOPUS ENERGY", "loan": "PERSONAL LOAN INSTALMENT",
            "returned": "RETURNED DIRECT DEBIT FEE", "groceries2": "SAINSBURYS 0423"},
+    "us": {"salary": "ACME CORP PAYROLL PPD ID: 9876543210",
+           "rent": "Zelle payment to JOHN SMITH JPM99A1B2C3D",
+           "groceries": "WHOLEFDS MKT 10234", "card_payment": "CREDIT CARD PAYMENT",
+           "savings": "TRANSFER TO SAV XXXXX1234", "refund": "REFUND CHECK AMAZON MKTPLACE",
+           "electricity": "CON ED OF NY PPD ID: 1234567", "loan": "PERSONAL LOAN INSTALMENT",
+           "returned": "RETURNED ITEM FEE", "groceries2": "TRADER JOE S #552"},
     "de": {"salary": "GEHALT ACME GMBH", "rent": "MIETE WOHNUNG HAUPTSTR 5",
            "groceries": "REWE MARKT BERLIN", "card_payment": "KREDITKARTENABRECHNUNG",
            "savings": "UMBUCHUNG AUF TAGESGELD", "refund": "ERSTATTUNG AMAZON EU",
@@ -146,6 +152,16 @@ CARD_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# Own-account transfers a Chase-like checking export adds on top of the account history, in
+# pairs that leave January's closing balance as it was: neither income nor spending. The
+# second says so only in its Type column (ACCT_XFER).
+OWN_TRANSFERS = [
+    (date(2024, 1, 16), "Online Transfer to CHK ...5678 transaction#: 19876543210 01/16",
+     -500.00),
+    (date(2024, 1, 25), "ONLINE TRANSFER REF #IB0XYZ 01/25", 500.00),
+]
+
+
 @dataclass
 class Layout:
     name: str
@@ -157,6 +173,7 @@ class Layout:
     skipped: int = 0
     currency: str | None = None
     note: str = ""
+    extra: tuple = ()  # (day, description, signed amount) rows added to the history
 
 
 # -- formatting helpers --------------------------------------------------------------------------
@@ -194,6 +211,27 @@ def us_checking(h, w):
     body = [["CREDIT" if a > 0 else "DEBIT", d.strftime("%m/%d/%Y"), t, plain(a),
              "ACH_CREDIT" if a > 0 else "ACH_DEBIT", plain(b), "", ""] for d, t, a, b in h]
     return join([head, *body], end="\r\n").encode()
+
+
+def us_checking_transfers(h, w):
+    # Chase-like: a 7-name header, a trailing comma on every data row, DEBIT/CREDIT/DSLIP in
+    # Details, signed amounts, a Type column that says ACCT_XFER for own-account transfers.
+    head = ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+            "Check or Slip #"]
+    kinds = {v: k for k, v in w.items()}
+
+    def details_type(t: str, a: float) -> tuple[str, str]:
+        kind = kinds.get(t)
+        if kind is None or kind == "savings":
+            return ("CREDIT" if a > 0 else "DEBIT"), "ACCT_XFER"
+        if kind == "refund":
+            return "DSLIP", "CHECK_DEPOSIT"
+        if kind == "rent":
+            return "DEBIT", "QUICKPAY_DEBIT"
+        return ("CREDIT", "ACH_CREDIT") if a > 0 else ("DEBIT", "ACH_DEBIT")
+    body = [[*details_type(t, a)[:1], d.strftime("%m/%d/%Y"), t, plain(a),
+             details_type(t, a)[1], plain(b), ""] for d, t, a, b in h]
+    return (join([head]) + join(body, end=",\n")).encode()
 
 
 def us_card_debit_credit(h, w):
@@ -515,6 +553,8 @@ def br_card(h, w):
 
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
+    Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
+           extra=tuple(OWN_TRANSFERS)),
     Layout("us_card_debit_credit_columns.csv", "card", False, us_card_debit_credit, "en"),
     Layout("amex_activity.csv", "card", False, us_card_positive, "en"),
     Layout("uk_current_account.csv", "account", True, uk_current, "en", currency="GBP"),
@@ -564,12 +604,27 @@ def expected_for(layout: Layout) -> dict:
         for m in months:
             m["liquid_savings" if layout.history == "account" else "total_debt"] = None
     inflow, outflow = TOTALS[layout.history]
+    inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
+    outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)
     date_min, date_max = SPAN[layout.history]
     history = ACCOUNT if layout.history == "account" else CARD
-    return {"kind": layout.history, "rows_read": len(history), "pending": layout.pending,
-            "rows_skipped": layout.skipped, "date_min": date_min, "date_max": date_max,
-            "inflow_total": inflow, "outflow_total": outflow, "currency": layout.currency,
-            "months": months}
+    return {"kind": layout.history, "rows_read": len(history) + len(layout.extra),
+            "pending": layout.pending, "rows_skipped": layout.skipped, "date_min": date_min,
+            "date_max": date_max, "inflow_total": inflow, "outflow_total": outflow,
+            "currency": layout.currency, "months": months}
+
+
+def with_extra(rows: list[tuple[date, str, float, float]], extra: tuple
+               ) -> list[tuple[date, str, float, float]]:
+    """The history with extra rows put in date order and every balance after them redone."""
+    if not extra:
+        return rows
+    merged = sorted([(d, t, a) for d, t, a, _ in rows] + list(extra), key=lambda r: r[0])
+    out, balance = [], rows[0][3] - rows[0][2]
+    for d, t, a in merged:
+        balance = round(balance + a, 2)
+        out.append((d, t, a, balance))
+    return out
 
 
 def main() -> None:
@@ -577,7 +632,8 @@ def main() -> None:
     for layout in LAYOUTS:
         history = ACCOUNT if layout.history == "account" else CARD
         words = (WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
-        (HERE / layout.name).write_bytes(layout.render(rows_of(history, words), words))
+        rows = with_extra(rows_of(history, words), layout.extra)
+        (HERE / layout.name).write_bytes(layout.render(rows, words))
         manifest["files"][layout.name] = expected_for(layout)
     manifest["combined"] = [
         {"files": ["uk_current_account.csv", "amex_activity.csv"], "months": COMBINED_MONTHS},
