@@ -391,6 +391,15 @@ DASK_DASHBOARD_PORT=$DASK_PORT "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.
   || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-scale.log" >&2; die "podman-compose --profile scale up"; }
 rm -f "${TMPDIR:-/tmp}/$RUN_ID-scale.log"
 wait_ready "http://127.0.0.1:$DASK_PORT/health" 90
+# The scheduler answers before its workers have joined: wait for both, or the batch may start
+# on one of them (the summary below checks that it ran on two).
+start=$SECONDS
+until [ "$(curl -fs --max-time 3 "http://127.0.0.1:$DASK_PORT/json/counts.json" \
+           | python3 -c 'import json, sys; print(json.load(sys.stdin)["workers"])' 2>/dev/null)" \
+        = 2 ]; do
+  [ $((SECONDS - start)) -ge 120 ] && die "the two Dask workers did not join the scheduler in 120s"
+  sleep 1
+done
 ok "compose scale: scheduler up, its dashboard answers on 127.0.0.1:$DASK_PORT ($((SECONDS - t))s)"
 # The input goes onto the volume the workers share, as a user's data would be on shared storage.
 podman run --rm -i --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch" --entrypoint sh "$SERVE_IMAGE" \
