@@ -320,6 +320,10 @@ class ScoringService:
         if not self._store().delete_run(run_id):
             raise RunNotFound(run_id)
 
+    def delete_own_runs(self) -> int:
+        """Delete every run of the store scope's owner ("delete all my data"); how many."""
+        return self._store().delete_own_runs()
+
     # -- model -----------------------------------------------------------------------------------
     def model_info(self) -> dict[str, Any]:
         scorer = self._require_model()

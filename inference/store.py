@@ -7,6 +7,14 @@ upgrades the database by one version, inside one transaction. A run and all its 
 written in one transaction, so a reader never sees half a run.
 
 A ``Store`` wraps one connection; open one per thread (the web layer opens one per request).
+
+Ownership is enforced here and only here: a ``Store`` is opened with a ``Scope`` (whose runs it
+works with), every read, count and delete of runs or results filters by it (``_visible``), and
+new runs are saved as the scope's owner. Code that adds a query on ``runs`` or ``results`` must
+go through ``_visible`` too, so that routes built on it keep other people's runs out of sight.
+
+Deleted rows are overwritten in the file (``secure_delete``), not just unlinked: a deleted or
+purged run's finances cannot be read back from the database file.
 """
 
 from __future__ import annotations
@@ -95,6 +103,37 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE results ADD COLUMN contributions TEXT;
     """,
+    # 5: accounts. A run belongs to the user who scored it (NULL: scored without accounts, or
+    # with the service key; only admins see those); deleting a user deletes their runs.
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        is_admin      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        prefix       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT
+    );
+    CREATE INDEX tokens_user ON tokens (user_id);
+    ALTER TABLE runs ADD COLUMN owner_id INTEGER REFERENCES users (id) ON DELETE CASCADE;
+    CREATE INDEX runs_owner ON runs (owner_id, created_at DESC);
+    CREATE TABLE login_failures (
+        subject TEXT NOT NULL,
+        at      REAL NOT NULL
+    );
+    CREATE INDEX login_failures_subject ON login_failures (subject, at);
+    CREATE TABLE instance (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run
@@ -102,6 +141,7 @@ PAGE_SIZE = 16384  # bytes, for new databases
 
 _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
                 "mean_probability", "model_version", "model_sha256", "warnings")
+_SELECT_RUN = f"SELECT {','.join(_RUN_COLUMNS)} FROM runs"
 _RUN_JSON = ("band_counts", "warnings")
 _RESULT_COLUMNS = RESULT_FIELDS  # the JSON parts are stored as the JSON text they were given
 _SELECT_RESULTS = f"SELECT {','.join(_RESULT_COLUMNS)} FROM results"
@@ -122,6 +162,20 @@ class StoreError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Whose runs a connection works with. New runs are saved as ``owner_id``'s (None: no
+    owner, as in single-user mode); reads, counts and deletes see only the runs of ``owner_id``
+    unless ``sees_all`` (admins, single-user mode, maintenance)."""
+
+    owner_id: int | None = None
+    sees_all: bool = True
+
+
+EVERYONE = Scope()
+NOBODY = Scope(owner_id=0, sees_all=False)  # user ids start at 1: sees no run, owns none
+
+
+@dataclass(frozen=True)
 class IdempotencyKey:
     """A client's Idempotency-Key, whose caller it belongs to, and what the request carried."""
 
@@ -137,9 +191,11 @@ class KeyedRun:
 
 
 class Store:
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000,
+                 scope: Scope = EVERYONE) -> None:
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self.scope = scope
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000.0,
                                     isolation_level=None)
@@ -147,6 +203,7 @@ class Store:
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL, faster
+        self.conn.execute("PRAGMA secure_delete = ON")  # deleted finances are zeroed on disk
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -249,8 +306,8 @@ class Store:
                     f"({','.join('?' * (len(_RESULT_COLUMNS) + 1))})",
                     ((i, *r) for i, r in enumerate(results)))
             summary = run() if callable(run) else run
-            run_row = tuple(dumps(summary[c]) if c in _RUN_JSON else summary[c]
-                            for c in _RUN_COLUMNS)
+            run_row = (*(dumps(summary[c]) if c in _RUN_JSON else summary[c]
+                         for c in _RUN_COLUMNS), self.scope.owner_id)
             with self.transaction() as conn:
                 if idempotency is not None:
                     conn.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
@@ -259,8 +316,8 @@ class Store:
                     first = self.keyed_run(idempotency, summary["created_at"])
                     if first is not None:
                         return first
-                conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}) VALUES "
-                             f"({','.join('?' * len(_RUN_COLUMNS))})", run_row)
+                conn.execute(f"INSERT INTO runs ({','.join(_RUN_COLUMNS)}, owner_id) VALUES "
+                             f"({','.join('?' * len(run_row))})", run_row)
                 conn.execute(f"INSERT INTO results (run_id, position, {columns}) "
                              f"SELECT ?, position, {columns} FROM temp.staged_results "
                              "ORDER BY position", (summary["id"],))
@@ -282,24 +339,49 @@ class Store:
         return None if row is None else KeyedRun(row[0], row[1])
 
     def delete_run(self, run_id: str) -> bool:
-        """Delete a run and (by cascade) its results; False if there was no such run."""
+        """Delete a run and (by cascade) its results; False if there was no such run in scope."""
+        where, params = self._visible()
+        return self._delete(f"DELETE FROM runs WHERE id = ? AND {where}", (run_id, *params)) > 0
+
+    def delete_own_runs(self) -> int:
+        """Delete every run of the scope's owner (not everyone's, even for an admin)."""
+        return self._delete("DELETE FROM runs WHERE owner_id IS ?", (self.scope.owner_id,))
+
+    def purge_created_before(self, cutoff: str) -> int:
+        """Delete everyone's runs created before ``cutoff`` (ISO time, UTC), then checkpoint the
+        WAL so their pages are overwritten in the main file and the log is emptied."""
+        deleted = self._delete("DELETE FROM runs WHERE created_at < ?", (cutoff,))
+        if deleted:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+    def _delete(self, sql: str, params: tuple[Any, ...]) -> int:
         with self.transaction() as conn:
-            deleted = conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
-        return deleted > 0
+            return conn.execute(sql, params).rowcount
 
     # -- reads -----------------------------------------------------------------------------------
+    def _visible(self, table: str = "runs") -> tuple[str, tuple[Any, ...]]:
+        """SQL condition (and its parameters) on ``table``'s rows for the runs in scope."""
+        if self.scope.sees_all:
+            return "1", ()
+        if table == "runs":
+            return "owner_id IS ?", (self.scope.owner_id,)
+        return (f"{table}.run_id IN (SELECT id FROM runs WHERE owner_id IS ?)",
+                (self.scope.owner_id,))
+
     def list_runs(self, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-        """Newest first; (one page of run summaries, total number of runs)."""
+        """Newest first; (one page of run summaries, total number of runs), both in scope."""
+        where, params = self._visible()
         rows = self.conn.execute(
-            f"SELECT {','.join(_RUN_COLUMNS)} FROM runs ORDER BY created_at DESC, rowid DESC "
-            "LIMIT ? OFFSET ?", (int(limit), int(offset))).fetchall()
-        total = self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return [_run_dict(r) for r in rows], int(total)
+            f"{_SELECT_RUN} WHERE {where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            (*params, int(limit), int(offset))).fetchall()
+        return [_run_dict(r) for r in rows], self.count_runs()
 
     def get_run(self, run_id: str) -> dict[str, Any] | None:
-        """The run's summary, or None."""
-        row = self.conn.execute(f"SELECT {','.join(_RUN_COLUMNS)} FROM runs WHERE id = ?",
-                                (run_id,)).fetchone()
+        """The run's summary, or None (also when the run is someone else's)."""
+        where, params = self._visible()
+        row = self.conn.execute(f"{_SELECT_RUN} WHERE id = ? AND {where}",
+                                (run_id, *params)).fetchone()
         return None if row is None else _run_dict(row)
 
     def results(self, run_id: str, offset: int = 0, limit: int | None = None,
@@ -308,25 +390,29 @@ class Store:
         of RESULT_ORDERS."""
         key = RESULT_ORDERS[order]
         direction = "DESC" if descending else "ASC"
+        where, params = self._visible("results")
         return self._tuples(
-            f"{_SELECT_RESULTS} WHERE run_id = ? ORDER BY {key} IS NULL, {key} {direction}, "
-            "position LIMIT ? OFFSET ?",
-            (run_id, -1 if limit is None else int(limit), int(offset)))
+            f"{_SELECT_RESULTS} WHERE run_id = ? AND {where} "
+            f"ORDER BY {key} IS NULL, {key} {direction}, position LIMIT ? OFFSET ?",
+            (run_id, *params, -1 if limit is None else int(limit), int(offset)))
 
     def results_after(self, run_id: str, position: int, limit: int
                       ) -> list[tuple[int, ResultRow]]:
         """(position, row) of up to ``limit`` results after ``position``, in upload order: for
         reading a whole run page by page (keyset pages: each as fast as the first)."""
+        where, params = self._visible("results")
         rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
-                            "WHERE run_id = ? AND position > ? ORDER BY position LIMIT ?",
-                            (run_id, int(position), int(limit)))
+                            f"WHERE run_id = ? AND position > ? AND {where} "
+                            "ORDER BY position LIMIT ?",
+                            (run_id, int(position), *params, int(limit)))
         return [(r[0], r[1:]) for r in rows]
 
     def person(self, run_id: str, person_id: str) -> tuple[int, ResultRow] | None:
         """(position, row) of one person of a run, or None."""
+        where, params = self._visible("results")
         rows = self._tuples(f"SELECT position, {','.join(_RESULT_COLUMNS)} FROM results "
-                            "WHERE run_id = ? AND person_id = ? ORDER BY position LIMIT 1",
-                            (run_id, person_id))
+                            f"WHERE run_id = ? AND person_id = ? AND {where} "
+                            "ORDER BY position LIMIT 1", (run_id, person_id, *params))
         return (rows[0][0], rows[0][1:]) if rows else None
 
     def _tuples(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -343,20 +429,30 @@ class Store:
         """
         values = [row[INDEX[name]] for name in LAZY_FIELDS]
         sets = ", ".join(f"{name} = COALESCE({name}, ?)" for name in LAZY_FIELDS)
+        where, params = self._visible("results")
         with self.transaction() as conn:
             changed = conn.execute(
-                f"UPDATE results SET {sets} WHERE run_id = ? AND position = ?",
-                (*values, run_id, int(position))).rowcount
+                f"UPDATE results SET {sets} WHERE run_id = ? AND position = ? AND {where}",
+                (*values, run_id, int(position), *params)).rowcount
         return changed > 0
 
     def count_runs(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+        where, params = self._visible()
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM runs WHERE {where}",
+                                     params).fetchone()[0])
+
+    def count_own_runs(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs WHERE owner_id IS ?",
+                                     (self.scope.owner_id,)).fetchone()[0])
 
     def count_results(self, run_id: str | None = None) -> int:
+        where, params = self._visible("results")
         if run_id is None:
-            return int(self.conn.execute("SELECT COUNT(*) FROM results").fetchone()[0])
-        return int(self.conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
-                                     (run_id,)).fetchone()[0])
+            return int(self.conn.execute(f"SELECT COUNT(*) FROM results WHERE {where}",
+                                         params).fetchone()[0])
+        return int(self.conn.execute(
+            f"SELECT COUNT(*) FROM results WHERE run_id = ? AND {where}",
+            (run_id, *params)).fetchone()[0])
 
 
 def _window_start(now: str) -> str:
@@ -374,10 +470,11 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = False) -> Store:
+def open_store(path: str | Path, busy_timeout_ms: int = 5000, migrate: bool = False,
+               scope: Scope = EVERYONE) -> Store:
     """Open (and optionally migrate) the store, creating the database's directory if needed."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = Store(path, busy_timeout_ms)
+    store = Store(path, busy_timeout_ms, scope)
     if migrate:
         store.migrate()
     return store

@@ -13,6 +13,8 @@
 #      shape; then `down -v` removes the containers and volumes
 #   7. the compose profile `scale`: a Dask scheduler and two workers from the serving image run
 #      `stress-scorer batch` from the compose `batch` client; then `down -v`
+# The serving image requires accounts: each service gets a secret key, the API answers 401
+# without credentials, and a user and API token are made with `flask users` inside the container.
 # Steps 2-6 need shared/tools/oci-setup.sh beside the repository (../shared); without it, or when
 # podman cannot be set up, it says so after the lint and exits 0. Containers and volumes it makes are removed on exit;
 # images stay cached. Traffic goes to 127.0.0.1 only.
@@ -76,7 +78,7 @@ cleanup() {
   local rc=$?
   set +e
   if [ -n "${COMPOSE_UP:-}" ]; then
-    "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1
+    SCORER_ENV_FILE=${ENV_FILE:-} "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1
   fi
   if [ -n "${SCALE_UP:-}" ]; then
     "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1
@@ -88,7 +90,7 @@ cleanup() {
   for v in "$ART_VOL" "$DATA_VOL" "${RUN_ID}_artifacts" "${RUN_ID}_data"; do
     podman volume rm -f "$v" >/dev/null 2>&1
   done
-  rm -f "${CSV:-}" "${RESPONSE:-}" "${TMPDIR:-/tmp}/$RUN_ID"-*.log
+  rm -f "${CSV:-}" "${RESPONSE:-}" "${ENV_FILE:-}" "${TMPDIR:-/tmp}/$RUN_ID"-*.log
   exit "$rc"
 }
 trap cleanup EXIT
@@ -129,15 +131,30 @@ stretched,2025-05,2100,2700,420,0,15400,15000,1
 stretched,2025-06,2300,2600,420,0,16100,15000,2
 EOF
 
-# score_csv BASE_URL: POST the CSV as text/csv and as a multipart file; both must score 2 persons.
+SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+
+# api_token CONTAINER: the service refuses anonymous API calls; make a user and print its token
+# (as README tells an operator to, inside the container).
+api_token() {
+  local ctr=$1
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$2/api/v1/runs")" = 401 ] \
+    || die "the API answers without credentials"
+  echo "check-password" | podman exec -i "$ctr" flask --app web.wsgi users create checker \
+    --admin --password-stdin >/dev/null 2> >(no_systemd_noise) || die "flask users create in $ctr"
+  podman exec "$ctr" flask --app web.wsgi users token checker 2> >(no_systemd_noise) \
+    || die "flask users token in $ctr"
+}
+
+# score_csv BASE_URL TOKEN: POST the CSV as text/csv and as a multipart file; both must score 2
+# persons.
 score_csv() {
-  local base=$1 mode
+  local base=$1 auth="Authorization: Bearer $2" mode
   for mode in body multipart; do
     if [ "$mode" = body ]; then
-      curl -fsS --max-time 60 -H 'Content-Type: text/csv' --data-binary "@$CSV" \
+      curl -fsS --max-time 60 -H "$auth" -H 'Content-Type: text/csv' --data-binary "@$CSV" \
         -o "$RESPONSE" "$base/api/v1/score" || die "POST $base/api/v1/score ($mode) failed"
     else
-      curl -fsS --max-time 60 -F "file=@$CSV;type=text/csv" \
+      curl -fsS --max-time 60 -H "$auth" -F "file=@$CSV;type=text/csv" \
         -o "$RESPONSE" "$base/api/v1/score" || die "POST $base/api/v1/score ($mode) failed"
     fi
     python3 - "$RESPONSE" "$mode" <<'EOF' || die "unexpected scoring response: $(head -c 600 "$RESPONSE")"
@@ -237,12 +254,17 @@ PORT=$(free_port)
 podman volume create "$DATA_VOL" >/dev/null
 podman run -d --name "$SERVE_CTR" -p "127.0.0.1:$PORT:8000" \
   -v "$ART_VOL:/artifacts:ro" -v "$DATA_VOL:/data" -e SCORER__ARTIFACTS__DIR=/artifacts \
+  -e SCORER__AUTH__SECRET_KEY="$SECRET_KEY" \
   -e GUNICORN_WORKERS=2 "$SERVE_IMAGE" >/dev/null 2> >(no_systemd_noise)
 wait_ready "http://127.0.0.1:$PORT/readyz" 60 "$SERVE_CTR"
-score_csv "http://127.0.0.1:$PORT"
-python3 - "$PORT" <<'EOF' || die "the service does not serve the trained artifact"
+TOKEN=$(api_token "$SERVE_CTR" "http://127.0.0.1:$PORT")
+ok "accounts on: 401 without credentials; a user and token made with flask users"
+score_csv "http://127.0.0.1:$PORT" "$TOKEN"
+python3 - "$PORT" "$TOKEN" <<'EOF' || die "the service does not serve the trained artifact"
 import json, sys, urllib.request
-doc = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model", timeout=10))
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model",
+                             headers={"Authorization": f"Bearer {sys.argv[2]}"})
+doc = json.load(urllib.request.urlopen(req, timeout=10))
 text = json.dumps(doc)
 assert '"seed": 11' in text, "seed 11 of the container training run not found in /api/v1/model"
 EOF
@@ -262,10 +284,10 @@ podman rm -f -v "$SERVE_CTR" >/dev/null 2> >(no_systemd_noise)
 if [ -f artifacts/model.onnx ] && [ -f artifacts/feature_spec.json ]; then
   step "serve: the default artifact baked into $SERVE_IMAGE (no mounts)"
   PORT=$(free_port)
-  podman run -d --name "$DEFAULT_CTR" -p "127.0.0.1:$PORT:8000" "$SERVE_IMAGE" >/dev/null \
-    2> >(no_systemd_noise)
+  podman run -d --name "$DEFAULT_CTR" -p "127.0.0.1:$PORT:8000" \
+    -e SCORER__AUTH__SECRET_KEY="$SECRET_KEY" "$SERVE_IMAGE" >/dev/null 2> >(no_systemd_noise)
   wait_ready "http://127.0.0.1:$PORT/readyz" 60 "$DEFAULT_CTR"
-  score_csv "http://127.0.0.1:$PORT"
+  score_csv "http://127.0.0.1:$PORT" "$(api_token "$DEFAULT_CTR" "http://127.0.0.1:$PORT")"
   ok "the default artifact serves without any mount"
   podman rm -f -v -t 5 "$DEFAULT_CTR" >/dev/null 2> >(no_systemd_noise)
 else
@@ -277,7 +299,9 @@ step "podman-compose up (project $RUN_ID): train to completion, then serve"
 PORT=$(free_port)
 COMPOSE_UP=1
 t=$SECONDS
-SCORER_PORT=$PORT TRAIN__DATA__N_PEOPLE=$PEOPLE TRAIN__TRAIN__MAX_EPOCHS=4 TRAIN__BASELINE__MAX_EPOCHS=2 \
+ENV_FILE=$(mktemp)
+echo "SCORER__AUTH__SECRET_KEY=$SECRET_KEY" >"$ENV_FILE"
+SCORER_ENV_FILE=$ENV_FILE SCORER_PORT=$PORT TRAIN__DATA__N_PEOPLE=$PEOPLE TRAIN__TRAIN__MAX_EPOCHS=4 TRAIN__BASELINE__MAX_EPOCHS=2 \
   TRAIN__ORACLE__N_FUTURES=20 TRAIN__DIAGNOSTIC__HIDDEN_PARAMS=false TRAIN__RUN__SEED=12 \
   "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml up -d --no-build >"${TMPDIR:-/tmp}/$RUN_ID-compose.log" 2>&1 \
   || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-compose.log" >&2; die "podman-compose up"; }
@@ -304,10 +328,13 @@ done
   || die "compose train exited $(podman inspect --format '{{.State.ExitCode}}' "$TRAIN_CTR")"
 podman logs "$TRAIN_CTR" 2>&1 | grep -E 'artifact written|nothing to do' | cut -c1-110 | sed 's/^/   train | /'
 ok "compose: train exited 0, serve started after it on a fresh volume and is ready ($((SECONDS - t))s)"
-score_csv "http://127.0.0.1:$PORT"
-python3 - "$PORT" <<'EOF' || die "compose serve does not serve the compose-trained artifact"
+TOKEN=$(api_token "$COMPOSE_SERVE" "http://127.0.0.1:$PORT")
+score_csv "http://127.0.0.1:$PORT" "$TOKEN"
+python3 - "$PORT" "$TOKEN" <<'EOF' || die "compose serve does not serve the compose-trained artifact"
 import json, sys, urllib.request
-doc = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model", timeout=10))
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/model",
+                             headers={"Authorization": f"Bearer {sys.argv[2]}"})
+doc = json.load(urllib.request.urlopen(req, timeout=10))
 assert '"seed": 12' in json.dumps(doc), "seed 12 of the compose training run not found"
 EOF
 ok "compose: serve scores a CSV with the model trained by compose, through the nginx proxy"
@@ -344,7 +371,8 @@ rm -f "$TOO_BIG"
   || die "a 33 MB body through the proxy: HTTP $code $(head -c 300 "$RESPONSE")"
 ok "compose: nginx refuses a body over 32 MB with 413 in the service's JSON error shape"
 step "podman-compose down -v"
-"$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1 || die "podman-compose down -v"
+SCORER_ENV_FILE=$ENV_FILE "$COMPOSE" -p "$RUN_ID" -f docker-compose.yml down -v >/dev/null 2>&1 \
+  || die "podman-compose down -v"
 COMPOSE_UP=
 left=$(podman ps -a --filter "label=com.docker.compose.project=$RUN_ID" --format '{{.Names}}')
 [ -z "$left" ] || die "containers left after down: $left"
@@ -363,6 +391,15 @@ DASK_DASHBOARD_PORT=$DASK_PORT "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.
   || { tail -n 40 "${TMPDIR:-/tmp}/$RUN_ID-scale.log" >&2; die "podman-compose --profile scale up"; }
 rm -f "${TMPDIR:-/tmp}/$RUN_ID-scale.log"
 wait_ready "http://127.0.0.1:$DASK_PORT/health" 90
+# The scheduler answers before its workers have joined: wait for both, or the batch may start
+# on one of them (the summary below checks that it ran on two).
+start=$SECONDS
+until [ "$(curl -fs --max-time 3 "http://127.0.0.1:$DASK_PORT/json/counts.json" \
+           | python3 -c 'import json, sys; print(json.load(sys.stdin)["workers"])' 2>/dev/null)" \
+        = 2 ]; do
+  [ $((SECONDS - start)) -ge 120 ] && die "the two Dask workers did not join the scheduler in 120s"
+  sleep 1
+done
 ok "compose scale: scheduler up, its dashboard answers on 127.0.0.1:$DASK_PORT ($((SECONDS - t))s)"
 # The input goes onto the volume the workers share, as a user's data would be on shared storage.
 podman run --rm -i --no-healthcheck -v "${SCALE_PROJECT}_batch:/batch" --entrypoint sh "$SERVE_IMAGE" \

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from flask.testing import FlaskClient
 
 from shared_features import (
     FEATURE_NAMES,
@@ -231,12 +233,38 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "instance" / "scorer.sqlite3"
 
 
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token the pages' forms carry for this client's session (from the sign-in page,
+    which every configuration serves)."""
+    html = FlaskClient.open(client, "/login").get_data(as_text=True)
+    match = CSRF_FIELD.search(html)
+    assert match, "the sign-in page has no csrf_token field"
+    return match.group(1)
+
+
+class FormClient(FlaskClient):
+    """A test client that sends its session's CSRF token with every state-changing request, as
+    the dashboard's forms do (in the X-CSRFToken header, so tests need not touch their form
+    data). Tests of the CSRF check itself use a plain FlaskClient."""
+
+    def open(self, *args, **kwargs):
+        method = str(kwargs.get("method", "GET")).upper()
+        headers = dict(kwargs.pop("headers", None) or {})
+        if method not in ("GET", "HEAD", "OPTIONS") and not (
+                "Authorization" in headers or "X-API-Key" in headers):
+            headers.setdefault("X-CSRFToken", csrf_token(self))
+        return super().open(*args, headers=headers, **kwargs)
+
+
 @pytest.fixture
 def make_app(artifact_dir: Path, db_path: Path):
     """create_app with the test artifact and a private database. Settings are given as Flask
     keys (``make_app(API_KEY="k")``) or, for readability, as TOML sections
-    (``make_app(limits={"max_persons": 3})``). The database connections the test's requests
-    opened are closed after it (a worker thread keeps its own)."""
+    (``make_app(limits={"max_persons": 3})``). Its test_client() is a FormClient. The database
+    connections the test's requests opened are closed after it (a worker thread keeps its own)."""
     from web import create_app
     from web.db import close_thread_stores
     from web.settings import flatten
@@ -244,8 +272,10 @@ def make_app(artifact_dir: Path, db_path: Path):
     def make(**settings):
         sections = {k: v for k, v in settings.items() if isinstance(v, dict)}
         keys = {k: v for k, v in settings.items() if not isinstance(v, dict)}
-        return create_app({"TESTING": True, "ARTIFACTS_DIR": str(artifact_dir),
-                           "DATABASE_PATH": str(db_path), **flatten(sections), **keys})
+        app = create_app({"TESTING": True, "ARTIFACTS_DIR": str(artifact_dir),
+                          "DATABASE_PATH": str(db_path), **flatten(sections), **keys})
+        app.test_client_class = FormClient
+        return app
 
     yield make
     close_thread_stores()

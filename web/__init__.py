@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inference.service import ScoringService, ServiceOptions
 
-from . import db, extensions, metrics, settings
+from . import auth, db, extensions, metrics, retention, security, settings
 from .cli import register_commands
 from .errors import ScorerApi, register_error_handlers
 
@@ -48,6 +48,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     health = db.init_app(app)
+    auth.init_app(app)  # before the blueprints: its gate runs ahead of their own hooks
+    security.init_app(app)
+    retention.init_app(app)
     config = app.config
     options = ServiceOptions(settings.ingest_limits(config), settings.explain_options(config),
                              settings.recommend_options(config),
@@ -64,8 +67,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     api = ScorerApi(app)
     api.spec.components.security_scheme(
+        "BearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "A user's API token (account page, or `flask users "
+                                      "token NAME`); needed when accounts are on"})
+    api.spec.components.security_scheme(
         "ApiKeyAuth", {"type": "apiKey", "in": "header", "name": "X-API-Key",
-                       "description": "Needed only when the service is configured with a key"})
+                       "description": "The service key ([api] key): admin rights"})
     from .api import blp as api_blp
     from .dashboard import bp as dashboard_bp
     from .health import blp as health_blp

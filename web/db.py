@@ -44,13 +44,18 @@ def init_app(app: Flask) -> StoreHealth:
 
 
 def get_store() -> Store:
-    """This thread's connection to the app's database, opened on first use."""
+    """This thread's connection to the app's database, opened on first use, scoped to the runs
+    the current request's principal may see (set on every call: connections outlive requests,
+    and signing in changes the principal)."""
+    from .auth.principal import request_scope  # the auth package itself reads the store
+
     key = (os.getpid(), str(current_app.config["DATABASE_PATH"]),
            current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
     stores: dict[tuple, Store] = _local.__dict__.setdefault("stores", {})
     store = stores.get(key)
     if store is None:
         store = stores[key] = Store(key[1], key[2])
+    store.scope = request_scope()
     _local.used = store
     return store
 

@@ -8,7 +8,8 @@ variable (``flask run``, tests) the values live in this process.
 Labels are bounded: the route *template* (``/api/v1/runs/<run_id>``, never an id), the method
 among the few the app serves, the status code. No person or run ids anywhere.
 
-The endpoint is protected like the API: when an API key is configured it needs the key.
+The endpoint is protected like the API by web.auth's gate: with accounts on it needs a token
+(or the service key); without, it needs the API key when one is configured.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from prometheus_client import (
 from inference.service import ModelUnavailable, ScoringService
 from inference.store import StoreError
 
-from .api.auth import check_api_key
 from .extensions import get_service
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -109,11 +109,6 @@ def _observe(response: Response) -> Response:
 
 def _metrics() -> Metrics:
     return current_app.extensions[_METRICS_KEY]
-
-
-@bp.before_request
-def _require_api_key() -> None:
-    check_api_key(current_app.config["API_KEY"])
 
 
 @bp.get("/metrics")

@@ -31,7 +31,9 @@ PAGE_SIZE_CEILING = {"RUNS_MAX_PAGE_SIZE": 500, "RESULTS_MAX_PAGE_SIZE": 1000}
 # Settings that must be above zero (a zero page size or limit is never meant).
 POSITIVE = ("LIMITS_MAX_UPLOAD_MB", "LIMITS_MAX_PERSONS", "LIMITS_MAX_MONTHS_PER_PERSON",
             "DATABASE_BUSY_TIMEOUT_MS", "RUNS_DEFAULT_PAGE_SIZE", "RUNS_MAX_PAGE_SIZE",
-            "RESULTS_DEFAULT_PAGE_SIZE", "RESULTS_MAX_PAGE_SIZE")
+            "RESULTS_DEFAULT_PAGE_SIZE", "RESULTS_MAX_PAGE_SIZE",
+            "AUTH_SESSION_HOURS", "AUTH_MAX_FAILURES", "AUTH_FAILURE_WINDOW_MINUTES")
+NON_NEGATIVE = ("RETENTION_DAYS", "PROXY_TRUSTED_HOPS")
 
 
 class ConfigError(ValueError):
@@ -105,13 +107,14 @@ def validated(config: Mapping[str, Any]) -> dict[str, Any]:
         if out[name] <= 0:
             raise ConfigError(f"setting {known_settings()[name].describe()} must be positive, "
                               f"got {out[name]!r}")
+    for name in NON_NEGATIVE:
+        if out[name] < 0:
+            raise ConfigError(f"setting {known_settings()[name].describe()} must be 0 or more, "
+                              f"got {out[name]!r}")
     for name, ceiling in PAGE_SIZE_CEILING.items():
         if out[name] > ceiling:
             raise ConfigError(f"setting {known_settings()[name].describe()} must be at most "
                               f"{ceiling}, the largest page the API serves")
-    if out["PROXY_TRUSTED_HOPS"] < 0:
-        raise ConfigError(f"setting {known_settings()['PROXY_TRUSTED_HOPS'].describe()} "
-                          "must be 0 or more")
     return out
 
 

@@ -49,7 +49,7 @@ def result_rows(directory: str | Path) -> Iterator[ResultRow]:
     order.
 
     A batch keeps one flat row per person, without the monthly history: the history is empty,
-    and explanations and recommendations are stored empty rather than left to be computed
+    and explanations, recommendations and contributions are stored empty rather than left to be computed
     when a person is opened (there are no months to compute them from).
     """
     dataset = ds.dataset(str(directory), format="parquet", exclude_invalid_files=True)
@@ -78,6 +78,7 @@ def result_rows(directory: str | Path) -> Iterator[ResultRow]:
                          for w in frame["warnings"].fillna("").tolist()],
             "insights": ["[]"] * n,
             "recommendations": ["[]"] * n,
+            "contributions": ["{}"] * n,
         }
         yield from zip(*(parts[name] for name in RESULT_FIELDS), strict=True)
 

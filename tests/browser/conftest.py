@@ -38,6 +38,23 @@ def live_server(artifact_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
         yield server
 
 
+ACCOUNTS_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def accounts_server(artifact_dir: Path, tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[Any]:
+    """Like live_server, with accounts required and one user, ``ada``."""
+    env = {"SCORER__AUTH__REQUIRED": "true", "SCORER__AUTH__SECRET_KEY": "b" * 64}
+    with gunicorn(tmp_path_factory.mktemp("accounts-live"), artifact_dir, workers=1,
+                  extra_env=env) as server:
+        wait_until_ready(server, READY_TIMEOUT_S)
+        done = server.flask("users", "create", "ada", "--password-stdin",
+                            stdin=ACCOUNTS_PASSWORD + "\n")
+        assert done.returncode == 0, done.stderr
+        yield server
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -103,6 +120,11 @@ def _session(browser, live_server: Any, viewport: dict[str, int], javascript: bo
 @pytest.fixture
 def web(browser, live_server: Any) -> Iterator[Session]:
     yield from _session(browser, live_server, DESKTOP)
+
+
+@pytest.fixture
+def accounts_web(browser, accounts_server: Any) -> Iterator[Session]:
+    yield from _session(browser, accounts_server, DESKTOP)
 
 
 @pytest.fixture

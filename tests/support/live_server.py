@@ -15,7 +15,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ class Server:
     pid: int
     db_path: Path
     log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None, timeout: float = 60
@@ -55,15 +56,24 @@ class Server:
         with sqlite3.connect(self.db_path) as conn:
             return {row[0] for row in conn.execute("SELECT id FROM runs")}
 
+    def flask(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        """``flask --app web.wsgi ARGS`` with the server's settings (its database, its secret),
+        as an operator runs it beside the service."""
+        return subprocess.run([sys.executable, "-m", "flask", "--app", "web.wsgi", *args],
+                              cwd=PROJECT_ROOT, env=self.env, input=stdin, text=True,
+                              capture_output=True, timeout=120)
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def multipart(files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+def multipart(files: dict[str, tuple[str, bytes]], fields: dict[str, str] | None = None
+              ) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = []
-    for field, (filename, data) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+             f'{value}\r\n'.encode() for name, value in (fields or {}).items()]
+    for field_name, (filename, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field_name}"; '
                      f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
                      + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
@@ -96,7 +106,7 @@ def gunicorn(tmp_path: Path, artifacts: Path, workers: int = 2, threads: int = 4
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(gunicorn_command(), cwd=PROJECT_ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", proc.pid, db_path, log_path)
+    server = Server(f"http://127.0.0.1:{port}", proc.pid, db_path, log_path, env)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:

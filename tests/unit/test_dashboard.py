@@ -292,16 +292,22 @@ def test_pages_reference_no_external_resource(client, sample_csv) -> None:
     assert not re.search(r"https?://", js)
 
 
-def test_a_form_post_from_another_site_is_refused(client, sample_csv) -> None:
-    run_id = _run_id(_upload(client, sample_csv))
-    evil = client.post(f"/runs/{run_id}/delete", data={"confirmed": "1"},
-                       headers={"Origin": "http://evil.example"})
-    assert evil.status_code == 403
-    assert client.get(f"/runs/{run_id}").status_code == 200  # nothing was deleted
-    own = client.post(f"/runs/{run_id}/delete", data={"confirmed": "1"},
-                      headers={"Origin": "http://localhost"})
-    assert own.status_code in (302, 303)
-    assert client.get(f"/runs/{run_id}").status_code == 404
+def test_a_form_post_without_the_pages_csrf_token_is_refused(app, sample_csv) -> None:
+    from flask.testing import FlaskClient
+
+    plain = FlaskClient(app, app.response_class, use_cookies=True)  # sends no token by itself
+    run_id = _run_id(_upload(app.test_client(), sample_csv))
+    for token in (None, "forged"):
+        data = {"confirmed": "1"} | ({"csrf_token": token} if token else {})
+        evil = plain.post(f"/runs/{run_id}/delete", data=data)
+        assert evil.status_code == 403, token
+        assert "CSRF" in evil.get_data(as_text=True)
+    assert plain.get(f"/runs/{run_id}").status_code == 200  # nothing was deleted
+    history = plain.get("/runs").get_data(as_text=True)  # the page's form carries the token
+    token = re.search(r'name="csrf_token" value="([^"]+)"', history).group(1)
+    own = plain.post(f"/runs/{run_id}/delete", data={"confirmed": "1", "csrf_token": token})
+    assert own.status_code == 303
+    assert plain.get(f"/runs/{run_id}").status_code == 404
 
 
 # -- statements ----------------------------------------------------------------------------------

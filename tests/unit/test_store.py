@@ -216,3 +216,39 @@ def test_rows_are_staged_as_they_come_and_a_failure_midway_stores_nothing(store)
     finally:
         other.close()
     assert store.count_results("r2") == 4 and store.count_results("other") == 1
+
+
+def test_a_scope_sees_and_deletes_only_its_owners_runs(store, tmp_path):
+    from inference.store import NOBODY, Scope
+
+    store.conn.executemany("INSERT INTO users (id, name, password_hash, created_at) "
+                           "VALUES (?, ?, 'x', 'now')", [(1, "a"), (2, "b")])
+    store.scope = Scope(1, sees_all=False)
+    store.save_run(*_run("mine"))
+    store.scope = Scope(2, sees_all=False)
+    store.save_run(*_run("theirs"))
+    assert store.get_run("mine") is None and not store.delete_run("mine")
+    assert store.results("mine") == [] and store.results_after("mine", -1, 10) == []
+    assert store.person("mine", "p0") is None
+    assert not store.save_explanation("mine", 0, store.person("theirs", "p0")[1])
+    assert [r["id"] for r in store.list_runs()[0]] == ["theirs"] and store.count_runs() == 1
+    assert store.count_results("mine") == 0 and store.count_results() == 3
+    store.scope = NOBODY
+    assert store.list_runs() == ([], 0) and store.get_run("theirs") is None
+    store.scope = Scope(2, sees_all=True)  # an admin: sees all, deletes only its own as "mine"
+    assert store.count_runs() == 2 and store.get_run("mine") is not None
+    assert store.delete_own_runs() == 1 and store.count_runs() == 1
+
+
+def test_purge_overwrites_what_it_deletes(store):
+    summary, rows = _run("old", created="2020-01-01T00:00:00+00:00")
+    rows = [(f"secret-person-{i}", *r[1:]) for i, r in enumerate(rows)]
+    store.save_run(summary, rows)
+    store.save_run(*_run("new", created="2030-01-01T00:00:00+00:00"))
+    assert store.purge_created_before("2025-01-01T00:00:00+00:00") == 1
+    assert [r["id"] for r in store.list_runs()[0]] == ["new"]
+    from pathlib import Path
+
+    path = Path(store.path)
+    for f in (path, Path(f"{path}-wal")):
+        assert not f.exists() or b"secret-person" not in f.read_bytes(), f

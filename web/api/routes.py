@@ -14,11 +14,12 @@ from inference.documents import RunDocument
 from inference.result import document
 from inference.store import IdempotencyKey
 
+from ..auth.principal import current_principal
 from ..downloads import results_csv_response
 from ..extensions import get_service
-from .auth import check_api_key
 from .jsonbody import load_json
 from .schemas import (
+    DeletedSchema,
     ErrorSchema,
     ModelInfoSchema,
     PersonResultSchema,
@@ -41,7 +42,7 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
 
 CSV_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
 MAX_FILES = 20  # statement files in one request
-SECURED = [{"ApiKeyAuth": []}]
+SECURED = [{"BearerAuth": []}, {"ApiKeyAuth": []}]
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 SCORE_BODY = {
@@ -81,7 +82,10 @@ def _idempotency(key: str | None, kind: str, source_name: str | None,
     for part in (kind.encode(), (source_name or "").encode(), *contents):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
-    return IdempotencyKey(key, digest.hexdigest())
+    # Keys are per caller: another user's same key neither replays nor blocks this request.
+    principal = current_principal()
+    owner = "" if principal is None or principal.user_id is None else f"user:{principal.user_id}"
+    return IdempotencyKey(key, digest.hexdigest(), owner)
 
 
 def _errors(*codes: int):
@@ -91,11 +95,6 @@ def _errors(*codes: int):
             func = blp.alt_response(code, schema=ErrorSchema, description="Error")(func)
         return func
     return decorate
-
-
-@blp.before_request
-def _require_api_key() -> None:
-    check_api_key(current_app.config["API_KEY"])
 
 
 @blp.route("/score", methods=["POST"])
@@ -173,6 +172,15 @@ def list_runs(query: dict[str, Any]) -> Any:
     if limit > most:
         abort(422, errors={"query": {"limit": [f"must be at most {most}"]}})
     return get_service().list_runs(limit, query["offset"])
+
+
+@blp.route("/runs", methods=["DELETE"])
+@blp.doc(security=SECURED, summary="Delete all my runs and their results (with the service key "
+                                   "or without accounts: the runs that have no owner)")
+@blp.response(200, DeletedSchema)
+@_errors(401)
+def delete_my_runs() -> Any:
+    return {"deleted": get_service().delete_own_runs()}
 
 
 @blp.route("/runs/<run_id>", methods=["GET"])

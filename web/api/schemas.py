@@ -350,3 +350,7 @@ class ReadySchema(Schema):
     status = fields.String(required=True)
     model_version = fields.String(required=True)
     model_sha256 = fields.String(required=True)
+
+
+class DeletedSchema(Schema):
+    deleted = fields.Integer(required=True, metadata={"description": "How many runs were deleted"})

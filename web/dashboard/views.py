@@ -11,7 +11,6 @@ import math
 import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -50,18 +49,6 @@ PLOTS: dict[str, str] = {
     "pr": "Precision-recall curve of the model on the test set",
     "calibration": "Calibration curve: predicted probability against observed stress rate",
 }
-
-
-@bp.before_request
-def _refuse_cross_site_posts() -> None:
-    """The forms change state (score, delete) and the app keeps no session to hang a CSRF token
-    on, so a POST must come from a page of this site: browsers send Origin (or at least Referer)
-    on form posts, and another site's page cannot forge them."""
-    if request.method != "POST":
-        return
-    source = request.headers.get("Origin") or request.headers.get("Referer")
-    if source and urlsplit(source).netloc != request.host:
-        abort(403, description="This form can only be sent from this site's own pages.")
 
 
 @bp.context_processor
@@ -287,6 +274,14 @@ def model_plot(name: str) -> Response:
 
 def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
     return render_template("error.html", status=status, title=title, message=message), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
+    # Raised on the first read of the form: by the view or already by the CSRF check.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return _upload_page(413, message=f"The file is larger than the {limit / 1024 / 1024:g} MB "
+                                     "limit.")
 
 
 @bp.errorhandler(PersonNotFound)
