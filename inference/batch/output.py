@@ -49,8 +49,8 @@ def result_rows(directory: str | Path) -> Iterator[ResultRow]:
     order.
 
     A batch keeps one flat row per person, without the monthly history: the history is empty,
-    and explanations, recommendations and contributions are stored empty rather than left to be computed
-    when a person is opened (there are no months to compute them from).
+    and explanations, recommendations and contributions are stored empty rather than left to be
+    computed when a person is opened (there are no months to compute them from).
     """
     dataset = ds.dataset(str(directory), format="parquet", exclude_invalid_files=True)
     keys = [key for key, *_ in KEY_METRICS]
