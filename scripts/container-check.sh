@@ -421,7 +421,7 @@ assert s["workers"] >= 1, f"the batch ran on {s['workers']} workers"
 assert sum(s["band_counts"].values()) == 2 and s["input_rows"] == 6, s
 print(f"   batch: {s['persons']} persons on {s['workers']} workers, bands {s['band_counts']}")
 EOF
-ok "compose scale: stress-scorer batch ran on the two worker containers and wrote Parquet + summary"
+ok "compose scale: stress-scorer batch ran on the compose workers and wrote Parquet + summary"
 "$COMPOSE" -p "$SCALE_PROJECT" -f docker-compose.yml --profile scale down -v >/dev/null 2>&1 \
   || die "podman-compose --profile scale down -v"
 SCALE_UP=
