@@ -206,7 +206,7 @@ class ScoringService:
         probabilities: list[float] = []
 
         def tallied() -> Iterator[ResultRow]:
-            """The rows as the store takes them, counted on the way (never all held)."""
+            """The rows as the store takes them, counted on the way."""
             for row in rows:
                 bands[row[INDEX["risk_band"]]] += 1
                 probabilities.append(row[INDEX["probability"]])
@@ -226,7 +226,10 @@ class ScoringService:
         # Stored only once every person is scored: a failing file leaves no trace.
         if self.health is not None:
             self.health.require_sound()  # no new runs into a file known to be damaged
-        first = self._store().save_run(summary, tallied(), idempotency)
+        # A small upload's rows are all held for the answer anyway: stored as a list, they go
+        # straight into the one write transaction (no staging).
+        results = list(tallied()) if n <= o.inline_max_persons else tallied()
+        first = self._store().save_run(summary, results, idempotency)
         if first is not None:  # a concurrent request with the same key stored its run first
             return self._replay(idempotency, first)  # type: ignore[return-value]
         if self.on_run_stored is not None:
