@@ -90,6 +90,7 @@ class ScoringService:
         self.health = health
         # Told the number of persons each time a run is stored (the web layer counts them).
         self.on_run_stored: Callable[[int], None] | None = None
+        self._model_info: dict[str, Any] | None = None
 
     @classmethod
     def from_artifact_dir(cls, directory: str | Path, store: Callable[[], Store],
@@ -329,7 +330,15 @@ class ScoringService:
 
     # -- model -----------------------------------------------------------------------------------
     def model_info(self) -> dict[str, Any]:
-        scorer = self._require_model()
+        """What the loaded model is (ModelInfoSchema). Made once: the model does not change
+        while the service runs, and its preprocessing hash costs milliseconds (the person page
+        reads the bands from here on every view)."""
+        if self._model_info is None:
+            self._model_info = self._describe_model(self._require_model())
+        return dict(self._model_info)
+
+    @staticmethod
+    def _describe_model(scorer: Scorer) -> dict[str, Any]:
         spec, artifact = scorer.spec, scorer.artifact
         return {
             "spec_version": spec.spec_version,
