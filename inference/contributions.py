@@ -68,7 +68,8 @@ class Game:
     person (made once per size, ``game``)."""
 
     orders: np.ndarray  # (m, f) feature orders
-    inverse: np.ndarray  # (m, f): the step at which each feature joins, per order
+    # (m * f,): where each feature's step is in the flattened (order, step) changes, per order
+    credit_index: np.ndarray
     # (m, f - 1, f) bool: after 1 .. f-1 steps of each order, which features come from the
     # person. Step 0 (the reference) and step f (the person) are the same in every order: the
     # caller scores them once, not m times.
@@ -87,8 +88,9 @@ def game(n_features: int, n_permutations: int, seed: int = 0) -> Game:
     step_of = np.empty_like(orders)
     step_of[np.arange(m)[:, None], orders] = np.arange(f)[None, :]
     inner = step_of[:, None, :] < np.arange(1, f)[None, :, None]
-    out = Game(orders, np.argsort(orders, axis=1), inner)
-    for a in (out.orders, out.inverse, out.inner):
+    inverse = np.argsort(orders, axis=1)  # the step at which each feature joins, per order
+    out = Game(orders, (np.arange(m)[:, None] * f + inverse).ravel(), inner)
+    for a in (out.orders, out.credit_index, out.inner):
         a.flags.writeable = False  # shared by every caller
     return out
 
@@ -109,18 +111,15 @@ def contributions_from(p: np.ndarray, z: np.ndarray, own: tuple[np.ndarray, np.n
     every order's credits add up to exactly ``own - reference``."""
     m, f = g.orders.shape
     n = len(own[0])
-    out = []
-    for inner, mine, ref in ((100.0 * p, 100.0 * own[0], 100.0 * reference[0]),
-                             (z, own[1], reference[1])):
-        v = np.empty((n, m, f + 1))
-        v[:, :, 0] = ref
-        v[:, :, 1:f] = inner.reshape(n, m, f - 1)
-        v[:, :, f] = np.asarray(mine)[:, None]
-        step = np.diff(v, axis=2)  # (n, m, f): the change when the step's feature joins
-        credit = np.take_along_axis(step, np.broadcast_to(g.inverse[None], step.shape), axis=2)
-        out.append(credit.mean(axis=1))
+    # [0]: the game on the 0-100 score, [1]: on the logit; both in one set of array calls.
+    v = np.empty((2, n, m, f + 1))
+    v[0, :, :, 0], v[1, :, :, 0] = 100.0 * reference[0], reference[1]
+    v[0, :, :, 1:f], v[1, :, :, 1:f] = (100.0 * p).reshape(n, m, f - 1), z.reshape(n, m, f - 1)
+    v[0, :, :, f], v[1, :, :, f] = 100.0 * own[0][:, None], own[1][:, None]
+    step = np.diff(v, axis=3).reshape(2, n, m * f)  # the change when the step's feature joins
+    credit = step[:, :, g.credit_index].reshape(2, n, m, f).mean(axis=2)
     return Contributions(100.0 * np.asarray(own[0], dtype=np.float64), 100.0 * reference[0],
-                         out[0], out[1])
+                         credit[0], credit[1])
 
 
 def shapley(scorer: Scorer, x: np.ndarray, n_permutations: int = 16, seed: int = 0,
