@@ -43,7 +43,7 @@ from .pipeline import assessed_rows, panel_from_history, scored_rows
 from .recommend import RecommendOptions
 from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow
 from .scorer import Scorer
-from .store import IdempotencyKey, KeyedRun, Store
+from .store import IdempotencyKey, KeyedRun, Scope, Store
 from .store_health import StoreHealth
 from .table import stored_table
 
@@ -235,13 +235,18 @@ class ScoringService:
 
     def import_run(self, rows: Iterable[ResultRow], source_name: str, n_persons: int,
                    band_counts: dict[str, int], mean_probability: float | None,
-                   model_version: str, model_sha256: str, warnings: list[str]) -> dict[str, Any]:
+                   model_version: str, model_sha256: str, warnings: list[str],
+                   owner_id: int | None = None) -> dict[str, Any]:
         """Store results scored elsewhere (a ``stress-scorer batch`` output) as one run, in one
-        transaction, as the store's scope's owner; the model named is the one that scored them.
-        ``rows`` may be a generator: they are streamed into the database, not collected."""
+        transaction, as ``owner_id``'s (default: the store's scope's owner); the model named is
+        the one that scored them. ``rows`` may be a generator: they are streamed into the
+        database, not collected."""
         run = _new_run(source_name, n_persons, band_counts, mean_probability, model_version,
                        model_sha256, warnings)
-        self._store().save_run(run, rows)
+        store = self._store()
+        if owner_id is not None:  # an operator importing on a user's behalf
+            store.scope = Scope(owner_id=owner_id, sees_all=False)
+        store.save_run(run, rows)
         return run
 
     def _first_page(self, n: int) -> int:

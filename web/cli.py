@@ -1,7 +1,7 @@
 """Operator commands, with the app's own settings (database path, ownership) as a request has:
 
     flask --app web.wsgi backup DEST          # an online copy of the runs database
-    flask --app web.wsgi runs import DIR      # keep a `stress-scorer batch` output as a run
+    flask --app web.wsgi runs import DIR [--owner NAME]   # keep a `stress-scorer batch` output
 """
 
 from __future__ import annotations
@@ -53,12 +53,23 @@ runs = AppGroup("runs", help="Scoring runs kept by the service.")
 @runs.command("import")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--name", help="the run's source name (default: the batch's input)")
-def import_batch(directory: str, name: str | None) -> None:
+@click.option("--owner", help="the user who will own the run (default: no owner, which only "
+              "admins see when accounts are on)")
+def import_batch(directory: str, name: str | None, owner: str | None) -> None:
     """Store the output DIRECTORY of `stress-scorer batch` as one run (its scored persons)."""
     from inference.batch.output import NotABatchOutput, mean_probability, read_summary, result_rows
 
+    from .auth.accounts import Accounts
+    from .db import get_store
     from .extensions import get_service
 
+    owner_id = None
+    if owner is not None:
+        user = Accounts(get_store()).find_user(owner)
+        if user is None:  # checked first: a typo must not leave an unowned run behind
+            raise click.ClickException(f"there is no user named {owner!r} (see `flask users "
+                                       "list`)")
+        owner_id = user.id
     try:
         summary = read_summary(directory)
     except NotABatchOutput as exc:
@@ -72,7 +83,9 @@ def import_batch(directory: str, name: str | None) -> None:
         run = get_service().import_run(
             result_rows(directory), name or str(summary.get("source") or directory), scored,
             summary["band_counts"], mean_probability(directory),
-            str(summary.get("model_version") or "unknown"), summary["model_sha256"], warnings)
+            str(summary.get("model_version") or "unknown"), summary["model_sha256"], warnings,
+            owner_id)
     except NotABatchOutput as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"imported {scored:,} persons as run {run['id']}")
+    whose = f" owned by {owner}" if owner else ""
+    click.echo(f"imported {scored:,} persons as run {run['id']}{whose}")

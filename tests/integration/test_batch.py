@@ -242,3 +242,19 @@ def test_the_command_line_scores_on_a_cluster_and_runs_import_keeps_it(
 
     again = app.test_cli_runner().invoke(args=["runs", "import", str(tmp_path / "in")])
     assert again.exit_code != 0 and "_summary.json" in again.output
+
+    # On a user's behalf: the run is theirs (counted as theirs), and a misspelt owner stores none.
+    with app.app_context():
+        from web.auth.accounts import Accounts
+        from web.db import get_store
+
+        Accounts(get_store()).create_user("alice", "correct horse battery")
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["runs", "import", str(out), "--owner", "alicia"])
+    assert unknown.exit_code != 0 and "no user named 'alicia'" in unknown.output
+    owned = runner.invoke(args=["runs", "import", str(out), "--owner", "alice"])
+    assert owned.exit_code == 0 and owned.output.strip().endswith("owned by alice"), owned.output
+    with app.app_context():
+        users = {u["name"]: u["runs"] for u in Accounts(get_store()).list_users()}
+        assert users == {"alice": 1}
+        assert get_service().list_runs()["total"] == 2  # the unowned import and alice's
