@@ -101,14 +101,15 @@ def settle_amounts(texts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 # -- the standard library's reader, for small uploads ------------------------------------------
 
-def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
-    """float64 of cells that are all plain ASCII numbers or empty; None otherwise (numpy's
-    parser takes '1_000' and other scripts' digits, which pandas' does not)."""
-    joined = "".join(cells.tolist())
-    if "_" in joined or not joined.isascii():
-        return None
+def _plain_floats(cells: tuple[str, ...]) -> np.ndarray | None:
+    """float64 of cells that are all plain numbers or empty (NaN); None otherwise."""
     try:
-        return np.where(cells == "", "nan", cells).astype(np.float64)
+        return np.array(cells, dtype=np.float64)  # numpy parses as float() does
+    except ValueError:
+        pass
+    text = np.strings.strip(np.array(cells, dtype=StringDType()))
+    try:
+        return np.where(text == "", "nan", text).astype(np.float64)
     except ValueError:
         return None
 
@@ -119,29 +120,26 @@ def read_small(text: str, delimiter: str, mapping: dict[int, str]) -> Columns | 
     ``mapping``: column position -> canonical name of the columns wanted."""
     if '"' in text:
         return None
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter,
-                                      skipinitialspace=True) if row]
-    width = len(rows[0])
-    if any(len(row) != width for row in rows):
+    rows = list(filter(None, csv.reader(io.StringIO(text), delimiter=delimiter,
+                                        skipinitialspace=True)))
+    if len(set(map(len, rows))) != 1:
         return None
     body = rows[1:]
-    if not body:
-        return Columns({name: np.empty(0) for name in mapping.values()}, 0)
-    cells_by_column = list(zip(*body, strict=True))
+    columns = list(zip(*body, strict=True))
+    # float() also reads '1_000' and other scripts' digits, which pandas does not.
+    numeric = text.isascii() and "_" not in text.split("\n", 1)[-1]
     by_name: dict[str, Column] = {}
     texts: dict[str, np.ndarray] = {}
-    all_plain = True
     for position, name in mapping.items():
-        cells = np.array(cells_by_column[position], dtype=StringDType())
+        cells = columns[position] if body else ()
         if name not in FIELD_NAMES:
-            by_name[name] = text_column(cells)
+            by_name[name] = text_column(np.array(cells, dtype=object))
             continue
-        texts[name] = cells
-        numbers = _plain_floats(np.strings.strip(cells))
-        all_plain = all_plain and numbers is not None
-        by_name[name] = numbers
-    if not all_plain:  # decided for all amount columns together, as pyarrow's reader does
-        by_name |= settle_amounts({n: c.astype(object) for n, c in texts.items()})
+        texts[name] = np.array(cells, dtype=object)
+        by_name[name] = _plain_floats(cells) if numeric else None
+    if any(by_name[name] is None for name in texts):
+        # Decided for all amount columns together, as pyarrow's reader does.
+        by_name |= settle_amounts(texts)
     return Columns(by_name, len(body))
 
 
