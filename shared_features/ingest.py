@@ -641,7 +641,9 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
     col = width - 1 - offset[keep]
     who = person_codes[keep]
-    panel_values = np.full((n, width, len(FIELD_NAMES)), np.nan)
+    # (persons, months, fields) as the panel's shape, laid out field by field in memory: each
+    # field's (persons, months) slab is contiguous, as the feature formulas read them.
+    panel_values = np.full((len(FIELD_NAMES), n, width), np.nan).transpose(1, 2, 0)
     for j, field_values in enumerate(fields):
         if field_values is not None:
             panel_values[who, col, j] = field_values[keep]
