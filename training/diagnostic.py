@@ -19,7 +19,7 @@ def hidden_features(pop: Population, state: State, n_archetypes: int) -> np.ndar
         pop.growth * 12.0, np.log(pop.volatility), pop.p_loss, pop.p_reemp, pop.ui_eligible,
         pop.other_share, pop.discretionary_share, pop.shock_prob, pop.shock_size,
         np.log(pop.buffer_target), pop.paydown, pop.apr, pop.inst_rate, pop.loan_size,
-        pop.loan_term, pop.new_loan_prob, pop.lapse,
+        pop.loan_term, pop.new_loan_prob, pop.lapse, pop.pays_debts_first,
         state.employed, state.ui_left, np.log(income), ess / income,
         np.arcsinh(state.cash / ess), state.revolving / income,
         np.where(state.limit > 0, state.revolving / np.maximum(state.limit, 1.0), 0.0),

@@ -3,7 +3,8 @@
 Each person has hidden parameters (``Population``, fixed) and a state (``State``, evolving).
 ``step`` advances everybody by one month: employment changes, income arrives, spending and
 shocks happen, debt accrues interest and is paid from cash, shortfalls go onto the card up to
-its limit and beyond that payments are missed. ``simulate`` loops over months and records what
+its limit and beyond that payments may be missed; a card 180 days past due is charged off and
+closed, a cured one reopened. ``simulate`` loops over months and records what
 happened; the state it leaves behind is what the oracle resumes from.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 _CENT = 0.005
+_CURRENT_CAP = 120  # months on time counted at most (int16 state; any cap > reopen works)
 
 # Every simulated month records these (persons, months) series. The first seven map onto the
 # upload fields (shared_features.FIELD_NAMES); the rest only the labeler and tests see.
@@ -30,7 +32,7 @@ PANEL_SOURCES: dict[str, str] = {
 RECORD_FIELDS: tuple[str, ...] = (
     "income", "expenses", "essential", "debt_payments", "required_payments", "cash",
     "revolving", "total_debt", "credit_limit", "missed_payments", "employed", "card_draw",
-    "headroom_left", "card_purchases",
+    "headroom_left", "card_purchases", "charged_off",
 )
 
 
@@ -57,6 +59,7 @@ class Population:
     new_loan_prob: np.ndarray  # monthly chance of taking one out once the last is repaid
     lapse: np.ndarray  # monthly chance of letting a payment slip although the cash is there
     card_share: np.ndarray  # share of spending paid by card and settled in full at the due date
+    pays_debts_first: np.ndarray  # bool: short of cash, pays the debts and falls behind elsewhere
 
     def take(self, index: np.ndarray) -> Population:
         return _take(self, index)
@@ -72,11 +75,15 @@ class State:
     essential_base: np.ndarray  # expected essential spending this month
     cash: np.ndarray  # liquid savings; negative = arrears on living costs / overdraft
     revolving: np.ndarray  # card balance
-    limit: np.ndarray  # card limit
+    line: np.ndarray  # credit line granted; 0 once the account is charged off and closed
+    limit: np.ndarray  # usable limit: the line, or frozen at the balance while behind
     inst_balance: np.ndarray  # installment loans outstanding
     inst_payment: np.ndarray  # scheduled installment payment
     past_due: np.ndarray  # payments missed so far and not yet made up: due on top of this month's
     behind: np.ndarray  # months in a row with a missed payment (the delinquency bucket)
+    card_behind: np.ndarray  # months in a row the card payment was missed (its days past due)
+    inst_behind: np.ndarray  # the same for the installment loans
+    card_current: np.ndarray  # months in a row the card was paid since its last miss
     statement_due: np.ndarray  # last month's card purchases, to be settled in full this month
 
     def take(self, index: np.ndarray) -> State:
@@ -185,6 +192,7 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
         # Most people pay on time whenever they can; a minority let payments slip repeatedly.
         lapse=np.where(rng.random(n) < float(sim["lapse_prone_share"]),
                        float(sim["lapse_prone_monthly"]), float(sim["lapse_monthly"])),
+        pays_debts_first=rng.random(n) < float(sim["pays_debts_first_share"]),
         card_share=_beta_mean(rng, float(sim["card_spend_share"]),
                               float(sim["card_spend_concentration"]), n),
     )
@@ -216,10 +224,13 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
     ui_left = np.where(~employed & pop.ui_eligible,
                        rng.integers(0, int(sim["ui_months"]) + 1, n), 0)
 
+    months = np.zeros(n, dtype=np.int16)
+    never_missed = np.full(n, _CURRENT_CAP, dtype=np.int16)
     state = State(employed=employed, ui_left=ui_left.astype(np.int16), income_perm=income_perm,
-                  essential_base=essential_base, cash=cash, revolving=revolving, limit=limit,
-                  inst_balance=inst_balance, inst_payment=inst_payment,
-                  past_due=np.zeros(n), behind=np.zeros(n, dtype=np.int16),
+                  essential_base=essential_base, cash=cash, revolving=revolving, line=limit,
+                  limit=limit.copy(), inst_balance=inst_balance, inst_payment=inst_payment,
+                  past_due=np.zeros(n), behind=months, card_behind=months.copy(),
+                  inst_behind=months.copy(), card_current=never_missed,
                   statement_due=np.zeros(n))
     return pop, state
 
@@ -303,7 +314,9 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     chargeable = float(sim["card_chargeable_share"]) * expenses
     draw = np.clip(-cash, 0.0, np.minimum(room, chargeable))
     cash = cash + draw
-    short = np.maximum(-cash, 0.0)
+    # Short of cash, people who put their debts first pay them anyway and let rent, utilities
+    # or the overdraft take the gap (cash goes further negative); the others miss them.
+    short = np.where(pop.pays_debts_first, 0.0, np.maximum(-cash, 0.0))
     unpaid_card = np.minimum(short, card_due)
     unpaid_inst = np.minimum(short - unpaid_card, inst_due)
     # Payments also slip with the money there (forgotten, disputed, other priorities); once
@@ -341,19 +354,45 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     st.inst_balance = np.where(new_loan, loan, st.inst_balance)
     st.inst_payment = np.where(new_loan, _annuity(loan, pop.inst_rate, pop.loan_term),
                                st.inst_payment)
-    if sim.get("freeze_line_on_missed", True):
-        st.limit = np.where(missed_card, np.minimum(st.limit, revolving), st.limit)
     # What was missed stays due: the unpaid card payment, or the minimum on a slipped statement.
     slipped_min = np.minimum(slipped, np.maximum(float(sim["min_payment_floor"]),
                                                  float(sim["min_payment_pct"]) * slipped))
     st.past_due = np.where(missed_card, np.minimum(unpaid_card + slipped_min, revolving), 0.0)
+    st.card_behind = np.where(missed_card, st.card_behind + 1, 0).astype(np.int16)
+    st.inst_behind = np.where(missed_inst, st.inst_behind + 1, 0).astype(np.int16)
+    st.card_current = np.where(missed_card, 0,
+                               np.minimum(st.card_current + 1, _CURRENT_CAP)).astype(np.int16)
+    # Charge-off (FFIEC Uniform Retail Credit Classification policy): a card 180 days past due
+    # and an installment loan 120 days past due are written off. The debt leaves the account
+    # (it is sold or goes to collections), the card is closed, and no payment falls due on it
+    # any more - so a person is not "behind" on it month after month for ever.
+    charge_card = st.card_behind >= int(sim["chargeoff_card_months"])
+    charge_inst = st.inst_behind >= int(sim["chargeoff_installment_months"])
+    charged_off = (np.where(charge_card, np.maximum(revolving, 0.0), 0.0)
+                   + np.where(charge_inst, st.inst_balance, 0.0))
+    revolving = np.where(charge_card, 0.0, revolving)
+    st.line = np.where(charge_card, 0.0, st.line)
+    st.past_due = np.where(charge_card, 0.0, st.past_due)
+    st.card_behind = np.where(charge_card, 0, st.card_behind).astype(np.int16)
+    st.inst_balance = np.where(charge_inst, 0.0, st.inst_balance)
+    st.inst_payment = np.where(charge_inst, 0.0, st.inst_payment)
+    st.inst_behind = np.where(charge_inst, 0, st.inst_behind).astype(np.int16)
+    # Issuers block a delinquent card (no new draws while behind) and reopen it once it has
+    # been paid on time for a few months in a row (the same policy's re-aging condition: three
+    # consecutive minimum payments), so a cured card is usable again.
+    frozen = st.card_current < int(sim["reopen_after_months"])
+    if not sim.get("freeze_line_on_missed", True):
+        frozen = np.zeros_like(frozen)
+    st.limit = np.where(frozen, np.minimum(st.limit, np.maximum(revolving, 0.0)), st.line)
     # Everyday purchases on the card (paid in full at the due date, so they change no cash
     # flow) make the statement balance - what a card export shows as the debt - exceed the
     # balance carried over, for transactors too; a frozen or full card takes none.
     purchases = np.minimum(pop.card_share * (essential + discretionary),
                            np.maximum(st.limit - revolving, 0.0))
     st.statement_due = purchases
-    st.behind = np.where(missed_card | missed_inst, st.behind + 1, 0).astype(np.int16)
+    # A written-off debt is no longer owed to the lender here: it no longer keeps a person behind.
+    st.behind = np.where((missed_card & ~charge_card) | (missed_inst & ~charge_inst),
+                         st.behind + 1, 0).astype(np.int16)
     st.revolving = revolving
     st.cash = cash
 
@@ -372,6 +411,7 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
         "card_draw": draw,  # spending financed on the card this month
         "headroom_left": room - draw,  # unused card room after this month's draw
         "card_purchases": purchases,  # on the statement, settled in full: not carried debt
+        "charged_off": charged_off,  # debt written off this month (it leaves the accounts)
     }
 
 

@@ -79,7 +79,8 @@ def test_draws_never_push_the_card_above_its_limit(long_run, sim_cfg):
     # Only interest and late fees on a balance already at the limit can take it over.
     assert (r["revolving"] <= np.maximum(limit_prev, with_interest) + late_fee + 1e-6).all()
     assert (r["headroom_left"] >= -1e-9).all()
-    assert (r["credit_limit"] <= limit_prev + 1e-9).all()  # limits are only ever frozen
+    # a limit is frozen or restored, never raised above the line granted at the start
+    assert (r["credit_limit"] <= start.line[:, None] + 1e-9).all()
 
 
 def test_without_lapses_payments_are_missed_only_when_the_card_can_take_no_more(sim_cfg):
@@ -97,6 +98,9 @@ def test_without_lapses_payments_are_missed_only_when_the_card_can_take_no_more(
     assert (~full[missed]).any()
     # and a person who missed paid less than was due that month
     assert (r["debt_payments"][missed] < r["required_payments"][missed] + 1e-9).all()
+    # households that put their debts first fall behind on other bills instead (cash < 0)
+    assert not missed[pop.pays_debts_first].any()
+    assert (r["cash"][pop.pays_debts_first] < 0).any()
 
 
 def test_a_missed_payment_stays_due_and_lapses_roll(sim_cfg):
@@ -118,6 +122,43 @@ def test_a_missed_payment_stays_due_and_lapses_roll(sim_cfg):
     assert ((state.behind == 0) == (second["missed_payments"] == 0)).all()
 
 
+def test_a_card_180_days_past_due_is_charged_off_and_closed(sim_cfg):
+    rng = np.random.default_rng(13)
+    pop, state = sample_population(3000, sim_cfg, rng)
+    pop.lapse[:] = 1.0  # nobody pays: every card rolls towards charge-off
+    months = int(sim_cfg.sim["chargeoff_card_months"])
+    had_balance = state.revolving > 100.0
+    r = simulate(pop, state, months + 2, sim_cfg, rng)
+    assert (r["missed_payments"][had_balance, :months] >= 1).all()
+    # the month it reaches 180 days past due the balance is written off and the card closed
+    assert (r["charged_off"][had_balance, months - 1] > 0).all()
+    assert (state.line[had_balance] == 0).all() and (state.limit[had_balance] == 0).all()
+    assert (r["revolving"][had_balance, months - 1:] == 0).all()
+    assert (state.past_due[had_balance] == 0).all()
+    # and nothing falls due on a closed card: no card payment is missed any more
+    no_loan = had_balance & (state.inst_balance == 0)
+    assert no_loan.sum() > 100 and (r["missed_payments"][no_loan, months:] == 0).all()
+
+
+def test_a_cured_card_is_usable_again(sim_cfg):
+    rng = np.random.default_rng(14)
+    pop, state = sample_population(3000, sim_cfg, rng)
+    line = state.line.copy()
+    pop.lapse[:] = 1.0
+    step(pop, state, sim_cfg, rng)  # one slip freezes the card at its balance
+    frozen = (state.past_due > 0.01) & (state.limit < line - 1.0)
+    assert frozen.sum() > 100
+    pop.lapse[:] = 0.0
+    cfg = replace(sim_cfg, sim={**sim_cfg.sim, "lapse_roll": 0.0})
+    reopen = int(sim_cfg.sim["reopen_after_months"])
+    r = simulate(pop, state, reopen + 1, cfg, rng)
+    paid = frozen & (r["missed_payments"] == 0).all(axis=1)
+    assert paid.sum() > 100
+    # frozen while it is being brought back, the granted line again after `reopen` months
+    assert (r["credit_limit"][paid, 0] < line[paid] - 1.0).all()
+    np.testing.assert_allclose(r["credit_limit"][paid, reopen - 1], line[paid])
+
+
 def test_cash_and_card_accounting_balances(sim_cfg):
     rng = np.random.default_rng(2)
     pop, state = sample_population(3000, sim_cfg, rng)
@@ -131,7 +172,10 @@ def test_cash_and_card_accounting_balances(sim_cfg):
     # Card: interest and draws add, payments to the card subtract, a late fee on a miss.
     interest = before.revolving * pop.apr / 12
     fee = float(sim_cfg.sim["late_fee"]) * (m["missed_payments"] > 0)
-    card_paid = before.revolving + interest + m["card_draw"] - state.revolving
+    # A card charged off this month leaves the books: its balance is written off, not paid.
+    written_off = np.where((before.line > 0) & (state.line == 0),
+                           before.revolving + interest + m["card_draw"] + fee, 0.0)
+    card_paid = before.revolving + interest + m["card_draw"] - state.revolving - written_off
     assert (card_paid + fee >= -1e-6).all()
     assert (card_paid <= m["debt_payments"] + 1e-6).all()
 
