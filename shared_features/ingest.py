@@ -561,7 +561,10 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             continue
         cells = columns[spec.name]
         parsed, bad = parse_amounts(cells, european)
-        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        # The column's range first: most columns need no row-by-row range or sign mask.
+        low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
+        huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
+                else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
         if huge.any():
             check(huge, spec.name, cells,
                   f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
@@ -572,7 +575,7 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             check(bad, spec.name, cells, "is not a number")
         if spec.required:
             check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
-        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+        if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
             check(parsed < 0, spec.name, cells, "must not be negative")
         if spec.is_count:
             check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
