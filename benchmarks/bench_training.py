@@ -123,7 +123,9 @@ def bench_training_run(small: bool, timeout_s: float = 1800) -> dict[str, Any]:
     epoch_s = stages[mlp_stage] / epochs if mlp_stage and epochs else float("nan")
     train_rows = int(metrics["splits"]["train"])
     tc, mc = config["train"], config["model"]
-    bare = _bare_epoch(train_rows, int(metrics["n_features"]), [int(w) for w in mc["widths"]],
+    # With the piecewise-linear encoding the first layer sees 1 + bins columns per feature.
+    width_in = int(metrics["n_features"]) * (1 + int(mc.get("encoding_bins", 0)))
+    bare = _bare_epoch(train_rows, width_in, [int(w) for w in mc["widths"]],
                        str(mc["activation"]), int(tc["batch_size"]), float(tc["lr"]),
                        float(tc["weight_decay"]), int(config["run"].get("threads", 1)))
     return {"config": "small (" + ", ".join(f"{k}={v}" for k, v in SMALL_RUN_ENV.items()) + ")"

@@ -25,13 +25,14 @@ from .artifact import ArtifactError, load_artifact
 from .batch.command import add_batch_command
 from .explain import ExplainOptions
 from .outputs import SUFFIXES, open_writer
-from .pipeline import CHUNK_PERSONS, chunks
+from .pipeline import CHUNK_PERSONS
 from .scorer import Scorer
 from .table import results_table
 
 ARTIFACTS_ENV = "SCORER__ARTIFACTS__DIR"  # the service's setting, so both find the same model
 DEFAULT_ARTIFACTS = "artifacts"
 REASONS = 3  # reason columns written with --explain
+SCORE_BLOCK_PERSONS = 65_536  # persons per block when only scoring: one model row each
 
 # Exit codes besides 0 (argparse itself exits with 2 on a bad command line).
 EXIT_BAD_INPUT = 1
@@ -72,7 +73,8 @@ def run_score(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         # An analyst's own file on their own machine: no service limit on its size.
-        ingested = read_upload([(p.name, p.read_bytes()) for p in inputs], args.person_id,
+        # A monthly table is streamed from its path: its bytes are never held whole.
+        ingested = read_upload([(p.name, p) for p in inputs], args.person_id,
                                IngestLimits(max_persons=sys.maxsize)).result
     except InputError as exc:
         print(f"error: {', '.join(args.input)} cannot be scored:", file=sys.stderr)
@@ -87,18 +89,21 @@ def run_score(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     for warning in ingested.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    panel = ingested.panel
     reasons = REASONS if args.explain else 0
+    # Explaining costs ~30 model rows a person: smaller blocks keep those in memory and cache.
+    block = args.chunk_persons or (CHUNK_PERSONS if args.explain else SCORE_BLOCK_PERSONS)
+    persons = ingested.rows.n_persons
     writer = open_writer(out)
     try:
-        with _progress(panel.n_persons, not args.quiet) as bar:
-            for chunk in chunks(panel, args.chunk_persons):
-                writer.write(results_table(chunk, scorer, reasons, ExplainOptions()))
-                bar.update(chunk.n_persons)
+        with _progress(persons, not args.quiet) as bar:
+            # Block by block, so only one block's panel, features and results exist at a time.
+            for panel in ingested.rows.blocks(block):
+                writer.write(results_table(panel, scorer, reasons, ExplainOptions()))
+                bar.update(panel.n_persons)
     finally:
         writer.close()
     if not args.quiet:
-        print(f"scored {panel.n_persons:,} persons in {time.perf_counter() - started:.1f} s "
+        print(f"scored {persons:,} persons in {time.perf_counter() - started:.1f} s "
               f"-> {out}", file=sys.stderr)
     return 0
 
@@ -123,8 +128,9 @@ def add_score_command(commands: argparse._SubParsersAction) -> None:
                         f"{DEFAULT_ARTIFACTS!r})")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="onnxruntime threads (default: all cores)")
-    p.add_argument("--chunk-persons", type=int, default=CHUNK_PERSONS,
-                   help="persons scored together; bounds the working memory")
+    p.add_argument("--chunk-persons", type=int, default=None,
+                   help=f"persons scored together; bounds the working memory (default "
+                        f"{SCORE_BLOCK_PERSONS:,}, with --explain {CHUNK_PERSONS:,})")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run_score)
 

@@ -28,6 +28,7 @@ given with values from the 5th to the 95th percentile of the training persons wh
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,58 +62,105 @@ def permutations(n_features: int, n_permutations: int, seed: int = 0) -> np.ndar
     return np.concatenate([forward, forward[:, ::-1]])[:max(2, n_permutations)]
 
 
-def _coalition_masks(orders: np.ndarray) -> np.ndarray:
-    """(m, f + 1, f) bool: after k steps of order m, which features come from the person."""
+@dataclass(frozen=True)
+class Game:
+    """The sampled orders of the Shapley game and what scoring them needs; the same for every
+    person (made once per size, ``game``)."""
+
+    orders: np.ndarray  # (m, f) feature orders
+    # (m * f,): where each feature's step is in the flattened (order, step) changes, per order
+    credit_index: np.ndarray
+    # (m, f - 1, f) bool: after 1 .. f-1 steps of each order, which features come from the
+    # person. Step 0 (the reference) and step f (the person) are the same in every order: the
+    # caller scores them once, not m times.
+    inner: np.ndarray
+
+    @property
+    def rows_per_person(self) -> int:
+        m, f = self.orders.shape
+        return m * (f - 1)
+
+
+@functools.lru_cache(maxsize=8)
+def game(n_features: int, n_permutations: int, seed: int = 0) -> Game:
+    orders = permutations(n_features, n_permutations, seed)
     m, f = orders.shape
     step_of = np.empty_like(orders)
     step_of[np.arange(m)[:, None], orders] = np.arange(f)[None, :]
-    return step_of[:, None, :] < np.arange(f + 1)[None, :, None]
+    inner = step_of[:, None, :] < np.arange(1, f)[None, :, None]
+    inverse = np.argsort(orders, axis=1)  # the step at which each feature joins, per order
+    out = Game(orders, (np.arange(m)[:, None] * f + inverse).ravel(), inner)
+    for a in (out.orders, out.credit_index, out.inner):
+        a.flags.writeable = False  # shared by every caller
+    return out
+
+
+def coalition_rows(x: np.ndarray, reference: np.ndarray, g: Game) -> np.ndarray:
+    """(n * g.rows_per_person, f) model rows: each person's inner coalitions, person-major."""
+    x = np.asarray(x, dtype=np.float32)
+    rows = np.where(g.inner[None], x[:, None, None, :], reference.astype(np.float32))
+    return rows.reshape(-1, x.shape[1])
+
+
+def contributions_from(p: np.ndarray, z: np.ndarray, own: tuple[np.ndarray, np.ndarray],
+                       reference: tuple[float, float], g: Game) -> Contributions:
+    """The persons' contributions from the probabilities ``p`` and logits ``z`` of their
+    ``coalition_rows``, their own (probability, logit) and the reference's.
+
+    Along each order the coalition values run from the reference's to the person's own, so
+    every order's credits add up to exactly ``own - reference``."""
+    m, f = g.orders.shape
+    n = len(own[0])
+    # [0]: the game on the 0-100 score, [1]: on the logit; both in one set of array calls.
+    v = np.empty((2, n, m, f + 1))
+    v[0, :, :, 0], v[1, :, :, 0] = 100.0 * reference[0], reference[1]
+    v[0, :, :, 1:f], v[1, :, :, 1:f] = (100.0 * p).reshape(n, m, f - 1), z.reshape(n, m, f - 1)
+    v[0, :, :, f], v[1, :, :, f] = 100.0 * own[0][:, None], own[1][:, None]
+    step = np.diff(v, axis=3).reshape(2, n, m * f)  # the change when the step's feature joins
+    credit = step[:, :, g.credit_index].reshape(2, n, m, f).mean(axis=2)
+    return Contributions(100.0 * np.asarray(own[0], dtype=np.float64), 100.0 * reference[0],
+                         credit[0], credit[1])
 
 
 def shapley(scorer: Scorer, x: np.ndarray, n_permutations: int = 16, seed: int = 0,
             chunk_persons: int = 256) -> Contributions:
-    """Contributions of every feature for each row of ``x`` (standardised model inputs)."""
+    """Contributions of every feature for each row of ``x`` (standardised model inputs): per
+    chunk of persons, one session batch of the persons and their coalitions."""
     x = np.asarray(x, dtype=np.float32)
     n, f = x.shape
-    reference = scorer.reference.astype(np.float32)
-    orders = permutations(f, n_permutations, seed)
-    masks = _coalition_masks(orders)  # (m, f + 1, f)
-    m = len(orders)
-    inverse = np.argsort(orders, axis=1)  # the step at which each feature joins, per order
-    ref_p, _ = scorer.run(reference[None, :])
-    points = np.zeros((n, f))
-    log_odds = np.zeros((n, f))
-    score = np.zeros(n)
+    g = game(f, n_permutations, seed)
+    reference = scorer.reference_run
+    parts = []
     for start in range(0, n, chunk_persons):
         xs = x[start:start + chunk_persons]
         k = len(xs)
-        rows = np.where(masks[None], xs[:, None, None, :], reference)  # (k, m, f + 1, f)
-        p, z = scorer.run(rows.reshape(-1, f))
-        for values, out in ((100.0 * p, points), (z, log_odds)):
-            v = values.reshape(k, m, f + 1)
-            step = np.diff(v, axis=2)  # (k, m, f): the change when the step's feature joins
-            credit = np.take_along_axis(step, np.broadcast_to(inverse[None], step.shape), axis=2)
-            out[start:start + k] = credit.mean(axis=1)
-        score[start:start + k] = 100.0 * p.reshape(k, m, f + 1)[:, 0, -1]
-    return Contributions(score, float(100.0 * ref_p[0]), points, log_odds)
+        p, z = scorer.run(np.concatenate([xs, coalition_rows(xs, scorer.reference, g)]))
+        parts.append(contributions_from(p[k:], z[k:], (p[:k], z[:k]), reference, g))
+    if not parts:
+        return Contributions(np.zeros(0), 100.0 * reference[0], np.zeros((0, f)),
+                             np.zeros((0, f)))
+    return Contributions(np.concatenate([c.score for c in parts]), parts[0].reference_score,
+                         np.concatenate([c.points for c in parts]),
+                         np.concatenate([c.log_odds for c in parts]))
 
 
-def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
-                         probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each person and optional field they did not give: (low, high) change of the score
-    in points if they gave it, over the training range of the features that need it.
+@dataclass(frozen=True)
+class MissingFieldRows:
+    """Model rows for the persons' missing fields (``missing_field_rows``): per field not given,
+    the person with it given at each training quantile of the features that need it."""
 
-    Returns two (n, fields) arrays, NaN where the field was given. ``raw`` is the raw feature
-    matrix (missing indicators are 1.0 where a field is absent), ``probability`` the persons'
-    own. One session call for every person and field.
-    """
-    spec: FeatureSpec = scorer.spec
+    rows: np.ndarray  # (persons-with-a-missing-field x levels, f), field by field
+    owners: tuple[tuple[int, np.ndarray], ...]  # (field index, persons), in ``rows`` order
+    levels: int
+    n: int  # persons
+
+
+def missing_field_rows(spec: FeatureSpec, x: np.ndarray, raw: np.ndarray) -> MissingFieldRows:
+    """The rows ``missing_ranges_from`` needs scored. ``raw`` is the raw feature matrix
+    (missing indicators are 1.0 where a field is absent)."""
     x = np.asarray(x, dtype=np.float32)
-    n = len(x)
     quantiles = spec.standardised_quantiles  # (levels, features)
     levels = len(quantiles)
-    low = np.full((n, len(MISSING_GROUPS)), np.nan)
-    high = np.full_like(low, np.nan)
     blocks, owners = [], []
     for g, (_, ind, deps) in enumerate(MISSING_GROUPS):
         who = np.flatnonzero(raw[:, ind] >= 0.5)
@@ -125,17 +173,35 @@ def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
             rows[:, :, list(deps)] = quantiles[None, :, list(deps)]
         blocks.append(rows.reshape(-1, x.shape[1]))
         owners.append((g, who))
-    if not blocks:
-        return low, high
-    p, _ = scorer.run(np.concatenate(blocks))
+    rows = np.concatenate(blocks) if blocks else np.zeros((0, x.shape[1]), dtype=np.float32)
+    return MissingFieldRows(rows, tuple(owners), levels, len(x))
+
+
+def missing_ranges_from(p: np.ndarray, missing: MissingFieldRows, probability: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """For each person and optional field they did not give: (low, high) change of the score
+    in points if they gave it, over the training range of the features that need it, from the
+    probabilities ``p`` of ``missing.rows`` and the persons' own ``probability``.
+
+    Returns two (n, fields) arrays, NaN where the field was given."""
+    low = np.full((missing.n, len(MISSING_GROUPS)), np.nan)
+    high = np.full_like(low, np.nan)
     start = 0
-    for g, who in owners:
-        part = p[start:start + len(who) * levels].reshape(len(who), levels)
-        start += len(who) * levels
+    for g, who in missing.owners:
+        part = p[start:start + len(who) * missing.levels].reshape(len(who), missing.levels)
+        start += len(who) * missing.levels
         delta = 100.0 * (part - probability[who, None])
         low[who, g] = np.minimum(delta.min(axis=1), 0.0)
         high[who, g] = np.maximum(delta.max(axis=1), 0.0)
     return low, high
+
+
+def missing_field_ranges(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
+                         probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``missing_ranges_from`` with its rows scored in one session call."""
+    missing = missing_field_rows(scorer.spec, x, raw)
+    p = scorer.run(missing.rows)[0] if len(missing.rows) else np.zeros(0)
+    return missing_ranges_from(p, missing, probability)
 
 
 # -- what a person sees --------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """One panel in, one result row per person out (the parts ``inference.result`` defines).
 
-Two depths, both vectorised over persons and run in chunks of ``CHUNK_PERSONS``:
+Two depths, both vectorised over persons and run in chunks of persons:
 
 * ``scored_rows``: features and one model row per person, giving everything but the lazy parts
   (probability, score, band, components, key metrics, history, warnings). What a large upload
   pays for.
-* ``assessed_rows``: also the explanations and the what-if recommendations, about 30 model rows
-  per person in one session call. What a small upload, or a person being opened, pays for.
+* ``assessed_rows``: also the explanations and the what-if recommendations, about 440 model rows
+  per person (the Shapley coalitions, the what-ifs, missing fields given) in one scorer call.
+  What a small upload, or a person being opened, pays for.
 
 Nested parts are encoded to JSON text once, here, with orjson; large regular parts (the monthly
 history) are laid out column-wise first so no Python loop runs over single values.
@@ -30,7 +31,14 @@ from shared_features import (
 )
 from shared_features.ingest import SHORT_HISTORY_MONTHS
 
-from .contributions import explanation, missing_field_ranges, shapley
+from .contributions import (
+    coalition_rows,
+    contributions_from,
+    explanation,
+    game,
+    missing_field_rows,
+    missing_ranges_from,
+)
 from .explain import ExplainOptions
 from .recommend import RecommendOptions, rank, stack, what_ifs
 from .result import INDEX, LAZY_FIELDS, ResultRow
@@ -39,6 +47,9 @@ from .scorer import Prediction, Scorer, Scores
 # Persons assessed together: large enough to amortise the per-call overheads (pandas, the
 # session), small enough that the ~30 model rows per person and the what-if panels stay in cache.
 CHUNK_PERSONS = 4_096
+# Persons assessed together: each needs about 440 model rows (mostly the Shapley coalitions),
+# all scored in one call; 128 persons keep that batch near 6 MB.
+ASSESS_CHUNK_PERSONS = 128
 
 
 @dataclass
@@ -80,13 +91,13 @@ def scored_rows(panel: MonthlyPanel, scorer: Scorer, chunk_persons: int = CHUNK_
 
 def assessed_rows(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions | None = None,
                   recommendations: RecommendOptions | None = None,
-                  chunk_persons: int = CHUNK_PERSONS) -> Iterator[ResultRow]:
+                  chunk_persons: int = ASSESS_CHUNK_PERSONS) -> Iterator[ResultRow]:
     """Each person's complete row, explanations and recommendations included, in panel order.
 
     Per chunk, one feature computation (the panel stacked with its what-if copies) and one
-    session call (occlusion rows + what-if rows) serve score, explanations and recommendations.
-    Persons are independent, so the chunks only bound the working memory (about 30 model rows
-    per person) and keep it in cache.
+    scorer call (persons, what-ifs, Shapley coalitions, missing fields given) serve score,
+    explanations and recommendations: for one person, one session run. Persons are
+    independent, so the chunks only bound the working memory.
     """
     explain = explain or ExplainOptions()
     recommendations = recommendations or RecommendOptions()
@@ -101,26 +112,43 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     actions = what_ifs(window, recommendations)
     x_all, raw_all = model_input(stack(window, actions), scorer.spec)
     x, raw = x_all[:n], {k: v[:n] for k, v in raw_all.items()}
-    # One session call for the persons and their what-ifs.
-    prediction = scorer.predict(x_all)
-    after_p, after_z = (v[n:].reshape(len(actions), n).T
-                        for v in (prediction.probability, prediction.logit))
-    own = Prediction(prediction.probability[:n], prediction.logit[:n],
+    raw_m = raw_feature_matrix(raw)
+    g = game(x.shape[1], explain.permutations)
+    missing = missing_field_rows(scorer.spec, x, raw_m)
+    # One session call: the persons and their what-ifs, the Shapley coalitions, the persons
+    # with each missing field given.
+    batch = Batch(x_all, coalition_rows(x, scorer.reference, g), missing.rows)
+    prediction = scorer.predict(batch.rows)
+    (p_own, p_coalitions, p_missing), (z_own, z_coalitions, _) = (
+        batch.split(prediction.probability), batch.split(prediction.logit))
+    after_p, after_z = (v[n:].reshape(len(actions), n).T for v in (p_own, z_own))
+    own = Prediction(p_own[:n], z_own[:n],
                      {k: v[:n] for k, v in prediction.components.items()})
     scored = ScoredPanel(panel, x, raw, own, scorer.grade(own.probability))
-    raw_m = raw_feature_matrix(raw)
-    low, high = missing_field_ranges(scorer, x, raw_m, own.probability)
-    insights, contributions = explanation(
-        shapley(scorer, x, explain.permutations), low, high, raw_m, explain.top_up,
-        explain.top_down, explain.min_points, explain.min_log_odds)
+    low, high = missing_ranges_from(p_missing, missing, own.probability)
+    contributions = contributions_from(p_coalitions, z_coalitions,
+                                       (own.probability, own.logit), scorer.reference_run, g)
+    insights, objects = explanation(contributions, low, high, raw_m, explain.top_up,
+                                    explain.top_down, explain.min_points, explain.min_log_odds)
     recs = rank(actions, own.probability, own.logit, after_p, after_z, scorer.spec,
                 recommendations)
     lazy = {INDEX[name] for name in LAZY_FIELDS}
     out = []
-    for row, i, r, c in zip(_rows(scored), insights, recs, contributions, strict=True):
+    for row, i, r, c in zip(_rows(scored), insights, recs, objects, strict=True):
         parts = {INDEX["insights"]: i, INDEX["recommendations"]: r, INDEX["contributions"]: c}
         out.append(tuple(_dumps(parts[k]) if k in lazy else v for k, v in enumerate(row)))
     return out
+
+
+class Batch:
+    """Blocks of model rows scored in one call, and the outputs split back into the blocks."""
+
+    def __init__(self, *blocks: np.ndarray) -> None:
+        self.rows = np.concatenate(blocks)
+        self._ends = np.cumsum([len(b) for b in blocks])[:-1]
+
+    def split(self, values: np.ndarray) -> list[np.ndarray]:
+        return np.split(values, self._ends)
 
 
 def _dumps(value: object) -> str:
@@ -210,22 +238,26 @@ def panel_from_history(history: dict[str, list], person_id: str) -> MonthlyPanel
 def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
     """What makes each person's estimate less certain: fields they gave no data for, short
     histories. Persons share one list per distinct situation, so this stays cheap."""
+    situation, texts = warning_situations(raw)
+    return [texts[i] for i in situation.tolist()]
+
+
+def warning_situations(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, list[list[str]]]:
+    """(each person's situation, the warnings of each distinct situation): which optional
+    fields they gave no data for and how short their history is, worded once per situation."""
     missing = np.stack([raw[f"missing_{f}"] >= 0.5 for f in OPTIONAL_FIELDS], axis=1)
     months = raw["months_observed"].astype(int)
     short = months < SHORT_HISTORY_MONTHS
     code = missing.astype(np.int64) @ (1 << np.arange(len(OPTIONAL_FIELDS)))
-    key = code * 100 + np.where(short, months, 0)
-    cache: dict[int, list[str]] = {}
-    out = []
-    for k in key.tolist():
-        if k not in cache:
-            fields = [f for b, f in enumerate(OPTIONAL_FIELDS) if (k // 100) >> b & 1]
-            text = ([f"no {', '.join(f.replace('_', ' ') for f in fields)} data: the model "
-                     "judged them from the rest of the file, so this estimate is less certain"]
-                    if fields else [])
-            if k % 100:
-                text.append(f"only {k % 100} month{'s' if k % 100 != 1 else ''} of history; at "
-                            f"least {SHORT_HISTORY_MONTHS} give a firmer estimate")
-            cache[k] = text
-        out.append(cache[k])
-    return out
+    keys, situation = np.unique(code * 100 + np.where(short, months, 0), return_inverse=True)
+    texts = []
+    for k in keys.tolist():
+        fields = [f for b, f in enumerate(OPTIONAL_FIELDS) if (k // 100) >> b & 1]
+        text = ([f"no {', '.join(f.replace('_', ' ') for f in fields)} data: the model "
+                 "judged them from the rest of the file, so this estimate is less certain"]
+                if fields else [])
+        if k % 100:
+            text.append(f"only {k % 100} month{'s' if k % 100 != 1 else ''} of history; at "
+                        f"least {SHORT_HISTORY_MONTHS} give a firmer estimate")
+        texts.append(text)
+    return situation.reshape(-1), texts

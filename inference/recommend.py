@@ -54,9 +54,14 @@ class WhatIf:
     describe: Callable[[float], str]
 
 
+def _zero_nan(x: np.ndarray) -> np.ndarray:
+    """NaN -> 0 (np.nan_to_num costs ten times as much on a person's few values)."""
+    return np.where(np.isnan(x), 0.0, x)
+
+
 def _keep_in_savings(values: np.ndarray, freed: np.ndarray) -> None:
     """Add the money freed each month to that and every later month's savings balance."""
-    values[:, :, SAVINGS] += np.cumsum(np.nan_to_num(freed), axis=1)  # NaN balances stay NaN
+    values[:, :, SAVINGS] += np.cumsum(_zero_nan(freed), axis=1)  # NaN balances stay NaN
 
 
 def _scale_flow(v: np.ndarray, field: int, factor: float) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +106,7 @@ def what_ifs(panel: MonthlyPanel, options: RecommendOptions) -> list[WhatIf]:
     if o.buffer_months > 0:
         amount = o.buffer_months * mean_over_months(v[:, :, EXPENSES])
         values = v.copy()
-        values[:, :, SAVINGS] += np.nan_to_num(amount)[:, None]
+        values[:, :, SAVINGS] += _zero_nan(amount)[:, None]
         months = f"{o.buffer_months:g} month{'' if o.buffer_months == 1 else 's'}"
         actions.append(WhatIf(
             "emergency_buffer", "Build an emergency buffer",
@@ -110,14 +115,15 @@ def what_ifs(panel: MonthlyPanel, options: RecommendOptions) -> list[WhatIf]:
                                       "easy-access savings.")))
 
     debt_now = latest_value(v[:, :, DEBT])
+    savings_or_none = np.where(np.isnan(savings_now), -1.0, savings_now)
     for share in o.pay_down_shares:
-        amount = share * np.nan_to_num(debt_now)
+        amount = share * _zero_nan(debt_now)
         values = v.copy()
         values[:, :, DEBT] = np.maximum(v[:, :, DEBT] - amount[:, None], 0.0)
         values[:, :, SAVINGS] -= amount[:, None]
         actions.append(WhatIf(
             f"pay_down_debt_{round(share * 100)}", f"Pay down {w.pct(share)} of your debt",
-            values, (amount > 0) & (np.nan_to_num(savings_now, nan=-1.0) >= amount), amount,
+            values, (amount > 0) & (savings_or_none >= amount), amount,
             lambda a, share=share: (f"Use about {w.money(a)} of your savings to pay off "
                                     f"{w.pct(share)} of what you owe.")))
     return actions

@@ -6,6 +6,7 @@ source of truth for both; the model's ``probability`` output is already calibrat
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +61,12 @@ class Scorer:
         self._component_outputs = [n for n in names if n.startswith(COMPONENT_PREFIX)]
         self.component_names: tuple[str, ...] = tuple(
             n[len(COMPONENT_PREFIX):] for n in self._component_outputs)
+
+    @functools.cached_property
+    def reference_run(self) -> tuple[float, float]:
+        """(probability, logit) of the reference person: the start of every explanation."""
+        p, z = self.run(self.reference[None, :])
+        return float(p[0]), float(z[0])
 
     @property
     def n_features(self) -> int:

@@ -90,6 +90,7 @@ class ScoringService:
         self.health = health
         # Told the number of persons each time a run is stored (the web layer counts them).
         self.on_run_stored: Callable[[int], None] | None = None
+        self._model_info: dict[str, Any] | None = None
 
     @classmethod
     def from_artifact_dir(cls, directory: str | Path, store: Callable[[], Store],
@@ -206,7 +207,7 @@ class ScoringService:
         probabilities: list[float] = []
 
         def tallied() -> Iterator[ResultRow]:
-            """The rows as the store takes them, counted on the way (never all held)."""
+            """The rows as the store takes them, counted on the way."""
             for row in rows:
                 bands[row[INDEX["risk_band"]]] += 1
                 probabilities.append(row[INDEX["probability"]])
@@ -226,7 +227,10 @@ class ScoringService:
         # Stored only once every person is scored: a failing file leaves no trace.
         if self.health is not None:
             self.health.require_sound()  # no new runs into a file known to be damaged
-        first = self._store().save_run(summary, tallied(), idempotency)
+        # A small upload's rows are all held for the answer anyway: stored as a list, they go
+        # straight into the one write transaction (no staging).
+        results = list(tallied()) if n <= o.inline_max_persons else tallied()
+        first = self._store().save_run(summary, results, idempotency)
         if first is not None:  # a concurrent request with the same key stored its run first
             return self._replay(idempotency, first)  # type: ignore[return-value]
         if self.on_run_stored is not None:
@@ -331,7 +335,15 @@ class ScoringService:
 
     # -- model -----------------------------------------------------------------------------------
     def model_info(self) -> dict[str, Any]:
-        scorer = self._require_model()
+        """What the loaded model is (ModelInfoSchema). Made once: the model does not change
+        while the service runs, and its preprocessing hash costs milliseconds (the person page
+        reads the bands from here on every view)."""
+        if self._model_info is None:
+            self._model_info = self._describe_model(self._require_model())
+        return dict(self._model_info)
+
+    @staticmethod
+    def _describe_model(scorer: Scorer) -> dict[str, Any]:
         spec, artifact = scorer.spec, scorer.artifact
         return {
             "spec_version": spec.spec_version,

@@ -30,31 +30,35 @@ def _clean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return s, neg
 
 
-def detect_european(columns: list[pd.Series]) -> bool:
-    """True when the file's amounts use ',' as the decimal mark, unambiguously."""
-    eu = False
-    for col in columns:
-        if pd.api.types.is_numeric_dtype(col.dtype):
-            continue  # already read as plain numbers: no separators left to judge by
-        text = col.dropna().astype(str)
-        # Only values with a separator can tell, and each distinct one needs judging once.
-        text = text[text.str.contains(",", regex=False) | text.str.contains(".", regex=False)]
-        if text.empty:
-            continue
-        s, _ = _clean(pd.Series(text.unique(), dtype="string"))
-        if s.str.match(_US_ONLY).any():
-            return False
-        eu = eu or bool(s.str.match(_EU_ONLY).any())
-    return eu
+def _text_series(column: pd.Series | np.ndarray) -> pd.Series:
+    return column if isinstance(column, pd.Series) else pd.Series(column, dtype=object)
 
 
-def parse_amounts(col: pd.Series, european: bool) -> tuple[np.ndarray, np.ndarray]:
+def detect_european(columns: list[pd.Series | np.ndarray]) -> bool:
+    """True when the file's amounts use ',' as the decimal mark, unambiguously: some value of
+    a text column is European-only and none is US-only (columns of numbers cannot tell)."""
+    texts = [_text_series(c).dropna().astype(str) for c in columns
+             if not pd.api.types.is_numeric_dtype(c.dtype)]
+    if not texts:
+        return False
+    # Only values with a separator can tell, and each distinct one needs judging once.
+    text = pd.Series(pd.unique(np.concatenate([t.to_numpy(dtype=object) for t in texts])),
+                     dtype="string")
+    text = text[text.str.contains(r"[,.]", regex=True)]
+    if text.empty:
+        return False
+    s, _ = _clean(text)
+    return not s.str.match(_US_ONLY).any() and bool(s.str.match(_EU_ONLY).any())
+
+
+def parse_amounts(col: pd.Series | np.ndarray, european: bool) -> tuple[np.ndarray, np.ndarray]:
     """(values, bad) for one column: float64 with NaN for empty cells; ``bad`` marks cells that
     have text but are not a number. Plain numbers take pandas' fast path."""
     if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = (col.to_numpy(dtype=np.float64, na_value=np.nan) if isinstance(col, pd.Series)
+                  else np.asarray(col, dtype=np.float64))
         return values, np.zeros(len(values), dtype=bool)
-    text = col.astype("string").str.strip()
+    text = _text_series(col).astype("string").str.strip()
     empty = (text.isna() | text.str.lower().isin(NULL_TOKENS)).to_numpy(dtype=bool)
     text = text.where(~empty)
     fast = pd.to_numeric(text, errors="coerce")

@@ -12,18 +12,31 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
+from numpy.dtypes import StringDType
 
 from .amounts import NULL_TOKENS, detect_european, parse_amounts
+from .columns import (
+    SMALL_BYTES,
+    Column,
+    Columns,
+    TextColumn,
+    read_arrow,
+    read_small,
+    text_column,
+)
 from .panel import MonthlyPanel
 from .schema import (
     AMOUNT_FIELDS,
+    FIELD_INDEX,
     FIELD_NAMES,
     MAX_AMOUNT,
     OPTIONAL_FIELDS,
@@ -73,11 +86,54 @@ class InputError(ValueError):
 
 
 @dataclass
+class PanelRows:
+    """A file's validated rows, sorted by person then month: the panel, whole or in blocks of
+    persons (a million persons' panel need not be held at once)."""
+
+    fields: list[np.ndarray | None]  # per FIELD_NAMES: float64 (rows,); None: no such column
+    months: np.ndarray  # datetime64[M] (rows,)
+    month_index: np.ndarray  # int64 (rows,): months since 1970-01 (0 without a month column)
+    person_codes: np.ndarray  # integer (rows,): index into persons
+    persons: np.ndarray  # object (persons,), in order of first appearance
+    order: np.ndarray  # rows sorted by person, then month
+    max_months: int
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.persons)
+
+    def panel(self) -> MonthlyPanel:
+        return self._panel(slice(None), self.person_codes, self.persons)
+
+    def blocks(self, persons: int) -> Iterator[MonthlyPanel]:
+        """The panel in consecutive blocks of at most ``persons`` persons, in panel order."""
+        counts = np.bincount(self.person_codes, minlength=self.n_persons)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        step = max(1, int(persons))
+        for a in range(0, self.n_persons, step):
+            b = min(a + step, self.n_persons)
+            rows = self.order[starts[a]:starts[b]]
+            yield self._panel(rows, self.person_codes[rows] - a, self.persons[a:b])
+
+    def _panel(self, rows: np.ndarray | slice, codes: np.ndarray, persons: np.ndarray
+               ) -> MonthlyPanel:
+        fields = [None if f is None else f[rows] for f in self.fields]
+        panel, _ = to_panel(fields, self.months[rows], self.month_index[rows], codes, persons,
+                            self.max_months)
+        return panel
+
+
+@dataclass
 class IngestResult:
-    panel: MonthlyPanel
+    rows: PanelRows
     warnings: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+
+    @cached_property
+    def panel(self) -> MonthlyPanel:
+        """All persons' panel (``rows.blocks`` gives it a block of persons at a time)."""
+        return self.rows.panel()
 
 
 MAX_SHOWN_VALUE = 80  # characters of an offending cell echoed back in a problem
@@ -88,6 +144,8 @@ def _shown(value: Any) -> str | None:
     if value is None:
         return None
     text = str(value)
+    if isinstance(value, float | np.floating):  # a cell read as a number: as it was written
+        text = repr(float(value)).removesuffix(".0")
     return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE] + "..."
 
 
@@ -117,29 +175,52 @@ class _Problems:
 def raw_data(source: Source) -> bytes | str:
     """The file's content, undecoded: bytes are handed to the CSV parser as they are, so a large
     upload is not held a second time as a Python string."""
+    data = _located(source)
+    return data.read_bytes() if isinstance(data, Path) else data
+
+
+def _located(source: Source) -> bytes | str | Path:
+    """The content (bytes or text), or the path of a file, which the readers stream from."""
     if hasattr(source, "read"):
         source = source.read()
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
                                            and "," not in source and Path(source).exists()):
-        source = Path(source).read_bytes()
-    if isinstance(source, bytes) and b"\x00" in source[:4096]:
-        raise InputError([Problem(None, None, None,
-                                  "the file is binary, not CSV text (export it as CSV)")])
+        path = Path(source)
+        with open(path, "rb") as fh:
+            _refuse_binary(fh.read(4096))
+        return path
+    if isinstance(source, bytes):
+        _refuse_binary(source[:4096])
     return source
 
 
-def _head_text(data: bytes | str, size: int = 65536) -> str:
+def _refuse_binary(head: bytes) -> None:
+    if b"\x00" in head:
+        raise InputError([Problem(None, None, None,
+                                  "the file is binary, not CSV text (export it as CSV)")])
+
+
+def _head_text(data: bytes | str | Path, size: int = 65536) -> str:
+    if isinstance(data, Path):
+        with open(data, "rb") as fh:
+            data = fh.read(size)
     head = data[:size]
     text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
     return text.lstrip("\ufeff")
 
 
 def _sniff_delimiter(head: str) -> str:
-    sample = "\n".join(head.splitlines()[:20])
+    lines = head.splitlines()[:20]
+    # The usual file: one candidate in the header, as often in every line (no sniffing needed).
+    first = lines[0] if lines else ""
+    found = [d for d in ",;\t" if d in first]
+    if len(found) == 1 and '"' not in head and all(
+            line.count(found[0]) == first.count(found[0]) for line in lines[1:] if line):
+        return found[0]
+    sample = "\n".join(lines)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
         return max(",;\t", key=first.count)
 
 
@@ -202,44 +283,47 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
-def map_headers(frame: pd.DataFrame, max_chars: int = 100
+def map_headers(headers: Iterable[Any], max_chars: int = 100
                 ) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """(user header -> canonical column, unknown headers, problems) for a file's header row
+    (a DataFrame's column names are its headers)."""
+    headers = [str(h) for h in headers]
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
-    for header in frame.columns:
-        if len(str(header)) > max_chars:
+    for header in headers:
+        if len(header) > max_chars:
             problems.append(Problem(1, _shown(header), None, f"the column name is longer than "
                                     f"{max_chars} characters"))
             continue
-        canon = canonical_column(str(header))
+        canon = canonical_column(header)
         if canon is None:
-            unknown.append(str(header))
+            unknown.append(header)
         elif canon in mapping.values():
             first = next(h for h, c in mapping.items() if c == canon)
-            problems.append(Problem(1, str(header), None,
+            problems.append(Problem(1, header, None,
                                     f"columns {first!r} and {header!r} both mean {canon!r}"))
         else:
-            mapping[str(header)] = canon
+            mapping[header] = canon
     missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
     for name in missing:
         problems.append(Problem(1, name, None, f"required column {name!r} is missing "
-                                f"(found: {', '.join(map(str, frame.columns)) or 'none'})"))
+                                f"(found: {', '.join(headers) or 'none'})"))
     return mapping, unknown, problems
 
 
-def _factorized_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, stripped unique texts): string work done once per distinct value, not per row
-    (a file has few distinct months and one id per person)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    texts = pd.Series(uniques, dtype="string").fillna("").str.strip()
-    return codes, texts.to_numpy(dtype=object)
+_MONTH_TEXT = re.compile(r"(?:\d{4}-\d{2}\n)*")
 
 
 def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.ndarray:
     """YYYY-MM, YYYY-MM-DD, day-first or month-first dates (decided for the whole column, as
     for statements: 01.02.2026 is February) or any date pandas can read -> datetime64[M]; NaT
     where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
+    if _MONTH_TEXT.fullmatch("".join(t + "\n" for t in texts.tolist())):
+        try:  # the usual column, all YYYY-MM: numpy reads it without pandas' setup
+            return np.array(texts, dtype="datetime64[M]")
+        except ValueError:
+            pass  # a month 13: worded below
     # Imported here: shared_features.statements builds on this module.
     from .statements.dates import parse_dates
 
@@ -266,39 +350,93 @@ def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
     A ``str`` is taken as a path if such a file exists and the string has no newline, else as
     CSV text. Raises InputError naming rows, columns and problems.
     """
-    frame, warnings = read_frame(raw_data(source))
-    return ingest_frame(frame, limits, warnings)
+    limits = limits or IngestLimits()
+    data = _located(source)
+    fast = read_columns(data, limits.max_text_chars)
+    if fast is None:  # pandas reads what the fast readers leave, and words its problems
+        frame, warnings = read_frame(data.read_bytes() if isinstance(data, Path) else data)
+        return ingest_frame(frame, limits, warnings)
+    unknown, columns = fast
+    return ingest_columns(columns, limits, unknown=unknown)
+
+
+def read_columns(data: bytes | str | Path, max_chars: int = 100
+                 ) -> tuple[list[str], Columns] | None:
+    """(unknown headers, the mapped columns) by the fast readers (``columns``), or None where
+    the file needs pandas' parser: a header that is not a plain first line or has problems,
+    quotes in a small file, rows of other lengths, text that is not UTF-8."""
+    head = _head_text(data)
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if not first.strip() or '"' in first:
+        return None
+    delimiter = _sniff_delimiter(head)
+    headers = next(csv.reader([first], delimiter=delimiter, skipinitialspace=True))
+    mapping, unknown, problems = map_headers(headers, max_chars)
+    if problems or len(set(headers)) != len(headers):
+        return None
+    positions = {headers.index(h): canon for h, canon in mapping.items()}
+    if isinstance(data, Path) or len(data) > SMALL_BYTES:
+        source = data.encode() if isinstance(data, str) else data
+        columns = read_arrow(source, delimiter, len(headers), positions)
+    else:
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            return None
+        columns = read_small(text.lstrip("\ufeff"), delimiter, positions)
+    return None if columns is None else (unknown, columns)
+
+
+def columns_from_frame(frame: pd.DataFrame, mapping: dict[str, str]) -> Columns:
+    """The mapped columns of a frame (user header -> canonical name) as validation reads them:
+    amounts as float64 where pandas read numbers, else as their cells; ids and months
+    factorised."""
+    by_name: dict[str, Column] = {}
+    for header, name in mapping.items():
+        column = frame[header]
+        if name not in FIELD_NAMES:
+            by_name[name] = text_column(column)
+        elif pd.api.types.is_numeric_dtype(column.dtype):
+            by_name[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            by_name[name] = column.to_numpy(dtype=object)
+    return Columns(by_name, len(frame))
 
 
 def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
                  warnings: list[str] | None = None) -> IngestResult:
     """Validate a frame of user records (any header names, cells as text or numbers)."""
     limits = limits or IngestLimits()
-    warnings = list(warnings or [])
     problems = _Problems(limits.max_problems)
-    mapping, unknown, header_problems = map_headers(frame, limits.max_text_chars)
+    mapping, unknown, header_problems = map_headers(frame.columns, limits.max_text_chars)
     for p in header_problems:
         problems.add(p.row, p.column, p.value, p.message)
-    problems.raise_if_any(warnings)
+    problems.raise_if_any(list(warnings or []))
+    return ingest_columns(columns_from_frame(frame, mapping), limits, warnings, unknown)
+
+
+def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
+                   warnings: list[str] | None = None, unknown: list[str] | None = None
+                   ) -> IngestResult:
+    """Validate a file's mapped columns into a panel; InputError names rows and problems."""
+    limits = limits or IngestLimits()
+    warnings = list(warnings or [])
+    problems = _Problems(limits.max_problems)
     if unknown:
         warnings.append(f"ignored unknown columns: {', '.join(unknown)}")
-    frame = frame.rename(columns=mapping)[list(mapping.values())].reset_index(drop=True)
-    if frame.empty:
+    if columns.n_rows == 0:
         raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
-    rows = np.arange(len(frame)) + 2  # spreadsheet row numbers
-    parsed = parse_rows(frame, limits, warnings)
+    parsed = parse_rows(columns, limits, warnings)
     for check in parsed.failed:
-        problems.add_rows(rows[check.failed], check.column, check.cells, check.message)
-    values, months = parsed.values, parsed.months
+        problems.add_rows(np.flatnonzero(check.failed) + 2, check.column, check.cells,
+                          check.message)
+    months = parsed.months
 
-    # Ids that differ only by surrounding spaces are one person.
-    person_codes, persons = pd.factorize(parsed.person_ids, sort=False)
+    person_codes, persons = parsed.person_codes, parsed.persons
     counts = np.bincount(person_codes, minlength=len(persons))
-    if not parsed.has_month:
-        multi = counts[person_codes] > 1
-        if multi.any():
-            problems.add(1, "month", None, "a month column is required when a person has "
-                         "more than one row")
+    if not parsed.has_month and (counts > 1).any():
+        problems.add(1, "month", None, "a month column is required when a person has "
+                     "more than one row")
     if len(persons) > limits.max_persons:
         problems.add(None, "person_id", None, f"{len(persons)} persons in one file; the limit "
                      f"is {limits.max_persons}")
@@ -307,7 +445,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     month_index = month_numbers(parsed)
     order, dup = duplicate_months(person_codes, month_index)
     for a in dup[: limits.max_problems]:
-        first, second = rows[order[a]], rows[order[a + 1]]
+        first, second = order[a] + 2, order[a + 1] + 2  # spreadsheet rows
         problems.add(int(second), "month", str(months[order[a + 1]]) if parsed.has_month
                      else None, f"duplicate month for person {persons[person_codes[order[a]]]!r}"
                      f" (also on row {first})")
@@ -319,18 +457,22 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     problems.total += max(0, len(too_long) - limits.max_problems)
     problems.raise_if_any(warnings)
 
-    panel, dropped_old = to_panel(values, months, month_index, person_codes,
-                                  np.asarray(persons, dtype=object),
-                                  limits.max_months_per_person)
+    # Sorted by month within each person: the last of a person's rows is their latest month.
+    ends = np.cumsum(counts) - 1
+    latest = month_index[order[ends]]
+    dropped_old = int((latest[person_codes] - month_index >= limits.max_months_per_person).sum())
+    rows = PanelRows(parsed.fields, months, month_index, person_codes, persons, order,
+                     limits.max_months_per_person)
     if dropped_old:
         warnings.append(f"{dropped_old} rows are more than {limits.max_months_per_person} "
                         "months before their person's latest month and were not used")
-    missing_optional = [f for f in OPTIONAL_FIELDS if f not in frame]
+    missing_optional = [f for f in OPTIONAL_FIELDS if f not in columns]
     if missing_optional:
         warnings.append(f"optional columns not provided: {', '.join(missing_optional)}; the "
                         "model imputes them, so the estimate is less certain")
     for f in OPTIONAL_FIELDS:
-        n_empty = int(np.isnan(values[:, FIELD_NAMES.index(f)]).sum()) if f in frame else 0
+        values = parsed.fields[FIELD_INDEX[f]]
+        n_empty = int(np.isnan(values).sum()) if values is not None else 0
         if n_empty > 0:
             warnings.append(f"{n_empty} empty cells in {f} treated as missing")
     short = int((counts < SHORT_HISTORY_MONTHS).sum())
@@ -338,7 +480,7 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
         warnings.append(f"{short} of {len(persons)} persons have fewer than "
                         f"{SHORT_HISTORY_MONTHS} months of history; their estimates are less "
                         "certain")
-    return IngestResult(panel, warnings, unknown, missing_optional)
+    return IngestResult(rows, warnings, unknown or [], missing_optional)
 
 
 # -- row by row --------------------------------------------------------------------------------
@@ -357,16 +499,29 @@ class RowCheck:
 
 @dataclass
 class ParsedRows:
-    """A frame's rows parsed to canonical values, and the checks some of them failed."""
+    """A file's rows parsed to canonical values, and the checks some of them failed."""
 
-    person_ids: np.ndarray  # object (rows,): the id text without surrounding spaces
-    values: np.ndarray  # float64 (rows, fields), NaN where empty or not a number
+    person_codes: np.ndarray  # integer (rows,): index into ``persons``
+    persons: np.ndarray  # object (distinct ids,): ids without surrounding spaces, first seen first
+    fields: list[np.ndarray | None]  # per FIELD_NAMES: float64 (rows,), NaN where empty; None
+    # where the file has no such column
     months: np.ndarray  # datetime64[M] (rows,), NaT where unreadable or no month column
     has_month: bool
     failed: list[RowCheck]  # in the order a reader goes: id, amounts column by column, month
 
+    @property
+    def person_ids(self) -> np.ndarray:
+        """Each row's person id (object (rows,))."""
+        return self.persons[self.person_codes]
 
-def parse_rows(frame: pd.DataFrame, limits: IngestLimits | None = None,
+    @property
+    def values(self) -> np.ndarray:
+        """float64 (rows, fields), NaN where empty or not a number."""
+        n = len(self.person_codes)
+        return np.column_stack([np.full(n, np.nan) if v is None else v for v in self.fields])
+
+
+def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None,
                warnings: list[str] | None = None) -> ParsedRows:
     """Parse every row of ``frame`` (canonical column names, see ``map_headers``) and check it
     on its own: a blank id, amounts that are not numbers, empty required amounts, negative
@@ -374,96 +529,134 @@ def parse_rows(frame: pd.DataFrame, limits: IngestLimits | None = None,
     many months) are the caller's, since they depend on which rows belong together. An
     assumption made to read the months (day-first dates) goes to ``warnings``."""
     limits = limits or IngestLimits()
+    columns = frame if isinstance(frame, Columns) else columns_from_frame(
+        frame, {str(c): str(c) for c in frame.columns})
+    n = columns.n_rows
     failed: list[RowCheck] = []
 
-    def check(mask: np.ndarray, column: str, cells: np.ndarray, message: str) -> None:
+    def check(mask: np.ndarray, column: str, cells: np.ndarray | TextColumn,
+              message: str) -> None:
         if mask.any():
-            failed.append(RowCheck(mask, column, cells[mask], message))
+            shown = (cells.texts[cells.codes[mask]] if isinstance(cells, TextColumn)
+                     else cells[mask])
+            failed.append(RowCheck(mask, column, shown, message))
 
-    if "person_id" in frame:
-        id_codes, id_texts = _factorized_text(frame["person_id"])
+    if "person_id" in columns:
+        ids = _as_text(columns["person_id"])
     else:
-        id_codes, id_texts = np.zeros(len(frame), dtype=np.intp), np.array([DEFAULT_PERSON_ID])
-    person_ids = id_texts[id_codes]
-    check(person_ids == "", "person_id", person_ids, "person_id is empty")
-    long_id = (pd.Series(id_texts, dtype=object).str.len() > limits.max_text_chars
-               ).to_numpy(dtype=bool)[id_codes]
-    check(long_id, "person_id", person_ids,
+        ids = TextColumn(np.zeros(n, dtype=np.intp), np.array([DEFAULT_PERSON_ID], dtype=object))
+    check((ids.texts == "")[ids.codes], "person_id", ids, "person_id is empty")
+    lengths = np.strings.str_len(ids.texts.astype(StringDType()))
+    check((lengths > limits.max_text_chars)[ids.codes], "person_id", ids,
           f"person_id is longer than {limits.max_text_chars} characters")
+    # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
+    merged, persons = pd.factorize(ids.texts)
+    person_codes = merged.astype(np.int32 if len(persons) < 2**31 else np.intp)[ids.codes]
 
-    present = [f for f in FIELD_NAMES if f in frame]
-    european = detect_european([frame[f] for f in present])
-    values = np.full((len(frame), len(FIELD_NAMES)), np.nan)
+    present = [f for f in FIELD_NAMES if f in columns]
+    european = detect_european([columns[f] for f in present])
+    fields: list[np.ndarray | None] = [None] * len(FIELD_NAMES)
     for spec in AMOUNT_FIELDS:
-        if spec.name not in frame:
+        if spec.name not in columns:
             continue
-        col = frame[spec.name]
-        cells = col.to_numpy()
-        parsed, bad = parse_amounts(col, european)
-        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        cells = columns[spec.name]
+        parsed, bad = parse_amounts(cells, european)
+        # The column's range first: most columns need no row-by-row range or sign mask.
+        low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
+        huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
+                else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
         if huge.any():
             check(huge, spec.name, cells,
                   f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
             # Reported once: as a harmless 0 the checks below pass it (the row is refused).
             parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
-        values[:, FIELD_NAMES.index(spec.name)] = parsed
-        check(bad, spec.name, cells, "is not a number")
+        fields[FIELD_INDEX[spec.name]] = parsed
+        if bad.any():
+            check(bad, spec.name, cells, "is not a number")
         if spec.required:
             check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
-        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+        if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
             check(parsed < 0, spec.name, cells, "must not be negative")
         if spec.is_count:
             check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
                   "must be a whole number")
 
-    if "month" in frame:
-        month_codes, month_texts = _factorized_text(frame["month"])
-        months = _parse_months(month_texts, warnings)[month_codes]
+    if "month" in columns:
+        month_text = _as_text(columns["month"])
+        months = _parse_months(month_text.texts, warnings)[month_text.codes]
         unreadable = np.isnat(months)
         if unreadable.any():
-            failed.append(RowCheck(unreadable, "month", month_texts[month_codes[unreadable]],
+            failed.append(RowCheck(unreadable, "month",
+                                   month_text.texts[month_text.codes[unreadable]],
                                    "is not a month (use YYYY-MM or a date)"))
     else:
-        months = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
-    return ParsedRows(person_ids, values, months, "month" in frame, failed)
+        months = np.full(n, np.datetime64("NaT"), dtype="datetime64[M]")
+    return ParsedRows(person_codes, np.asarray(persons, dtype=object), fields, months,
+                      "month" in columns, failed)
+
+
+def _as_text(column: Column) -> TextColumn:
+    return column if isinstance(column, TextColumn) else text_column(column)
 
 
 def month_numbers(parsed: ParsedRows) -> np.ndarray:
     """Months as int64 (months since 1970-01); all 0 when the file has no month column."""
     if not parsed.has_month:
         return np.zeros(len(parsed.months), "int64")
-    return parsed.months.astype("int64")
+    return parsed.months.view("int64")
 
 
 def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
     """(order, dup): rows sorted by person then month, and the positions ``a`` in that order
     where rows ``order[a]`` and ``order[a + 1]`` are the same person's same month."""
-    order = np.lexsort((month_index, person_codes))
-    key_sorted = np.stack([person_codes[order], month_index[order]])
-    return order, np.flatnonzero((np.diff(key_sorted, axis=1) == 0).all(axis=0))
+    if len(month_index) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    low, high = int(month_index.min()), int(month_index.max())
+    persons = int(person_codes.max()) + 1
+    if (high - low + 1) * persons >= 2**62:  # months too far apart for one sort key
+        order = np.lexsort((month_index, person_codes))
+        key = np.stack([person_codes[order], month_index[order]])
+        return order, np.flatnonzero((np.diff(key, axis=1) == 0).all(axis=0))
+    # One int64 key; a file already grouped by person, months in order, sorts in linear time.
+    key = person_codes.astype(np.int64)  # in place below: a million persons' rows are 12M
+    key *= high - low + 1
+    key += month_index
+    key -= low
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    return order, np.flatnonzero(key[1:] == key[:-1])
 
 
-def to_panel(values: np.ndarray, months: np.ndarray, month_index: np.ndarray,
-              person_codes: np.ndarray, persons: np.ndarray, max_months: int
-              ) -> tuple[MonthlyPanel, int]:
+def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
+             month_index: np.ndarray, person_codes: np.ndarray, persons: np.ndarray,
+             max_months: int) -> tuple[MonthlyPanel, int]:
     """Scatter rows into a right-aligned (persons, months, fields) panel by calendar month.
 
+    ``values``: float64 (rows, fields), or one (rows,) array per field (None: no such column).
     Column -1 is each person's latest month; a gap in someone's months is an unobserved column.
     """
+    fields = list(values.T) if isinstance(values, np.ndarray) else values
     n = len(persons)
-    latest = pd.Series(month_index).groupby(person_codes).max().to_numpy()
+    latest = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(latest, person_codes, month_index)
     offset = latest[person_codes] - month_index  # 0 for the latest month
     keep = offset < max_months
     if keep.all():  # the usual case: no row is too old; skip copying every row to drop none
         keep = slice(None)
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
-    col = width - 1 - offset[keep]
-    who = person_codes[keep]
-    panel_values = np.full((n, width, len(FIELD_NAMES)), np.nan)
-    panel_values[who, col] = values[keep]
-    observed = np.zeros((n, width), dtype=bool)
-    observed[who, col] = True
-    panel_months = np.full((n, width), np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[who, col] = months[keep]
-    return MonthlyPanel(panel_values, observed, persons, panel_months), len(offset) - len(col)
+    # Each row's place in a (persons, months) grid, computed once for every field.
+    cell = person_codes[keep] * width + (width - 1 - offset[keep])
+    # Laid out field by field in memory: each field's (persons, months) slab is contiguous, as
+    # the feature formulas read them; the panel's shape is still (persons, months, fields).
+    by_field = np.full((len(FIELD_NAMES), n * width), np.nan)
+    for j, field_values in enumerate(fields):
+        if field_values is not None:
+            by_field[j, cell] = field_values[keep]
+    observed = np.zeros(n * width, dtype=bool)
+    observed[cell] = True
+    panel_months = np.full(n * width, np.datetime64("NaT"), dtype="datetime64[M]")
+    panel_months[cell] = months[keep]
+    panel = MonthlyPanel(by_field.reshape(len(FIELD_NAMES), n, width).transpose(1, 2, 0),
+                         observed.reshape(n, width), persons, panel_months.reshape(n, width))
+    return panel, len(offset) - len(cell)

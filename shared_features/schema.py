@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ ID_SYNONYMS = ("person id", "person", "id", "customer id", "customer", "client i
 MONTH_SYNONYMS = ("month", "date", "period", "year month", "statement month", "month end")
 
 
+@lru_cache(maxsize=4096)  # a file's few headers, asked about on every upload
 def normalise_header(header: str) -> str:
     """Case, space and punctuation insensitive key: 'Monthly-Income ' -> 'monthlyincome'."""
     return re.sub(r"[^a-z0-9]", "", header.strip().lstrip("\ufeff").lower())
@@ -133,6 +135,7 @@ def match_header_words(header: str) -> str | None:
     return winners[0] if best and len(winners) == 1 else None
 
 
+@lru_cache(maxsize=4096)
 def canonical_column(header: str) -> str | None:
     """The canonical column a user header means, or None if it is not one we know: an exact
     synonym first, then the words in it (HEADER_WORDS)."""

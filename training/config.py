@@ -100,6 +100,9 @@ class ModelConfig:
     widths: tuple[int, ...] = (96, 96, 48)
     dropout: float = 0.0
     activation: str = "silu"
+    # Piecewise-linear encoding with this many quantile bins per feature (0 = standardised
+    # inputs as they are); see training.model.PiecewiseLinearEncoding.
+    encoding_bins: int = 0
     increasing: tuple[str, ...] = ()
     decreasing: tuple[str, ...] = ()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -93,17 +94,57 @@ def feature_directions(feature_names: Sequence[str], increasing: Sequence[str],
     return [1 if f in increasing else -1 if f in decreasing else 0 for f in feature_names]
 
 
+def quantile_edges(x_train: np.ndarray, bins: int) -> np.ndarray:
+    """(features, bins + 1) bin edges at the training quantiles of each (standardised) feature;
+    repeated edges (a flag, a feature with a point mass) make empty bins the encoding ignores."""
+    levels = np.linspace(0.0, 1.0, bins + 1)
+    return np.quantile(np.asarray(x_train, dtype=np.float64), levels, axis=0).T
+
+
+class PiecewiseLinearEncoding(nn.Module):
+    """x (batch, F) -> (batch, F x (1 + bins)): each feature itself, then one ramp per bin between
+    its training quantiles, 0 below the bin and 1 above it (Gorishniy, Rubachev & Babenko, "On
+    Embeddings for Numerical Features in Tabular Deep Learning", NeurIPS 2022).
+
+    The first layer then learns a free piecewise-linear shape per feature, as a tree ensemble
+    does, which a plain MLP on standardised inputs finds hard. Every column is non-decreasing in
+    its feature, so sign-constrained weights on a monotone feature's columns keep the network
+    monotone in it. The edges are fitted on the training split and travel inside model.onnx as
+    constants: serving runs them, it never re-implements them.
+    """
+
+    def __init__(self, edges: np.ndarray) -> None:
+        super().__init__()
+        lo, width = edges[:, :-1], np.diff(edges, axis=1)
+        active = width > 1e-6
+        self.bins = int(lo.shape[1])
+        self.register_buffer("lo", torch.tensor(np.where(active, lo, 0.0), dtype=torch.float32))
+        self.register_buffer("inv_width", torch.tensor(
+            np.where(active, 1.0 / np.where(active, width, 1.0), 0.0), dtype=torch.float32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        ramps = torch.clamp((x.unsqueeze(-1) - self.lo) * self.inv_width, 0.0, 1.0)
+        return torch.cat([x.unsqueeze(-1), ramps], dim=-1).flatten(1)
+
+
 def build_model(n_features: int, cfg: ModelConfig, feature_names: Sequence[str],
-                n_heads: int = 1) -> nn.Module:
-    """The network ``cfg`` asks for: kind "monotone" (default) or "mlp" (unconstrained).
+                n_heads: int = 1, edges: np.ndarray | None = None) -> nn.Module:
+    """The network ``cfg`` asks for: kind "monotone" (default) or "mlp" (unconstrained), on a
+    piecewise-linear encoding of the inputs when ``edges`` (``quantile_edges``) are given.
 
     Features beyond ``feature_names`` (the diagnostic's hidden parameters) are left free.
     """
+    encode = PiecewiseLinearEncoding(edges) if edges is not None else None
+    width_in = n_features * (1 + encode.bins) if encode is not None else n_features
     if cfg.kind == "mlp":
-        return MLP(n_features, cfg.widths, cfg.dropout, cfg.activation, n_heads)
-    directions = feature_directions(feature_names, cfg.increasing, cfg.decreasing)
-    return MonotoneMLP(n_features, directions + [0] * (n_features - len(directions)),
-                       cfg.widths, n_heads)
+        net: nn.Module = MLP(width_in, cfg.widths, cfg.dropout, cfg.activation, n_heads)
+    else:
+        directions = feature_directions(feature_names, cfg.increasing, cfg.decreasing)
+        directions = directions + [0] * (n_features - len(directions))
+        if encode is not None:  # every column of a feature's encoding keeps its direction
+            directions = [d for d in directions for _ in range(1 + encode.bins)]
+        net = MonotoneMLP(width_in, directions, cfg.widths, n_heads)
+    return nn.Sequential(encode, net) if encode is not None else net
 
 
 class LogisticRegression(nn.Module):

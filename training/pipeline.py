@@ -43,7 +43,13 @@ from .gbm import fit_lightgbm
 from .labeler import label, rule_hits
 from .masking import mask_history
 from .metrics import evaluate
-from .model import CalibratedScorer, LogisticRegression, build_model, feature_directions
+from .model import (
+    CalibratedScorer,
+    LogisticRegression,
+    build_model,
+    feature_directions,
+    quantile_edges,
+)
 from .oracle import oracle_probability
 from .report import model_card, write_plots
 from .simulator import Simulation, panel_values, run_cohort
@@ -219,8 +225,10 @@ def fit_model(cfg: TrainingConfig, data: Generated, feats: Features, seeds: Seed
               log: Progress) -> Fitted:
     """The exported network: shared layers, one head for stress and one per enabled rule."""
     torch.manual_seed(seeds.torch)
+    bins = cfg.model.encoding_bins
+    edges = quantile_edges(feats.x[feats.splits["train"]], bins) if bins > 0 else None
     net = build_model(feats.x.shape[1], cfg.model, feats.spec.feature_names,
-                      n_heads=data.labels.shape[1])
+                      n_heads=data.labels.shape[1], edges=edges)
     fitted = _fit("model", net, feats.x, data.labels, feats.splits, cfg.train, seeds.torch, log)
     log.done("train_model")
     return fitted

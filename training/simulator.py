@@ -30,7 +30,7 @@ PANEL_SOURCES: dict[str, str] = {
 RECORD_FIELDS: tuple[str, ...] = (
     "income", "expenses", "essential", "debt_payments", "required_payments", "cash",
     "revolving", "total_debt", "credit_limit", "missed_payments", "employed", "card_draw",
-    "headroom_left",
+    "headroom_left", "card_purchases",
 )
 
 
@@ -56,6 +56,7 @@ class Population:
     loan_term: np.ndarray  # its term in months
     new_loan_prob: np.ndarray  # monthly chance of taking one out once the last is repaid
     lapse: np.ndarray  # monthly chance of letting a payment slip although the cash is there
+    card_share: np.ndarray  # share of spending paid by card and settled in full at the due date
 
     def take(self, index: np.ndarray) -> Population:
         return _take(self, index)
@@ -76,6 +77,7 @@ class State:
     inst_payment: np.ndarray  # scheduled installment payment
     past_due: np.ndarray  # payments missed so far and not yet made up: due on top of this month's
     behind: np.ndarray  # months in a row with a missed payment (the delinquency bucket)
+    statement_due: np.ndarray  # last month's card purchases, to be settled in full this month
 
     def take(self, index: np.ndarray) -> State:
         return _take(self, index)
@@ -114,6 +116,12 @@ class SimulatorConfig:
 def _lognormal(rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray | float,
                n: int) -> np.ndarray:
     return median * np.exp(sigma * rng.standard_normal(n))
+
+
+def _beta_mean(rng: np.random.Generator, mean: float, concentration: float, n: int
+               ) -> np.ndarray:
+    """Beta draws with the given mean and concentration (a + b)."""
+    return rng.beta(concentration * mean, concentration * (1.0 - mean), n)
 
 
 def _annuity(balance: np.ndarray, annual_rate: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -177,6 +185,8 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
         # Most people pay on time whenever they can; a minority let payments slip repeatedly.
         lapse=np.where(rng.random(n) < float(sim["lapse_prone_share"]),
                        float(sim["lapse_prone_monthly"]), float(sim["lapse_monthly"])),
+        card_share=_beta_mean(rng, float(sim["card_spend_share"]),
+                              float(sim["card_spend_concentration"]), n),
     )
 
     essential_base = essential_share * income_perm
@@ -209,7 +219,8 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
     state = State(employed=employed, ui_left=ui_left.astype(np.int16), income_perm=income_perm,
                   essential_base=essential_base, cash=cash, revolving=revolving, limit=limit,
                   inst_balance=inst_balance, inst_payment=inst_payment,
-                  past_due=np.zeros(n), behind=np.zeros(n, dtype=np.int16))
+                  past_due=np.zeros(n), behind=np.zeros(n, dtype=np.int16),
+                  statement_due=np.zeros(n))
     return pop, state
 
 
@@ -284,23 +295,31 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     required = card_due + inst_due
 
     # Pay from cash; a shortfall is charged to the card up to its limit (spending on the card
-    # frees cash for the bills); beyond that, card then installment payments go unpaid.
+    # frees cash for the bills) - but only the part of the month's spending a card can pay for:
+    # rent, utilities and loan payments go out of the bank account. Beyond that, card then
+    # installment payments go unpaid, so people also fall behind with room left on the card.
     cash = st.cash + income - expenses - required
     room = np.maximum(st.limit - balance, 0.0)
-    draw = np.clip(-cash, 0.0, room)
+    chargeable = float(sim["card_chargeable_share"]) * expenses
+    draw = np.clip(-cash, 0.0, np.minimum(room, chargeable))
     cash = cash + draw
     short = np.maximum(-cash, 0.0)
     unpaid_card = np.minimum(short, card_due)
     unpaid_inst = np.minimum(short - unpaid_card, inst_due)
     # Payments also slip with the money there (forgotten, disputed, other priorities); once
     # behind, a person slips again more readily (sim: lapse_roll).
+    # A slip is about the bills, not one lender: card and installment payments go unpaid alike.
     lapse_p = np.where(st.behind > 0, np.maximum(pop.lapse, float(sim["lapse_roll"])), pop.lapse)
-    lapsed = (u_lapse < lapse_p) & (card_due > _CENT) & (unpaid_card <= _CENT)
-    unpaid_card = np.where(lapsed, card_due, unpaid_card)
-    missed_card = unpaid_card > _CENT
+    # A transactor's slip leaves last month's purchases unpaid on the card (its cash stays put).
+    lapsed = u_lapse < lapse_p
+    unpaid_card = np.where(lapsed & (card_due > _CENT), card_due, unpaid_card)
+    unpaid_inst = np.where(lapsed & (inst_due > _CENT), inst_due, unpaid_inst)
+    slipped = np.where(lapsed, np.minimum(st.statement_due, np.maximum(room - draw, 0.0)), 0.0)
+    missed_card = (unpaid_card > _CENT) | (slipped > _CENT)
     missed_inst = unpaid_inst > _CENT
     # Still negative if even living costs went unpaid; a lapsed payment's cash stays put.
-    cash = cash + unpaid_card + unpaid_inst
+    cash = cash + unpaid_card + unpaid_inst + slipped
+    draw = draw + slipped  # spending the card financed this month
     revolving = balance + draw - (card_due - unpaid_card)
 
     # A surplus above the personal buffer target pays the card down faster.
@@ -324,7 +343,16 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
                                st.inst_payment)
     if sim.get("freeze_line_on_missed", True):
         st.limit = np.where(missed_card, np.minimum(st.limit, revolving), st.limit)
-    st.past_due = np.where(missed_card, np.minimum(unpaid_card, revolving), 0.0)
+    # What was missed stays due: the unpaid card payment, or the minimum on a slipped statement.
+    slipped_min = np.minimum(slipped, np.maximum(float(sim["min_payment_floor"]),
+                                                 float(sim["min_payment_pct"]) * slipped))
+    st.past_due = np.where(missed_card, np.minimum(unpaid_card + slipped_min, revolving), 0.0)
+    # Everyday purchases on the card (paid in full at the due date, so they change no cash
+    # flow) make the statement balance - what a card export shows as the debt - exceed the
+    # balance carried over, for transactors too; a frozen or full card takes none.
+    purchases = np.minimum(pop.card_share * (essential + discretionary),
+                           np.maximum(st.limit - revolving, 0.0))
+    st.statement_due = purchases
     st.behind = np.where(missed_card | missed_inst, st.behind + 1, 0).astype(np.int16)
     st.revolving = revolving
     st.cash = cash
@@ -337,12 +365,13 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
         "required_payments": required,
         "cash": cash,
         "revolving": revolving,
-        "total_debt": revolving + st.inst_balance,
+        "total_debt": revolving + purchases + st.inst_balance,
         "credit_limit": st.limit,
         "missed_payments": (missed_card.astype(np.float64) + missed_inst),
         "employed": st.employed.astype(np.float64),
         "card_draw": draw,  # spending financed on the card this month
         "headroom_left": room - draw,  # unused card room after this month's draw
+        "card_purchases": purchases,  # on the statement, settled in full: not carried debt
     }
 
 

@@ -7,7 +7,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-import clevercsv
 import numpy as np
 import pandas as pd
 
@@ -46,6 +45,10 @@ def _fallback_delimiter(sample: str) -> str:
 
 
 def detect_delimiter(text: str) -> str:
+    # Imported when a statement is read: clevercsv builds a table of every Unicode character
+    # on import (about a second on a busy machine), which a monthly table never needs.
+    import clevercsv
+
     sample = _sample(text)
     try:
         dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)

@@ -54,8 +54,8 @@ def test_oracle_extremes(setup):
     state.ui_left[0] = 0
     pop.other_share[0] = 0.0
     state.cash[0], state.revolving[0], state.limit[0] = 0.0, 5000.0, 5000.0
-    # person 1: secure job, no debt, a year of cash -> never stressed
-    pop.p_loss[1] = 0.0
+    # person 1: secure job, no debt, a year of cash, never lets a bill slip -> never stressed
+    pop.p_loss[1] = pop.lapse[1] = 0.0
     state.employed[1] = True
     state.cash[1] = 12 * state.essential_base[1] * 3
     state.revolving[1] = state.inst_balance[1] = state.inst_payment[1] = 0.0

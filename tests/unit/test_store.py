@@ -156,6 +156,21 @@ def test_pages_orders_and_persons(store):
     assert store.person("r", "nobody") is None
 
 
+def test_a_person_is_found_through_the_index_not_by_walking_the_run(store):
+    """Opening one person of a large run must not read the whole run (query plan, as SQLite
+    chooses it for the statement the store runs)."""
+    store.save_run(*_run("r", n=50))
+    statements = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store.person("r", "p42")[0] == 42
+    finally:
+        store.conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "FROM results" in s]
+    plan = " ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "INDEX results_person (run_id=? AND person_id=?)" in plan
+
+
 def test_explanations_are_kept_once(store):
     store.save_run(*_run("r", n=2))
     _, row = store.person("r", "p1")

@@ -12,8 +12,10 @@ from training.model import (
     CalibratedScorer,
     LogisticRegression,
     MonotoneMLP,
+    PiecewiseLinearEncoding,
     build_model,
     feature_directions,
+    quantile_edges,
 )
 
 
@@ -37,6 +39,43 @@ def test_monotone_mlp_is_monotone_in_every_constrained_feature(seed):
             outs.append(model(xv).detach())
         steps = torch.diff(torch.stack(outs), dim=0) * d
         assert (steps >= -1e-6).all(), f"feature {j} is not monotone"
+
+
+def test_piecewise_linear_encoding_ramps_between_training_quantiles():
+    x = np.column_stack([np.arange(100.0), np.r_[np.zeros(90), np.ones(10)]])
+    encode = PiecewiseLinearEncoding(quantile_edges(x, 4))
+    out = encode(torch.tensor([[-5.0, 0.0], [37.125, 1.0], [500.0, 0.0]])).numpy()
+    assert out.shape == (3, 2 * 5)
+    # the feature itself, then 0 below a bin, 1 above it and linear in between
+    np.testing.assert_allclose(out[0, :5], [-5.0, 0, 0, 0, 0])
+    np.testing.assert_allclose(out[1, :5], [37.125, 1.0, 0.5, 0, 0], atol=1e-5)
+    np.testing.assert_allclose(out[2, :5], [500.0, 1, 1, 1, 1])
+    # a flag: its repeated edges leave empty bins that stay 0, one ramp from 0 to 1 remains
+    assert out[1, 5:].tolist() == [1.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_encoded_monotone_model_stays_monotone(seed):
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    cfg = ModelConfig.from_dict(config_mod.load()["model"])
+    edges = quantile_edges(rng.standard_normal((2000, len(FEATURE_NAMES))), 6)
+    model = build_model(len(FEATURE_NAMES), cfg, FEATURE_NAMES, n_heads=3, edges=edges)
+    with torch.no_grad():
+        for layer in model[1].layers:
+            layer.weight.mul_(3.0)
+    directions = feature_directions(FEATURE_NAMES, cfg.increasing, cfg.decreasing)
+    x = torch.randn(300, len(FEATURE_NAMES))
+    for j, d in enumerate(directions):
+        if d == 0:
+            continue
+        outs = []
+        for v in torch.linspace(-4, 4, 33):
+            xv = x.clone()
+            xv[:, j] = v
+            outs.append(model(xv).detach())
+        steps = torch.diff(torch.stack(outs), dim=0) * d
+        assert (steps >= -1e-5).all(), f"{FEATURE_NAMES[j]} is not monotone"
 
 
 def test_free_features_can_move_risk_either_way():

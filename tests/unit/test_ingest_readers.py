@@ -1,0 +1,103 @@
+"""The three CSV readers behind ``ingest`` (the csv module for small files, pyarrow for large
+ones, pandas for what those two leave) give the same panel, warnings and problems."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from shared_features import IngestLimits, InputError
+from shared_features.columns import read_arrow, read_small
+from shared_features.ingest import (
+    columns_from_frame,
+    ingest_columns,
+    map_headers,
+    read_columns,
+    read_frame,
+)
+
+HEADER = "person_id,month,income,expenses,debt_payments,liquid_savings,missed_payments\n"
+TEXTS = {
+    "plain": HEADER + "a,2024-01,3000,2500,100,900,0\na,2024-02,3100.5,2600,100,800,1\n"
+                      "b,2024-02,2000,1900,0,-50,0\n",
+    "empty_and_null_cells": HEADER + "a,2024-01,3000,2500,,NA,\na,2024-02,3000,2500,n/a,10,-\n",
+    "padded_ids_merge": HEADER + " a ,2024-01,3000,2500,1,1,0\na,2024-02,3000,2500,1,1,0\n",
+    "us_formatted": HEADER + 'a,2024-01,"$3,000.50",2500,1,"(20.00)",0\n'
+                             'a,2024-02,3000,"1,234",1,1,0\n',
+    "european": HEADER.replace(",", ";") + "a;2024-01;3.000,50;1.000;1;1;0\n"
+                                           "a;2024-02;3000;2500,5;1;1;0\n",
+    "unicode_ids": HEADER + "Zoë,2024-01,3000,2500,1,1,0\n日本,2024-01,1,1,1,1,0\n",
+    "day_first_dates": HEADER + "a,01.02.2026,3000,2500,1,1,0\na,01.03.2026,3000,2500,1,1,0\n",
+    "bad_cells": HEADER + "a,2024-01,abc,-5,1,1,0.5\na,2024-13,1e13,2500,1,1,0\n"
+                          ",2024-01,1,1,1,1,0\n",
+    "duplicate_month": HEADER + "a,2024-01,1,1,1,1,0\na,2024-01,2,2,2,2,0\n",
+    "unknown_column": "person_id,notes,month,income,expenses\na,hi,2024-01,1,1\n",
+}
+
+
+def _by_pandas(text: str, limits: IngestLimits):
+    frame, warnings = read_frame(text.encode())
+    mapping, unknown, _ = map_headers(frame.columns)
+    return ingest_columns(columns_from_frame(frame, mapping), limits, warnings, unknown)
+
+
+def _by_fast(reader: str, text: str, limits: IngestLimits):
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first else ","
+    headers = next(csv.reader([first], delimiter=delimiter))
+    mapping, unknown, _ = map_headers(headers)
+    positions = {headers.index(h): c for h, c in mapping.items()}
+    columns = (read_small(text, delimiter, positions) if reader == "small"
+               else read_arrow(text.encode(), delimiter, len(headers), positions))
+    if columns is None:  # by design only the small reader's quotes go to pandas
+        assert reader == "small" and '"' in text, f"{reader} refused a file it should read"
+        return _by_pandas(text, limits)
+    return ingest_columns(columns, limits, None, unknown)
+
+
+def _outcome(read, *args):
+    try:
+        result = read(*args)
+    except InputError as exc:
+        return "error", [(p.row, p.column, p.value, p.message) for p in exc.problems]
+    panel = result.panel
+    return ("ok", panel.person_ids.tolist(), panel.values.round(9).tolist(),
+            panel.observed.tolist(), panel.months.astype(str).tolist(), result.warnings)
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+@pytest.mark.parametrize("reader", ["small", "arrow"])
+def test_fast_readers_match_pandas(name: str, reader: str) -> None:
+    limits = IngestLimits()
+    expected = _outcome(_by_pandas, TEXTS[name], limits)
+    got = _outcome(lambda *a: _by_fast(reader, *a), TEXTS[name], limits)
+    assert str(got) == str(expected)  # str: NaN compares equal to NaN
+
+
+@pytest.mark.parametrize("body", [
+    "a,2024-01,1,1,1,1,0\na,2024-02,1,1,1\n",  # a short row
+    "a,2024-01,1,1,1,1,0,7\n",  # a long row
+    'a,2024-01,1,1,1,"1,0\n',  # an unclosed quote
+    "a,2024-01,\xe9,1,1,1,0\n",  # not UTF-8 (written as Windows-1252 below)
+])
+def test_what_fast_readers_leave_goes_to_pandas(body: str) -> None:
+    data = (HEADER + body).encode("cp1252")
+    positions = dict(enumerate(["person_id", "month", "income", "expenses", "debt_payments",
+                                "liquid_savings", "missed_payments"]))
+    assert read_columns(data) is None
+    assert read_arrow(data, ",", 7, positions) is None
+
+
+def test_a_large_file_reads_by_pyarrow_like_a_small_one() -> None:
+    rows = "".join(f"p{i % 997},{2000 + i // 997 % 20}-{i % 12 + 1:02d},{i % 5000}.25,"
+                   f"{i % 300},,{i % 7 - 3},{i % 2}\n" for i in range(12_000))
+    text = HEADER + rows
+    big = read_columns(text.encode())  # over SMALL_BYTES: pyarrow
+    assert big is not None
+    fast = ingest_columns(big[1], IngestLimits(max_months_per_person=400))
+    slow = _by_pandas(text, IngestLimits(max_months_per_person=400))
+    np.testing.assert_array_equal(fast.panel.values, slow.panel.values)
+    assert fast.panel.person_ids.tolist() == slow.panel.person_ids.tolist()
+    assert fast.warnings == slow.warnings
