@@ -551,7 +551,7 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
           f"person_id is longer than {limits.max_text_chars} characters")
     # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
     merged, persons = pd.factorize(ids.texts)
-    person_codes = merged[ids.codes]
+    person_codes = merged.astype(np.int32 if len(persons) < 2**31 else np.intp)[ids.codes]
 
     present = [f for f in FIELD_NAMES if f in columns]
     european = detect_european([columns[f] for f in present])
@@ -561,7 +561,10 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             continue
         cells = columns[spec.name]
         parsed, bad = parse_amounts(cells, european)
-        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        # The column's range first: most columns need no row-by-row range or sign mask.
+        low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
+        huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
+                else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
         if huge.any():
             check(huge, spec.name, cells,
                   f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
@@ -572,7 +575,7 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             check(bad, spec.name, cells, "is not a number")
         if spec.required:
             check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
-        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+        if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
             check(parsed < 0, spec.name, cells, "must not be negative")
         if spec.is_count:
             check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
@@ -616,7 +619,10 @@ def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
         key = np.stack([person_codes[order], month_index[order]])
         return order, np.flatnonzero((np.diff(key, axis=1) == 0).all(axis=0))
     # One int64 key; a file already grouped by person, months in order, sorts in linear time.
-    key = person_codes.astype(np.int64) * (high - low + 1) + (month_index - low)
+    key = person_codes.astype(np.int64)  # in place below: a million persons' rows are 12M
+    key *= high - low + 1
+    key += month_index
+    key -= low
     order = np.argsort(key, kind="stable")
     key = key[order]
     return order, np.flatnonzero(key[1:] == key[:-1])
@@ -639,16 +645,18 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     if keep.all():  # the usual case: no row is too old; skip copying every row to drop none
         keep = slice(None)
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
-    col = width - 1 - offset[keep]
-    who = person_codes[keep]
-    # (persons, months, fields) as the panel's shape, laid out field by field in memory: each
-    # field's (persons, months) slab is contiguous, as the feature formulas read them.
-    panel_values = np.full((len(FIELD_NAMES), n, width), np.nan).transpose(1, 2, 0)
+    # Each row's place in a (persons, months) grid, computed once for every field.
+    cell = person_codes[keep] * width + (width - 1 - offset[keep])
+    # Laid out field by field in memory: each field's (persons, months) slab is contiguous, as
+    # the feature formulas read them; the panel's shape is still (persons, months, fields).
+    by_field = np.full((len(FIELD_NAMES), n * width), np.nan)
     for j, field_values in enumerate(fields):
         if field_values is not None:
-            panel_values[who, col, j] = field_values[keep]
-    observed = np.zeros((n, width), dtype=bool)
-    observed[who, col] = True
-    panel_months = np.full((n, width), np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[who, col] = months[keep]
-    return MonthlyPanel(panel_values, observed, persons, panel_months), len(offset) - len(col)
+            by_field[j, cell] = field_values[keep]
+    observed = np.zeros(n * width, dtype=bool)
+    observed[cell] = True
+    panel_months = np.full(n * width, np.datetime64("NaT"), dtype="datetime64[M]")
+    panel_months[cell] = months[keep]
+    panel = MonthlyPanel(by_field.reshape(len(FIELD_NAMES), n, width).transpose(1, 2, 0),
+                         observed.reshape(n, width), persons, panel_months.reshape(n, width))
+    return panel, len(offset) - len(cell)
