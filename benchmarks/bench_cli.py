@@ -1,6 +1,6 @@
 """``stress-scorer score`` as a whole process, against a process that only reads the same file.
 
-    python -m benchmarks.bench_cli [--persons 100000] [--months 12] [--repeats 2]
+    python -m benchmarks.bench_cli [--persons 100000] [--months 12] [--repeats 2] [--no-explain]
 
 For one synthetic CSV (``common.write_csv``), alternately, so a busy machine slows all alike:
 
@@ -52,7 +52,7 @@ def _script() -> str:
 
 
 def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
-        artifacts: Path = ARTIFACTS, log=print) -> dict[str, Any]:
+        artifacts: Path = ARTIFACTS, log=print, explain: bool = True) -> dict[str, Any]:
     with workdir("bench-cli-") as tmp:
         directory, source = usable_artifacts(tmp, artifacts)
         csv = tmp / "monthly.csv"
@@ -65,6 +65,8 @@ def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
             "score_explain": [_script(), "score", str(csv), "--out", str(out), "--artifacts",
                               str(directory), "--quiet", "--explain"],
         }
+        if not explain:  # explaining a million persons takes far longer than scoring them
+            del commands["score_explain"]
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, list[int]] = {k: [] for k in commands}
         for _ in range(repeats):
@@ -87,9 +89,11 @@ def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
                        "peak_rss_over_csv": GOAL_MEMORY}
     result["meets"] = {
         "score_ratio": result["score"]["ratio_to_read_csv"] <= GOAL_SCORE,
-        "explain_ratio": result["score_explain"]["ratio_to_read_csv"] <= GOAL_EXPLAIN,
-        "score_memory": result["score"]["peak_rss_over_csv"] <= GOAL_MEMORY,
-        "explain_memory": result["score_explain"]["peak_rss_over_csv"] <= GOAL_MEMORY}
+        "score_memory": result["score"]["peak_rss_over_csv"] <= GOAL_MEMORY}
+    if explain:
+        result["meets"] |= {
+            "explain_ratio": result["score_explain"]["ratio_to_read_csv"] <= GOAL_EXPLAIN,
+            "explain_memory": result["score_explain"]["peak_rss_over_csv"] <= GOAL_MEMORY}
     return result
 
 
@@ -99,10 +103,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
+    parser.add_argument("--no-explain", action="store_true",
+                        help="time scoring only, not the --explain process")
     args = parser.parse_args()
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
-    print(json.dumps(run(args.persons, args.months, args.repeats, args.artifacts, log),
-                     indent=2))
+    print(json.dumps(run(args.persons, args.months, args.repeats, args.artifacts, log,
+                         explain=not args.no_explain), indent=2))
 
 
 if __name__ == "__main__":

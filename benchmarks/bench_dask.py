@@ -1,6 +1,7 @@
 """``stress-scorer batch`` on a Dask LocalCluster: 1 vs 2 workers, from Parquet.
 
     python -m benchmarks.bench_dask [--sizes 1000000 5000000] [--workers 1 2] [--explain]
+                                    [--data-dir DIR]
 
 For each size, synthetic persons x 12 months are written as a Parquet dataset (files of
 ``FILE_PERSONS`` persons, row groups of 250k rows), then scored by ``run_batch`` on a fresh
@@ -88,19 +89,32 @@ def run_once(source: Path, out: Path, artifacts: Path, workers: int,
             "input_pieces": summary["input_pieces"]}
 
 
+def _dataset(directory: Path, persons: int, log) -> int:
+    """The input of ``persons`` persons in ``directory``, written unless a complete copy is
+    there (``--data-dir``: 5M persons take minutes to simulate; the data is seeded, so a kept
+    copy is the same data). Returns its bytes."""
+    done = directory / "_complete"
+    if done.exists():
+        return sum(f.stat().st_size for f in directory.glob("*.parquet"))
+    _remove(directory)
+    t = time.perf_counter()
+    size = write_dataset(directory, persons)
+    done.touch()
+    log(f"  dask: wrote {persons:,} persons ({size / 2**20:,.0f} MB Parquet) in "
+        f"{time.perf_counter() - t:.0f}s")
+    return size
+
+
 def run(sizes: list[int], workers: list[int], artifacts: Path = ARTIFACTS, explain: bool = False,
-        log=print) -> dict[str, Any]:
+        log=print, data_dir: Path | None = None) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     results = []
     with workdir("bench-dask-") as tmp:
         directory, source = usable_artifacts(tmp, artifacts)
         for persons in sorted(sizes):
-            data = tmp / f"in-{persons}"
-            t = time.perf_counter()
-            size = write_dataset(data, persons)
-            log(f"  dask: wrote {persons:,} persons ({size / 2**20:,.0f} MB Parquet) in "
-                f"{time.perf_counter() - t:.0f}s")
+            data = (data_dir or tmp) / f"in-{persons}"
+            size = _dataset(data, persons, log)
             wall, _, table = measure(lambda d=data: pq.read_table(d))
             rows = table.num_rows
             del table
@@ -121,7 +135,8 @@ def run(sizes: list[int], workers: list[int], artifacts: Path = ARTIFACTS, expla
                 point["speedup_2_over_1"] = rnd(by[1]["seconds"] / by[2]["seconds"], 2)
                 point["meets_goal"] = point["speedup_2_over_1"] >= GOAL_SPEEDUP
             results.append(point)
-            _remove(data)
+            if data_dir is None:
+                _remove(data)
     return {"artifact": source, "explain": explain, "memory_limit_per_worker": MEMORY_PER_WORKER,
             "piece_rows": PIECE_ROWS, "goal_speedup": GOAL_SPEEDUP, "sizes": results}
 
@@ -140,9 +155,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="with explanations and recommendations (~30 model rows a person)")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--data-dir", type=Path,
+                        help="keep the simulated inputs here and reuse them in later runs")
     args = parser.parse_args(argv)
     result = run(args.sizes, args.workers, args.artifacts, args.explain,
-                 log=lambda m: print(m, file=sys.stderr, flush=True))
+                 log=lambda m: print(m, file=sys.stderr, flush=True), data_dir=args.data_dir)
     text = json.dumps(result, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

@@ -17,6 +17,7 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from shared_features import IngestLimits, InputError, read_upload
@@ -94,14 +95,24 @@ def run_score(args: argparse.Namespace) -> int:
     block = args.chunk_persons or (CHUNK_PERSONS if args.explain else SCORE_BLOCK_PERSONS)
     persons = ingested.rows.n_persons
     writer = open_writer(out)
-    try:
-        with _progress(persons, not args.quiet) as bar:
-            # Block by block, so only one block's panel, features and results exist at a time.
-            for panel in ingested.rows.blocks(block):
-                writer.write(results_table(panel, scorer, reasons, ExplainOptions()))
-                bar.update(panel.n_persons)
-    finally:
-        writer.close()
+    # One block is written (pyarrow, outside the GIL) while the next is scored; at most two
+    # blocks' results exist at a time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        try:
+            with _progress(persons, not args.quiet) as bar:
+                for panel in ingested.rows.blocks(block):
+                    table = results_table(panel, scorer, reasons, ExplainOptions())
+                    if pending is not None:
+                        pending.result()
+                    pending = pool.submit(writer.write, table)
+                    bar.update(panel.n_persons)
+                if pending is not None:
+                    pending.result()
+        finally:
+            if pending is not None:
+                pending.exception()  # the last write has ended before the file is closed
+            writer.close()
     if not args.quiet:
         print(f"scored {persons:,} persons in {time.perf_counter() - started:.1f} s "
               f"-> {out}", file=sys.stderr)

@@ -238,22 +238,26 @@ def panel_from_history(history: dict[str, list], person_id: str) -> MonthlyPanel
 def person_warnings(raw: dict[str, np.ndarray]) -> list[list[str]]:
     """What makes each person's estimate less certain: fields they gave no data for, short
     histories. Persons share one list per distinct situation, so this stays cheap."""
+    situation, texts = warning_situations(raw)
+    return [texts[i] for i in situation.tolist()]
+
+
+def warning_situations(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, list[list[str]]]:
+    """(each person's situation, the warnings of each distinct situation): which optional
+    fields they gave no data for and how short their history is, worded once per situation."""
     missing = np.stack([raw[f"missing_{f}"] >= 0.5 for f in OPTIONAL_FIELDS], axis=1)
     months = raw["months_observed"].astype(int)
     short = months < SHORT_HISTORY_MONTHS
     code = missing.astype(np.int64) @ (1 << np.arange(len(OPTIONAL_FIELDS)))
-    key = code * 100 + np.where(short, months, 0)
-    cache: dict[int, list[str]] = {}
-    out = []
-    for k in key.tolist():
-        if k not in cache:
-            fields = [f for b, f in enumerate(OPTIONAL_FIELDS) if (k // 100) >> b & 1]
-            text = ([f"no {', '.join(f.replace('_', ' ') for f in fields)} data: the model "
-                     "judged them from the rest of the file, so this estimate is less certain"]
-                    if fields else [])
-            if k % 100:
-                text.append(f"only {k % 100} month{'s' if k % 100 != 1 else ''} of history; at "
-                            f"least {SHORT_HISTORY_MONTHS} give a firmer estimate")
-            cache[k] = text
-        out.append(cache[k])
-    return out
+    keys, situation = np.unique(code * 100 + np.where(short, months, 0), return_inverse=True)
+    texts = []
+    for k in keys.tolist():
+        fields = [f for b, f in enumerate(OPTIONAL_FIELDS) if (k // 100) >> b & 1]
+        text = ([f"no {', '.join(f.replace('_', ' ') for f in fields)} data: the model "
+                 "judged them from the rest of the file, so this estimate is less certain"]
+                if fields else [])
+        if k % 100:
+            text.append(f"only {k % 100} month{'s' if k % 100 != 1 else ''} of history; at "
+                        f"least {SHORT_HISTORY_MONTHS} give a firmer estimate")
+        texts.append(text)
+    return situation.reshape(-1), texts

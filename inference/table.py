@@ -20,7 +20,7 @@ import pandas as pd
 from shared_features import KEY_METRICS, MonthlyPanel, key_metrics
 
 from .explain import ExplainOptions, explain, top_reasons
-from .pipeline import ScoredPanel, person_warnings, score_panel
+from .pipeline import ScoredPanel, score_panel, warning_situations
 from .result import INDEX, ResultRow
 from .scorer import Scorer
 
@@ -56,10 +56,9 @@ def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: in
     for name, values in scored.prediction.components.items():
         data[f"component_{name}"] = np.round(values, PROBABILITY_DIGITS)
     data |= key_metrics(scored.raw)
-    # Persons in one situation share one list object: join each distinct one once.
-    joined: dict[int, str] = {}
-    data["warnings"] = [joined.setdefault(id(w), "; ".join(w))
-                        for w in person_warnings(scored.raw)]
+    # Worded once per distinct situation, then laid out per person in one take.
+    situation, texts = warning_situations(scored.raw)
+    data["warnings"] = np.array(["; ".join(t) for t in texts], dtype=object)[situation]
     if reasons > 0:
         raw = scored.raw_matrix
         options = explain_options or ExplainOptions()

@@ -163,16 +163,19 @@ def read_arrow(source: bytes | Path, delimiter: str, width: int, mapping: dict[i
     n_rows = table.num_rows
     by_name: dict[str, Column] = {}
     texts: dict[str, np.ndarray] = {}
+    pool = pa.default_memory_pool()
     for position, name in mapping.items():
         column = table.column(f"c{position}")
-        table = table.drop_columns([f"c{position}"])  # freed as soon as it is converted
+        table = table.drop_columns([f"c{position}"])
         if position not in amounts:
             by_name[name] = _arrow_text(column)
         elif pa.types.is_floating(column.type):
-            by_name[name] = column.to_numpy()
+            by_name[name] = _chunks_into(column, np.empty(n_rows))
         else:
             texts[name] = column.to_numpy()
+        # The file is held once: each column's arrow memory goes back as it is converted.
         del column
+        pool.release_unused()
     if texts:
         by_name |= settle_amounts(texts)
     return Columns(by_name, n_rows)
@@ -196,6 +199,16 @@ def _arrow_table(source: bytes | Path, delimiter: str, width: int, mapping: dict
         convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types),
                                              null_values=nulls, strings_can_be_null=False,
                                              check_utf8=True))
+
+
+def _chunks_into(column, out: np.ndarray) -> np.ndarray:
+    """A chunked float column copied into ``out`` chunk by chunk (NaN where null): no second
+    whole copy in arrow's memory pool on the way."""
+    start = 0
+    for chunk in column.chunks:
+        out[start:start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
+        start += len(chunk)
+    return out
 
 
 def _arrow_text(column) -> TextColumn:

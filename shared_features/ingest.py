@@ -91,8 +91,8 @@ class PanelRows:
     persons (a million persons' panel need not be held at once)."""
 
     fields: list[np.ndarray | None]  # per FIELD_NAMES: float64 (rows,); None: no such column
-    months: np.ndarray  # datetime64[M] (rows,)
-    month_index: np.ndarray  # int64 (rows,): months since 1970-01 (0 without a month column)
+    month_index: np.ndarray  # int32 (rows,): months since 1970-01 (0 without a month column)
+    has_month: bool
     person_codes: np.ndarray  # integer (rows,): index into persons
     persons: np.ndarray  # object (persons,), in order of first appearance
     order: np.ndarray  # rows sorted by person, then month
@@ -118,8 +118,10 @@ class PanelRows:
     def _panel(self, rows: np.ndarray | slice, codes: np.ndarray, persons: np.ndarray
                ) -> MonthlyPanel:
         fields = [None if f is None else f[rows] for f in self.fields]
-        panel, _ = to_panel(fields, self.months[rows], self.month_index[rows], codes, persons,
-                            self.max_months)
+        month_index = self.month_index[rows]
+        months = (month_index.astype("datetime64[M]") if self.has_month
+                  else np.full(len(month_index), np.datetime64("NaT"), dtype="datetime64[M]"))
+        panel, _ = to_panel(fields, months, month_index, codes, persons, self.max_months)
         return panel
 
 
@@ -430,7 +432,6 @@ def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
     for check in parsed.failed:
         problems.add_rows(np.flatnonzero(check.failed) + 2, check.column, check.cells,
                           check.message)
-    months = parsed.months
 
     person_codes, persons = parsed.person_codes, parsed.persons
     counts = np.bincount(person_codes, minlength=len(persons))
@@ -446,7 +447,7 @@ def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
     order, dup = duplicate_months(person_codes, month_index)
     for a in dup[: limits.max_problems]:
         first, second = order[a] + 2, order[a + 1] + 2  # spreadsheet rows
-        problems.add(int(second), "month", str(months[order[a + 1]]) if parsed.has_month
+        problems.add(int(second), "month", str(parsed.month_at(order[a + 1])) if parsed.has_month
                      else None, f"duplicate month for person {persons[person_codes[order[a]]]!r}"
                      f" (also on row {first})")
     problems.total += max(0, len(dup) - limits.max_problems)
@@ -461,7 +462,7 @@ def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
     ends = np.cumsum(counts) - 1
     latest = month_index[order[ends]]
     dropped_old = int((latest[person_codes] - month_index >= limits.max_months_per_person).sum())
-    rows = PanelRows(parsed.fields, months, month_index, person_codes, persons, order,
+    rows = PanelRows(parsed.fields, month_index, parsed.has_month, person_codes, persons, order,
                      limits.max_months_per_person)
     if dropped_old:
         warnings.append(f"{dropped_old} rows are more than {limits.max_months_per_person} "
@@ -505,9 +506,18 @@ class ParsedRows:
     persons: np.ndarray  # object (distinct ids,): ids without surrounding spaces, first seen first
     fields: list[np.ndarray | None]  # per FIELD_NAMES: float64 (rows,), NaN where empty; None
     # where the file has no such column
-    months: np.ndarray  # datetime64[M] (rows,), NaT where unreadable or no month column
+    month_codes: np.ndarray  # integer (rows,): index into month_values
+    month_values: np.ndarray  # datetime64[M] (distinct month cells,), NaT where unreadable
     has_month: bool
     failed: list[RowCheck]  # in the order a reader goes: id, amounts column by column, month
+
+    @property
+    def months(self) -> np.ndarray:
+        """datetime64[M] (rows,), NaT where unreadable or no month column."""
+        return self.month_values[self.month_codes]
+
+    def month_at(self, row: int) -> np.datetime64:
+        return self.month_values[self.month_codes[row]]
 
     @property
     def person_ids(self) -> np.ndarray:
@@ -551,7 +561,8 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
           f"person_id is longer than {limits.max_text_chars} characters")
     # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
     merged, persons = pd.factorize(ids.texts)
-    person_codes = merged[ids.codes]
+    person_codes = (ids.codes if len(persons) == len(ids.texts)  # the usual case: no copy
+                    else merged.astype(np.int32 if len(persons) < 2**31 else np.intp)[ids.codes])
 
     present = [f for f in FIELD_NAMES if f in columns]
     european = detect_european([columns[f] for f in present])
@@ -561,7 +572,10 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             continue
         cells = columns[spec.name]
         parsed, bad = parse_amounts(cells, european)
-        huge = ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT)  # inf included
+        # The column's range first: most columns need no row-by-row range or sign mask.
+        low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
+        huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
+                else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
         if huge.any():
             check(huge, spec.name, cells,
                   f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
@@ -572,7 +586,7 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
             check(bad, spec.name, cells, "is not a number")
         if spec.required:
             check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
-        if spec.name != "liquid_savings":  # an overdrawn account may be negative
+        if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
             check(parsed < 0, spec.name, cells, "must not be negative")
         if spec.is_count:
             check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
@@ -580,15 +594,18 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
 
     if "month" in columns:
         month_text = _as_text(columns["month"])
-        months = _parse_months(month_text.texts, warnings)[month_text.codes]
-        unreadable = np.isnat(months)
+        month_codes = month_text.codes
+        month_values = _parse_months(month_text.texts, warnings)
+        unreadable = np.isnat(month_values)[month_codes]
         if unreadable.any():
             failed.append(RowCheck(unreadable, "month",
                                    month_text.texts[month_text.codes[unreadable]],
                                    "is not a month (use YYYY-MM or a date)"))
     else:
-        months = np.full(n, np.datetime64("NaT"), dtype="datetime64[M]")
-    return ParsedRows(person_codes, np.asarray(persons, dtype=object), fields, months,
+        month_codes = np.zeros(n, dtype=np.int32)
+        month_values = np.array([np.datetime64("NaT")], dtype="datetime64[M]")
+    return ParsedRows(person_codes, np.asarray(persons, dtype=object), fields, month_codes,
+                      month_values,
                       "month" in columns, failed)
 
 
@@ -597,10 +614,12 @@ def _as_text(column: Column) -> TextColumn:
 
 
 def month_numbers(parsed: ParsedRows) -> np.ndarray:
-    """Months as int64 (months since 1970-01); all 0 when the file has no month column."""
+    """Months as int32 (months since 1970-01); all 0 when the file has no month column.
+    Only for months that were read (an unreadable one is 0 here too)."""
     if not parsed.has_month:
-        return np.zeros(len(parsed.months), "int64")
-    return parsed.months.view("int64")
+        return np.zeros(len(parsed.month_codes), np.int32)
+    numbers = np.where(np.isnat(parsed.month_values), 0, parsed.month_values.view("int64"))
+    return numbers.astype(np.int32)[parsed.month_codes]
 
 
 def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
@@ -616,9 +635,12 @@ def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
         key = np.stack([person_codes[order], month_index[order]])
         return order, np.flatnonzero((np.diff(key, axis=1) == 0).all(axis=0))
     # One int64 key; a file already grouped by person, months in order, sorts in linear time.
-    key = person_codes.astype(np.int64) * (high - low + 1) + (month_index - low)
+    key = person_codes.astype(np.int64)  # in place below: a million persons' rows are 12M
+    key *= high - low + 1
+    key += month_index
+    key -= low
     order = np.argsort(key, kind="stable")
-    key = key[order]
+    key.sort(kind="stable")  # in place: equal to key[order] without a second copy
     return order, np.flatnonzero(key[1:] == key[:-1])
 
 
@@ -639,16 +661,18 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     if keep.all():  # the usual case: no row is too old; skip copying every row to drop none
         keep = slice(None)
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
-    col = width - 1 - offset[keep]
-    who = person_codes[keep]
-    # (persons, months, fields) as the panel's shape, laid out field by field in memory: each
-    # field's (persons, months) slab is contiguous, as the feature formulas read them.
-    panel_values = np.full((len(FIELD_NAMES), n, width), np.nan).transpose(1, 2, 0)
+    # Each row's place in a (persons, months) grid, computed once for every field.
+    cell = person_codes[keep] * width + (width - 1 - offset[keep])
+    # Laid out field by field in memory: each field's (persons, months) slab is contiguous, as
+    # the feature formulas read them; the panel's shape is still (persons, months, fields).
+    by_field = np.full((len(FIELD_NAMES), n * width), np.nan)
     for j, field_values in enumerate(fields):
         if field_values is not None:
-            panel_values[who, col, j] = field_values[keep]
-    observed = np.zeros((n, width), dtype=bool)
-    observed[who, col] = True
-    panel_months = np.full((n, width), np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[who, col] = months[keep]
-    return MonthlyPanel(panel_values, observed, persons, panel_months), len(offset) - len(col)
+            by_field[j, cell] = field_values[keep]
+    observed = np.zeros(n * width, dtype=bool)
+    observed[cell] = True
+    panel_months = np.full(n * width, np.datetime64("NaT"), dtype="datetime64[M]")
+    panel_months[cell] = months[keep]
+    panel = MonthlyPanel(by_field.reshape(len(FIELD_NAMES), n, width).transpose(1, 2, 0),
+                         observed.reshape(n, width), persons, panel_months.reshape(n, width))
+    return panel, len(offset) - len(cell)
