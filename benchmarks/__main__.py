@@ -5,6 +5,7 @@
     python -m benchmarks --full --publish   # and update docs/PERFORMANCE.md + docs/performance.json
     python -m benchmarks --quick --only batch model
     python -m benchmarks --render           # docs/PERFORMANCE.md again from docs/performance.json
+    python -m benchmarks --full --only dask --dask-data /tmp/dask-data   # keep the 5M inputs
 
 Every figure is measured next to a reference in the same run (see docs/PERFORMANCE.md), so
 ratios hold on a busy machine. The JSON report goes to benchmarks/out/report.json (and
@@ -45,7 +46,8 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(mode: str, only: tuple[str, ...], artifacts: Path) -> dict[str, Any]:
+def run(mode: str, only: tuple[str, ...], artifacts: Path,
+        dask_data: Path | None = None) -> dict[str, Any]:
     cfg = MODES[mode]
     report: dict[str, Any] = {
         "mode": mode, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -60,7 +62,7 @@ def run(mode: str, only: tuple[str, ...], artifacts: Path) -> dict[str, Any]:
             log(f"[{time.perf_counter() - t_all:6.1f}s] {name} ...")
             start = time.perf_counter()
             try:
-                report["sections"][name] = _section(name, cfg, directory)
+                report["sections"][name] = _section(name, cfg, directory, dask_data)
             except Exception as exc:  # noqa: BLE001 - one failing section must not lose the rest
                 report["sections"][name] = {"error": f"{type(exc).__name__}: {exc}"}
                 log(f"  {name} FAILED: {exc}")
@@ -70,7 +72,8 @@ def run(mode: str, only: tuple[str, ...], artifacts: Path) -> dict[str, Any]:
     return report
 
 
-def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
+def _section(name: str, cfg: dict[str, Any], artifacts: Path,
+             dask_data: Path | None = None) -> dict[str, Any]:
     if name == "batch":
         from . import bench_batch
 
@@ -99,7 +102,8 @@ def _section(name: str, cfg: dict[str, Any], artifacts: Path) -> dict[str, Any]:
     if name == "dask":
         from . import bench_dask
 
-        return bench_dask.run(cfg["dask_sizes"], [1, 2], artifacts=artifacts, log=log)
+        return bench_dask.run(cfg["dask_sizes"], [1, 2], artifacts=artifacts, log=log,
+                              data_dir=dask_data)
     raise ValueError(name)
 
 
@@ -131,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only re-render docs/PERFORMANCE.md from docs/performance.json "
                              "(after editing benchmarks/notes.md)")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
+    parser.add_argument("--dask-data", type=Path,
+                        help="keep the Dask section's simulated inputs here between runs")
     args = parser.parse_args(argv)
     name = "full" if args.full else "quick"
 
@@ -141,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"rendered {DOCS_MD}")
         return 0
 
-    report = run(name, tuple(args.only), args.artifacts)
+    report = run(name, tuple(args.only), args.artifacts, args.dask_data)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2)
     for path in (OUT_DIR / "report.json", OUT_DIR / f"report-{name}.json"):
