@@ -1,23 +1,19 @@
-"""Explanations: the reasons shown are Shapley contributions (``contributions.py``: they add up
-to the score minus the reference score); this module picks and words them. ``explain`` is the
-one place the algorithm is chosen.
+"""Explanations: which reasons a person is shown, and how they are worded.
 
-The occlusion effects below (each feature alone set to the reference) are the cheaper, older
-estimate; they do not add up and are kept for comparison in tests only.
+``explain`` is the one place the algorithm is chosen: the reasons are Shapley contributions of
+the score (``contributions.py``), which add up to the score minus the reference score (the
+spec's reference person: the imputed median training person). This module turns them into
+``Effects`` (per person and feature, on the probability and on the log-odds), picks the
+strongest, and words them as sentences.
 
-For each person and feature, the feature's standardised value is replaced by the spec's reference
-(the imputed median training person) and the person is re-scored; the effect of the feature is
-``p - p_occluded``: positive when the person's actual value raises the risk. All persons x
-(features + 1) rows go through the session in one batch.
+Insights are ranked by the contribution to the log-odds (the model's ``logit``), which does not
+vanish where the probability saturates: the riskiest people still hear why. The sentence gives
+the contribution in risk-score points when it is big enough to show.
 
-Insights are ranked by the effect on the log-odds (the model's ``logit``), which orders them
-exactly as the probability effect does for a given person but does not vanish where the
-probability saturates: the riskiest people still hear why. The sentence gives the effect in
-risk-score points when it is big enough to show.
-
-A missing optional field makes the features that need it sit exactly at the reference, so their
-effect is zero; what the model reacts to is the ``missing_<field>`` indicator. Such a field is
-reported as one insight ("no savings data ..."), and the indicator says nothing when data exists.
+A missing optional field leaves the features that need it at the reference, so they contribute
+nothing; the model's reaction to the absence sits on the ``missing_<field>`` indicator, which
+``explain`` leaves out of the reasons (``contributions.explanation`` reports a missing field
+apart, with the range its figures could move the score).
 """
 
 from __future__ import annotations
@@ -29,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from shared_features import FEATURES, OPTIONAL_FIELDS
-from shared_features.features import RECENT_MONTHS, RISK_DIRECTION
+from shared_features.features import RECENT_MONTHS
 
 from . import wording as w
 from .contributions import INDICATORS, shapley
@@ -49,43 +45,8 @@ class ExplainOptions:
 class Effects:
     probability: np.ndarray  # (n,)
     log_odds: np.ndarray  # (n,)
-    on_probability: np.ndarray  # (n, f): p - p with the feature at the reference
+    on_probability: np.ndarray  # (n, f): each feature's contribution to the probability
     on_log_odds: np.ndarray  # (n, f): the same on the logit
-
-
-# +1 where a higher value should raise risk, -1 lower it, 0 no expectation (kept either way).
-_EXPECTED_SIGN = np.array([RISK_DIRECTION.get(d.name, 0) for d in FEATURES], dtype=float)
-
-
-def occlusion_batch(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """(n*(f+1), f) rows: per person, the person as is, then each feature at the reference."""
-    n, f = x.shape
-    batch = np.repeat(x[:, None, :], f + 1, axis=1)
-    idx = np.arange(f)
-    batch[:, idx + 1, idx] = reference
-    return batch.reshape(n * (f + 1), f)
-
-
-def effects_from(p_batch: np.ndarray, z_batch: np.ndarray, x: np.ndarray,
-                 reference: np.ndarray) -> Effects:
-    """Probabilities and logits of ``occlusion_batch(x, reference)`` rows -> the persons'
-    Effects, keeping only the effects a person can reason about (``_EXPECTED_SIGN``)."""
-    n, f = x.shape
-    p, z = p_batch.reshape(n, f + 1), z_batch.reshape(n, f + 1)
-    on_p, on_z = p[:, :1] - p[:, 1:], z[:, :1] - z[:, 1:]
-    # Above the reference, a feature where "higher is riskier" should raise the risk, below it
-    # lower it. The opposite sign is an interaction the model learned (e.g. a growing savings
-    # cushion "raising" risk for someone already stretched): true of the model, but no reason a
-    # person can act on, so it is not shown. The probability itself is untouched.
-    expected = _EXPECTED_SIGN * np.sign(x - reference)
-    sensible = expected * on_z >= 0
-    return Effects(p[:, 0], z[:, 0], np.where(sensible, on_p, 0.0),
-                   np.where(sensible, on_z, 0.0))
-
-
-def occlusion_effects(scorer: Scorer, x: np.ndarray) -> Effects:
-    """Every person's effects from one session batch of n*(f+1) rows."""
-    return effects_from(*scorer.run(occlusion_batch(x, scorer.reference)), x, scorer.reference)
 
 
 def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray,

@@ -1,44 +1,61 @@
-"""Explanations by occlusion: effects, grouping of missing fields, sentences."""
+"""Explanations as production makes them (``explain``: Shapley contributions of the score):
+their values, one session batch, the insights chosen from them, missing fields, sentences."""
 
 import numpy as np
 
-from inference.explain import (
-    ExplainOptions,
-    group_missing,
-    insight,
-    occlusion_effects,
-    top_insights,
-)
+from inference.contributions import explanation, game, missing_field_ranges, shapley
+from inference.explain import ExplainOptions, explain, insight, top_insights, top_reasons
 from shared_features import FEATURE_NAMES, MonthlyPanel, model_input, raw_feature_matrix
 from shared_features.features import RISK_DIRECTION
 
 IDX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+INDICATORS = [IDX[name] for name in FEATURE_NAMES if name.startswith("missing_")]
 
 
-def test_effect_is_probability_minus_probability_at_the_reference(scorer, sim):
-    x, _ = model_input(sim.panel(20, seed=4), scorer.spec)
-    effects = occlusion_effects(scorer, x)
+def _inputs(panel, scorer):
+    x, raw = model_input(panel, scorer.spec)
+    return x, raw_feature_matrix(raw)
+
+
+def test_explain_gives_the_shapley_contributions_of_the_score(scorer, sim):
+    x, raw_m = _inputs(sim.panel(20, seed=4), scorer)
+    options = ExplainOptions(permutations=8)
+    effects = explain(scorer, x, raw_m, options)
     assert effects.on_probability.shape == effects.on_log_odds.shape == x.shape
-    np.testing.assert_allclose(effects.probability, scorer.probability(x), atol=1e-7)
-    for person, feature in [(0, 0), (3, IDX["utilization"]), (19, len(FEATURE_NAMES) - 1)]:
-        occluded = x[person].copy()
-        occluded[feature] = scorer.reference[feature]
-        p, z = scorer.run(occluded[None, :])
-        assert abs(effects.on_probability[person, feature]
-                   - (effects.probability[person] - p[0])) < 1e-6
-        assert abs(effects.on_log_odds[person, feature] - (effects.log_odds[person] - z[0])) < 1e-5
-    # For one person the probability and log-odds effects order the features alike.
+    np.testing.assert_allclose(effects.probability, scorer.probability(x), atol=1e-6)
+    c = shapley(scorer, x, options.permutations)
+    given = np.ones(x.shape[1], dtype=bool)
+    given[INDICATORS] = False
+    np.testing.assert_allclose(effects.on_probability[:, given], c.points[:, given] / 100.0)
+    np.testing.assert_allclose(effects.on_log_odds[:, given], c.log_odds[:, given])
+    # The test model is additive in the logit, so each feature's share of the log-odds is
+    # exactly what setting it alone to the reference takes away.
+    for person, feature in [(0, 0), (3, IDX["utilization"]), (19, IDX["months_observed"])]:
+        at_reference = x[person].copy()
+        at_reference[feature] = scorer.reference[feature]
+        _, z = scorer.run(np.stack([x[person], at_reference]))
+        assert abs(effects.on_log_odds[person, feature] - (z[0] - z[1])) < 1e-4
+    # For one person the probability and log-odds contributions order the features alike.
     same_sign = np.sign(effects.on_probability) == np.sign(effects.on_log_odds)
     assert same_sign[np.abs(effects.on_probability) > 1e-6].all()
 
 
-def test_occlusion_is_one_session_batch(scorer, sim, monkeypatch):
-    x, _ = model_input(sim.panel(30, seed=5), scorer.spec)
+def test_contributions_of_a_fully_reported_person_add_up_to_score_minus_reference(scorer, sim):
+    x, raw_m = _inputs(sim.panel(30, seed=6, mask_share=0.0), scorer)
+    effects = explain(scorer, x, raw_m)
+    reference_p = scorer.probability(scorer.reference[None, :])[0]
+    np.testing.assert_allclose(effects.on_probability.sum(axis=1),
+                               effects.probability - reference_p, atol=1e-5)
+
+
+def test_explain_is_one_session_batch_per_chunk(scorer, sim, monkeypatch):
+    x, raw_m = _inputs(sim.panel(30, seed=5), scorer)
     calls = []
     original = scorer.run
     monkeypatch.setattr(scorer, "run", lambda rows: calls.append(len(rows)) or original(rows))
-    occlusion_effects(scorer, x)
-    assert calls == [30 * (len(FEATURE_NAMES) + 1)]
+    options = ExplainOptions(permutations=4)
+    explain(scorer, x, raw_m, options)
+    assert calls == [30 * (1 + game(len(FEATURE_NAMES), 4).rows_per_person)]
 
 
 def _panel(**fields):
@@ -47,10 +64,9 @@ def _panel(**fields):
 
 
 def _explain(scorer, panel, **opts):
-    x, raw = model_input(panel, scorer.spec)
-    raw_m = raw_feature_matrix(raw)
-    return top_insights(group_missing(occlusion_effects(scorer, x), raw_m), raw_m,
-                        ExplainOptions(**opts))[0]
+    x, raw_m = _inputs(panel, scorer)
+    options = ExplainOptions(**opts)
+    return top_insights(explain(scorer, x, raw_m, options), raw_m, options)[0]
 
 
 STRESSED = dict(income=2000, expenses=2100, debt_payments=300, liquid_savings=100,
@@ -69,7 +85,7 @@ def test_stressed_person_hears_about_missed_payments_and_thin_savings(scorer):
 
 
 def test_saturated_person_still_hears_why(scorer):
-    # Probability ~1: occluding one feature barely moves it, the log-odds still do.
+    # Probability ~1: a feature's share of the probability is tiny, of the log-odds it is not.
     insights = _explain(scorer, _panel(**STRESSED), top_up=3, top_down=0, min_points=0.5)
     assert insights
     for i in insights:
@@ -87,42 +103,52 @@ def test_comfortable_person_hears_what_lowers_the_risk(scorer):
         "Your savings cover 15.4 months of expenses, which lowers your risk")
 
 
-def test_missing_field_is_one_insight_about_the_missing_data(scorer):
+def test_missing_field_is_no_reason_but_is_reported_apart(scorer):
     panel = _panel(income=2000, expenses=1900, debt_payments=200, total_debt=5000,
                    credit_limit=6000, missed_payments=0)  # no liquid_savings column
-    x, raw = model_input(panel, scorer.spec)
-    raw_m = raw_feature_matrix(raw)
-    grouped = group_missing(occlusion_effects(scorer, x), raw_m)
-    # The features that need savings sit at the reference: nothing left to report on them.
-    for effects in (grouped.on_probability, grouped.on_log_odds):
-        assert effects[0, IDX["liquidity_months"]] == 0
-        assert effects[0, IDX["liquidity_trend"]] == 0
-        assert effects[0, IDX["missing_liquid_savings"]] != 0
-    insights = top_insights(grouped, raw_m, ExplainOptions(top_up=30, top_down=30,
-                                                           min_points=0, min_log_odds=0))[0]
-    names = [i["feature"] for i in insights]
-    assert "missing_liquid_savings" in names and "liquidity_months" not in names
-    sentence = insights[names.index("missing_liquid_savings")]["sentence"]
-    assert sentence.startswith("Your liquid savings figures were not given")
+    x, raw_m = _inputs(panel, scorer)
+    assert raw_m[0, IDX["missing_liquid_savings"]] == 1
+    effects = explain(scorer, x, raw_m)
+    # The features that need savings sit at the reference, and the indicator's share is left
+    # out: nothing about savings can become a reason.
+    for on in (effects.on_probability, effects.on_log_odds):
+        assert on[0, IDX["liquidity_months"]] == 0
+        assert on[0, IDX["liquidity_trend"]] == 0
+        assert on[0, IDX["missing_liquid_savings"]] == 0
+    everything = ExplainOptions(top_up=30, top_down=30, min_points=0, min_log_odds=0)
+    names = [i["feature"] for i in top_insights(effects, raw_m, everything)[0]]
+    assert names and not {"liquidity_months", "liquidity_trend",
+                          "missing_liquid_savings"} & set(names)
+    # ... while the model did react to the absence, and the person is told so, with a range.
+    c = shapley(scorer, x)
+    assert c.points[0, IDX["missing_liquid_savings"]] != 0
+    low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
+    _, objects = explanation(c, low, high, raw_m)
+    missing = {m["field"]: m for m in objects[0]["missing"]}
+    assert set(missing) == {"liquid_savings"}
+    assert missing["liquid_savings"]["sentence"].startswith("No liquid savings data was given")
 
 
 def test_indicator_of_a_field_that_is_present_says_nothing(scorer, sim):
-    x, raw = model_input(sim.panel(50, seed=6, mask_share=0.0), scorer.spec)
-    raw_m = raw_feature_matrix(raw)
-    grouped = group_missing(occlusion_effects(scorer, x), raw_m)
-    for name in FEATURE_NAMES:
-        if name.startswith("missing_"):
-            assert np.all(grouped.on_log_odds[:, IDX[name]] == 0)
+    x, raw_m = _inputs(sim.panel(50, seed=6, mask_share=0.0), scorer)
+    assert (raw_m[:, INDICATORS] == 0).all()
+    effects = explain(scorer, x, raw_m)
+    assert (effects.on_log_odds[:, INDICATORS] == 0).all()
+    assert (effects.on_probability[:, INDICATORS] == 0).all()
 
 
 def test_small_effects_are_not_worth_a_sentence(scorer, sim):
-    x, raw = model_input(sim.panel(40, seed=7), scorer.spec)
-    raw_m = raw_feature_matrix(raw)
-    effects = group_missing(occlusion_effects(scorer, x), raw_m)
+    x, raw_m = _inputs(sim.panel(40, seed=7), scorer)
     options = ExplainOptions(top_up=3, top_down=2, min_points=2.0, min_log_odds=0.5)
-    for insights in top_insights(effects, raw_m, options):
+    effects = explain(scorer, x, raw_m, options)
+    every = top_insights(effects, raw_m, options)
+    assert any(every) and not all(len(i) == 5 for i in every)  # the bar holds some back
+    for insights in every:
         assert len(insights) <= 5
         assert all(abs(i["points"]) >= 2.0 or abs(i["log_odds"]) >= 0.5 for i in insights)
+    # The reasons the results table writes are the first of those insights' sentences.
+    reasons = top_reasons(effects, raw_m, options, k=2)
+    assert reasons == [[i["sentence"] for i in insights[:2]] for insights in every]
 
 
 def test_sentences_read_well():
@@ -140,10 +166,12 @@ def test_sentences_read_well():
     assert s == "You are using 95% of your credit limit, which raises your risk."
 
 
-def test_insights_never_contradict_how_a_person_reads_the_feature(scorer, sim):
-    """Above the reference, a "higher is riskier" feature may only raise risk (and so on)."""
-    x, _ = model_input(sim.panel(300, seed=6), scorer.spec)
-    effects = occlusion_effects(scorer, x)
+def test_contributions_follow_how_a_person_reads_the_feature(scorer, sim):
+    """Above the reference, a "higher is riskier" feature raises risk (and so on): true of the
+    test model, whose weights follow RISK_DIRECTION, so Shapley must not flip a sign."""
+    x, raw_m = _inputs(sim.panel(300, seed=6), scorer)
+    effects = explain(scorer, x, raw_m, ExplainOptions(permutations=4))
+    checked = 0
     for j, name in enumerate(FEATURE_NAMES):
         sign = RISK_DIRECTION.get(name, 0)
         if sign == 0:
@@ -152,3 +180,5 @@ def test_insights_never_contradict_how_a_person_reads_the_feature(scorer, sim):
         below = x[:, j] < scorer.reference[j]
         assert (effects.on_log_odds[above, j] * sign >= 0).all(), name
         assert (effects.on_log_odds[below, j] * sign <= 0).all(), name
+        checked += int(above.any() and below.any())
+    assert checked >= 5
