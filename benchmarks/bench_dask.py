@@ -7,7 +7,7 @@ For each size, synthetic persons x 12 months are written as a Parquet dataset (f
 ``FILE_PERSONS`` persons, row groups of 250k rows), then scored by ``run_batch`` on a fresh
 LocalCluster of 1 and of 2 single-threaded worker processes. Reported per run: wall time of the
 read-shuffle-score-write graph, persons/s and persons/s per worker, and each worker's peak RSS
-(``ru_maxrss`` of the worker process, read on the worker after the run). The same-run
+(``VmHWM`` of the worker process, read on the worker after the run). The same-run
 reference is ``pyarrow`` reading the whole dataset in this process (the floor: a scorer has to
 read its input) and, for the speedup, the 1-worker run. Peak memory per worker must not grow
 with the input: partitions stream through the workers and are written as they are scored.
@@ -58,7 +58,14 @@ def write_dataset(directory: Path, persons: int, months: int = 12, seed: int = 0
 
 
 def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This worker's own peak RSS: VmHWM of its address space. Not ``ru_maxrss``: Linux keeps
+    that across fork and exec, so a worker spawned by this process would report this
+    process's peak (here, the whole dataset read as the reference) as its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
 def run_once(source: Path, out: Path, artifacts: Path, workers: int,
