@@ -66,34 +66,6 @@ def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
                    np.where(missing, 0.0, c.points / 100.0), np.where(missing, 0.0, c.log_odds))
 
 
-def _dependants() -> list[tuple[int, list[int]]]:
-    """(index of missing_<field>, indices of features that need <field>) per optional field."""
-    index = {d.name: i for i, d in enumerate(FEATURES)}
-    return [(index[f"missing_{field}"], [i for i, d in enumerate(FEATURES) if field in d.needs])
-            for field in OPTIONAL_FIELDS]
-
-
-def group_missing(effects: Effects, raw: np.ndarray) -> Effects:
-    """Fold each missing field's effects into its indicator; silence indicators of fields present.
-
-    ``raw`` is the raw feature matrix in model order (indicators are 1.0 where missing).
-    """
-    return Effects(effects.probability, effects.log_odds,
-                   _fold(effects.on_probability, raw), _fold(effects.on_log_odds, raw))
-
-
-def _fold(effects: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    out = effects.copy()
-    for ind, deps in _dependants():
-        missing = raw[:, ind] >= 0.5
-        folded = out[:, ind] + (out[:, deps].sum(axis=1) if deps else 0.0)
-        out[:, ind] = np.where(missing, folded, 0.0)
-        if deps:
-            # Zeroed once folded, so a feature needing two missing fields is not counted twice.
-            out[:, deps] = np.where(missing[:, None], 0.0, out[:, deps])
-    return out
-
-
 def _direction(v: float, up: str, down: str) -> str:
     return up if v >= 0 else down
 
@@ -205,8 +177,8 @@ def top_insights(effects: Effects, raw: np.ndarray, options: ExplainOptions
                  ) -> list[list[dict[str, Any]]]:
     """Per person: the strongest risk-raising then risk-lowering insights, strongest first.
 
-    ``effects`` must already be grouped (``group_missing``). Features whose raw value is unknown
-    (NaN) have nothing to say and are skipped (missing-data indicators are never NaN).
+    Features whose raw value is unknown (NaN) have nothing to say and are skipped
+    (missing-data indicators are never NaN).
     """
     chosen, raw_l, p_l, z_l = _selection(effects, raw, options)
     m = options.min_points
