@@ -77,6 +77,8 @@ class ServiceOptions:
     # ones are scored only (explanations when a person is opened) and answered with a page.
     inline_max_persons: int = 100
     page_size: int = 100  # results per page when the request does not say
+    # A large upload is scored this many persons at a time: only one block's panel is built.
+    block_persons: int = CHUNK_PERSONS
 
 
 class ScoringService:
@@ -201,7 +203,8 @@ class ScoringService:
         o = self.options
         n = ingested.rows.n_persons
         rows = (assessed_rows(ingested.panel, scorer, o.explain, o.recommend)
-                if n <= o.inline_max_persons else _scored_in_blocks(ingested, scorer))
+                if n <= o.inline_max_persons
+                else _scored_in_blocks(ingested, scorer, o.block_persons))
         first_page: list[ResultRow] = []
         bands: Counter[str] = Counter()
         probabilities: list[float] = []
@@ -368,10 +371,11 @@ class ScoringService:
         return self.scorer
 
 
-def _scored_in_blocks(ingested: IngestResult, scorer: Scorer) -> Iterator[ResultRow]:
-    """A large upload's rows, scored a block of persons at a time: the whole panel (GBs at a
-    million persons) is never built, only the validated columns and one block."""
-    for block in ingested.rows.blocks(CHUNK_PERSONS):
+def _scored_in_blocks(ingested: IngestResult, scorer: Scorer, persons: int
+                      ) -> Iterator[ResultRow]:
+    """A large upload's rows, scored ``persons`` at a time: the whole panel (GBs at a million
+    persons) is never built, only the validated columns and one block."""
+    for block in ingested.rows.blocks(persons):
         yield from scored_rows(block, scorer)
 
 
