@@ -16,9 +16,11 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from shared_features import IngestLimits, InputError, read_upload
 
@@ -30,6 +32,12 @@ from .pipeline import CHUNK_PERSONS
 from .scorer import Scorer
 from .table import results_table
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+T = TypeVar("T")
+R = TypeVar("R")
+
 ARTIFACTS_ENV = "SCORER__ARTIFACTS__DIR"  # the service's setting, so both find the same model
 DEFAULT_ARTIFACTS = "artifacts"
 REASONS = 3  # reason columns written with --explain
@@ -38,6 +46,7 @@ SCORE_BLOCK_PERSONS = 65_536  # persons per block when only scoring: one model r
 # Exit codes besides 0 (argparse itself exits with 2 on a bad command line).
 EXIT_BAD_INPUT = 1
 EXIT_NO_MODEL = 3
+EXIT_BAD_CONFIG = 4
 
 
 def default_artifacts() -> str:
@@ -47,6 +56,33 @@ def default_artifacts() -> str:
 def load_scorer(artifacts: str | Path, threads: int) -> Scorer:
     """The one onnxruntime session of this process."""
     return Scorer(load_artifact(artifacts, intra_op_threads=threads))
+
+
+def explain_settings() -> ExplainOptions:
+    """The service's [explain] settings (web/config.toml, the file named by SCORER_CONFIG,
+    SCORER__EXPLAIN__* variables): the command explains as the service does."""
+    from web.settings import explain_options, load_config_file_and_env, validated
+
+    return explain_options(validated(load_config_file_and_env()))
+
+
+def in_order(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    """``work(item)`` for each item, run on ``workers`` threads, yielded in the items' order.
+
+    At most ``workers`` items are in hand at a time (a million persons' blocks are never all
+    held at once)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[R]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(work, item))
+                if len(pending) >= workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _progress(total: int, enabled: bool):
@@ -66,8 +102,17 @@ def run_score(args: argparse.Namespace) -> int:
         print(f"error: --out must end in {', '.join(SUFFIXES)}, got {out.name!r}",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    # Blocks of persons are scored on ``workers`` threads at once (numpy and onnxruntime let go
+    # of the GIL), each block's model call on one onnxruntime thread: the cores then share all
+    # of the work (layout, features, model, table), not the model calls alone.
+    workers = max(1, args.threads)
     try:
-        scorer = load_scorer(args.artifacts, args.threads)
+        explain_options = explain_settings() if args.explain else ExplainOptions()
+    except ValueError as exc:  # web.settings.ConfigError: a setting has a wrong value
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    try:
+        scorer = load_scorer(args.artifacts, threads=1)
     except ArtifactError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_MODEL
@@ -93,28 +138,21 @@ def run_score(args: argparse.Namespace) -> int:
     reasons = REASONS if args.explain else 0
     # Explaining costs ~30 model rows a person: smaller blocks keep those in memory and cache.
     block = args.chunk_persons or (CHUNK_PERSONS if args.explain else SCORE_BLOCK_PERSONS)
-    persons = ingested.rows.n_persons
+    rows = ingested.rows
+
+    def scored_block(bounds: tuple[int, int]) -> pd.DataFrame:
+        return results_table(rows.block(*bounds), scorer, reasons, explain_options)
+
     writer = open_writer(out)
-    # One block is written (pyarrow, outside the GIL) while the next is scored; at most two
-    # blocks' results exist at a time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = None
-        try:
-            with _progress(persons, not args.quiet) as bar:
-                for panel in ingested.rows.blocks(block):
-                    table = results_table(panel, scorer, reasons, ExplainOptions())
-                    if pending is not None:
-                        pending.result()
-                    pending = pool.submit(writer.write, table)
-                    bar.update(panel.n_persons)
-                if pending is not None:
-                    pending.result()
-        finally:
-            if pending is not None:
-                pending.exception()  # the last write has ended before the file is closed
-            writer.close()
+    try:
+        with _progress(rows.n_persons, not args.quiet) as bar:
+            for table in in_order(scored_block, rows.block_bounds(block), workers):
+                writer.write(table)
+                bar.update(len(table))
+    finally:
+        writer.close()
     if not args.quiet:
-        print(f"scored {persons:,} persons in {time.perf_counter() - started:.1f} s "
+        print(f"scored {rows.n_persons:,} persons in {time.perf_counter() - started:.1f} s "
               f"-> {out}", file=sys.stderr)
     return 0
 
@@ -138,7 +176,8 @@ def add_score_command(commands: argparse._SubParsersAction) -> None:
                    help=f"model artifact directory (default: ${ARTIFACTS_ENV} or "
                         f"{DEFAULT_ARTIFACTS!r})")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                   help="onnxruntime threads (default: all cores)")
+                   help="blocks of persons scored at once, one thread each (default: all "
+                        "cores)")
     p.add_argument("--chunk-persons", type=int, default=None,
                    help=f"persons scored together; bounds the working memory (default "
                         f"{SCORE_BLOCK_PERSONS:,}, with --explain {CHUNK_PERSONS:,})")

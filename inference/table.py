@@ -13,6 +13,8 @@ the Dask batch job builds the same table per partition, so both call ``results_t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import orjson
 import pandas as pd
@@ -62,9 +64,7 @@ def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: in
     if reasons > 0:
         raw = scored.raw_matrix
         options = explain_options or ExplainOptions()
-        options = ExplainOptions(top_up=max(reasons, options.top_up), top_down=reasons,
-                                 min_points=options.min_points,
-                                 min_log_odds=options.min_log_odds)
+        options = replace(options, top_up=max(reasons, options.top_up), top_down=reasons)
         texts = top_reasons(explain(scorer, scored.x, raw, options), raw, options, reasons)
         for i in range(reasons):
             data[f"reason_{i + 1}"] = [t[i] if len(t) > i else None for t in texts]

@@ -107,13 +107,33 @@ class PanelRows:
 
     def blocks(self, persons: int) -> Iterator[MonthlyPanel]:
         """The panel in consecutive blocks of at most ``persons`` persons, in panel order."""
-        counts = np.bincount(self.person_codes, minlength=self.n_persons)
-        starts = np.concatenate([[0], np.cumsum(counts)])
+        for a, b in self.block_bounds(persons):
+            yield self.block(a, b)
+
+    def block_bounds(self, persons: int) -> list[tuple[int, int]]:
+        """(first, end) person of each consecutive block of at most ``persons`` persons: what
+        ``block`` takes, so blocks can be laid out on several threads."""
         step = max(1, int(persons))
-        for a in range(0, self.n_persons, step):
-            b = min(a + step, self.n_persons)
-            rows = self.order[starts[a]:starts[b]]
-            yield self._panel(rows, self.person_codes[rows] - a, self.persons[a:b])
+        return [(a, min(a + step, self.n_persons)) for a in range(0, self.n_persons, step)]
+
+    def block(self, first: int, end: int) -> MonthlyPanel:
+        """The panel of persons ``first`` to ``end`` (exclusive)."""
+        rows = slice(self._row_starts[first], self._row_starts[end])
+        if not self._in_file_order:
+            rows = self.order[rows]
+        return self._panel(rows, self.person_codes[rows] - first, self.persons[first:end])
+
+    @cached_property
+    def _in_file_order(self) -> bool:
+        """True when the file's rows already go by person, then month: blocks are then
+        slices of the columns, not copies."""
+        return bool(np.array_equal(self.order, np.arange(len(self.order))))
+
+    @cached_property
+    def _row_starts(self) -> np.ndarray:
+        """Where each person's rows start in ``order`` (and, last, the number of rows)."""
+        counts = np.bincount(self.person_codes, minlength=self.n_persons)
+        return np.concatenate([[0], np.cumsum(counts)])
 
     def _panel(self, rows: np.ndarray | slice, codes: np.ndarray, persons: np.ndarray
                ) -> MonthlyPanel:
@@ -654,7 +674,11 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     """
     fields = list(values.T) if isinstance(values, np.ndarray) else values
     n = len(persons)
-    latest = np.full(n, np.iinfo(np.int64).min)
+    month_index = np.asarray(month_index)
+    if month_index.dtype.kind not in "iu":
+        month_index = month_index.astype(np.int64)
+    # In the months' own dtype: ufunc.at casting int32 months into int64 runs ~30x slower.
+    latest = np.full(n, np.iinfo(month_index.dtype).min, dtype=month_index.dtype)
     np.maximum.at(latest, person_codes, month_index)
     offset = latest[person_codes] - month_index  # 0 for the latest month
     keep = offset < max_months
@@ -663,16 +687,24 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
     # Each row's place in a (persons, months) grid, computed once for every field.
     cell = person_codes[keep] * width + (width - 1 - offset[keep])
+    # Whole histories in order (the usual file) fill the grid cell after cell: then each field
+    # is copied as it is instead of scattered, and nothing is left unobserved.
+    dense = len(cell) == n * width and np.array_equal(cell, np.arange(n * width))
+    place = slice(None) if dense else cell
     # Laid out field by field in memory: each field's (persons, months) slab is contiguous, as
     # the feature formulas read them; the panel's shape is still (persons, months, fields).
-    by_field = np.full((len(FIELD_NAMES), n * width), np.nan)
+    by_field = np.empty((len(FIELD_NAMES), n * width))
+    if not dense:
+        by_field.fill(np.nan)
     for j, field_values in enumerate(fields):
-        if field_values is not None:
-            by_field[j, cell] = field_values[keep]
+        if field_values is None:
+            by_field[j] = np.nan
+        else:
+            by_field[j, place] = field_values[keep]
     observed = np.zeros(n * width, dtype=bool)
-    observed[cell] = True
+    observed[place] = True
     panel_months = np.full(n * width, np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[cell] = months[keep]
+    panel_months[place] = months[keep]
     panel = MonthlyPanel(by_field.reshape(len(FIELD_NAMES), n, width).transpose(1, 2, 0),
                          observed.reshape(n, width), persons, panel_months.reshape(n, width))
     return panel, len(offset) - len(cell)

@@ -70,6 +70,29 @@ def test_explain_adds_three_reasons_that_read_as_sentences(upload, tmp_path, art
     assert all(set(r) >= {"reason_1", "reason_2", "reason_3"} for r in rows)
 
 
+def test_explain_follows_the_services_explain_settings(upload, tmp_path, artifact_dir,
+                                                        monkeypatch, capsys):
+    # No effect is big enough for a sentence: every reason cell is empty.
+    monkeypatch.setenv("SCORER__EXPLAIN__MIN_POINTS", "1000")
+    monkeypatch.setenv("SCORER__EXPLAIN__MIN_LOG_ODDS", "1000")
+    out = tmp_path / "r.jsonl"
+    assert _score(upload, out, artifact_dir, "--explain") == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 40 and all(r["reason_1"] is None for r in rows)
+    # The Shapley orders sampled come from the same settings: a wrong one is named.
+    monkeypatch.setenv("SCORER__EXPLAIN__PERMUTATIONS", "many")
+    assert _score(upload, out, artifact_dir, "--explain") == 4
+    assert "SCORER__EXPLAIN__PERMUTATIONS" in capsys.readouterr().err
+
+
+def test_blocks_scored_on_several_threads_come_out_in_file_order(upload, tmp_path,
+                                                                 artifact_dir):
+    one, four = tmp_path / "one.csv", tmp_path / "four.csv"
+    assert _score(upload, one, artifact_dir, "--threads", "1") == 0
+    assert _score(upload, four, artifact_dir, "--threads", "4", "--chunk-persons", "3") == 0
+    assert four.read_bytes() == one.read_bytes()
+
+
 def test_components_are_columns_when_the_model_has_heads(upload, tmp_path,
                                                          component_artifact_dir,
                                                          component_names):
