@@ -39,16 +39,29 @@ class MLP(nn.Module):
         return self.net(x)  # logits, (batch, heads)
 
 
-def mixed_activation(z: torch.Tensor) -> torch.Tensor:
+class MixedActivation(nn.Module):
     """Monotone units of three shapes (convex, concave, saturating), a third each.
 
     Non-negative weights over convex units alone could only build convex functions; mixing in
     concave and bounded units keeps a monotone network expressive (Runje & Shankaranarayana,
-    "Constrained Monotonic Neural Networks", ICML 2023).
+    "Constrained Monotonic Neural Networks", ICML 2023). The three shapes are one clamp with
+    per-unit bounds: relu(z) = clamp(z, 0, inf), -relu(-z) = clamp(z, -inf, 0), and the
+    saturating unit clamp(z, -1, 1); a single elementwise op instead of slicing, three
+    activations and a concatenation, in training and in model.onnx alike.
     """
-    k = z.shape[-1] // 3
-    return torch.cat([torch.relu(z[..., :k]), -torch.relu(-z[..., k:2 * k]),
-                      torch.clamp(z[..., 2 * k:], -1.0, 1.0)], dim=-1)
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        k = width // 3
+        inf = float("inf")
+        lo = torch.tensor([0.0] * k + [-inf] * k + [-1.0] * (width - 2 * k))
+        hi = torch.tensor([inf] * k + [0.0] * k + [1.0] * (width - 2 * k))
+        # derived from the width alone: not part of the weights (state_dict)
+        self.register_buffer("lo", lo, persistent=False)
+        self.register_buffer("hi", hi, persistent=False)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(z, self.lo, self.hi)
 
 
 class MonotoneMLP(nn.Module):
@@ -69,6 +82,7 @@ class MonotoneMLP(nn.Module):
         dims = [n_features, *widths, n_heads]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:],
                                                                       strict=True))
+        self.activations = nn.ModuleList(MixedActivation(w) for w in widths)
         self.register_buffer("direction", torch.tensor([float(d) for d in directions]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -79,8 +93,8 @@ class MonotoneMLP(nn.Module):
             else:
                 w = layer.weight.abs()
             x = nn.functional.linear(x, w, layer.bias)
-            if i < len(self.layers) - 1:
-                x = mixed_activation(x)
+            if i < len(self.activations):
+                x = self.activations[i](x)
         return x  # (batch, heads); every head is monotone in the same directions
 
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .config import TrainConfig
-from .dataset import FeatureDataset, make_loader
+from .dataset import FeatureDataset
 
 
 @dataclass
@@ -43,7 +43,6 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
     """Train in place; the model ends with the weights of its best validation epoch."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
-    loader = make_loader(train_set, cfg.batch_size, shuffle=True, generator=generator)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     # Cut the learning rate when validation stalls: the last, small steps settle the
     # probabilities, which is what log-loss and calibration reward.
@@ -61,7 +60,9 @@ def train(model: nn.Module, train_set: FeatureDataset, val_set: FeatureDataset,
     for epoch in range(1, cfg.max_epochs + 1):
         model.train()
         total, count = 0.0, 0
-        for xb, yb in loader:
+        # The data is two tensors in memory: a batch is a slice of this epoch's permutation.
+        for batch in torch.randperm(len(train_set), generator=generator).split(cfg.batch_size):
+            xb, yb = train_set[batch]
             optimizer.zero_grad(set_to_none=True)
             loss = (loss_fn(model(xb), yb).mean(dim=0) * head_weight).sum()
             loss.backward()
