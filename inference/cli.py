@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 from shared_features import IngestLimits, InputError, read_upload
 
@@ -31,9 +31,6 @@ from .outputs import SUFFIXES, open_writer
 from .pipeline import CHUNK_PERSONS
 from .scorer import Scorer
 from .table import results_table
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -69,14 +66,14 @@ def explain_settings() -> ExplainOptions:
 def in_order(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """``work(item)`` for each item, run on ``workers`` threads, yielded in the items' order.
 
-    At most ``workers`` items are in hand at a time (a million persons' blocks are never all
-    held at once)."""
+    One item more than ``workers`` is in hand, so every thread keeps working while the caller
+    takes a result; a million persons' blocks are never all held at once."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[R]] = deque()
         try:
             for item in items:
                 pending.append(pool.submit(work, item))
-                if len(pending) >= workers:
+                if len(pending) > workers:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
@@ -140,15 +137,20 @@ def run_score(args: argparse.Namespace) -> int:
     block = args.chunk_persons or (CHUNK_PERSONS if args.explain else SCORE_BLOCK_PERSONS)
     rows = ingested.rows
 
-    def scored_block(bounds: tuple[int, int]) -> pd.DataFrame:
-        return results_table(rows.block(*bounds), scorer, reasons, explain_options)
-
     writer = open_writer(out)
+
+    def scored_block(bounds: tuple[int, int]) -> Any:
+        """One block scored and encoded for the file, on a worker thread."""
+        return writer.encode(results_table(rows.block(*bounds), scorer, reasons,
+                                           explain_options))
+
     try:
         with _progress(rows.n_persons, not args.quiet) as bar:
-            for table in in_order(scored_block, rows.block_bounds(block), workers):
-                writer.write(table)
-                bar.update(len(table))
+            bounds = rows.block_bounds(block)
+            for (first, end), encoded in zip(bounds, in_order(scored_block, bounds, workers),
+                                             strict=True):
+                writer.append(encoded)
+                bar.update(end - first)
     finally:
         writer.close()
     if not args.quiet:
