@@ -117,7 +117,8 @@ def _person_scale(panel: MonthlyPanel) -> np.ndarray:
 
 
 def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.where(mask, x, np.nan)
+    """x where mask, else NaN; x itself (not a copy: never written to) where all is kept."""
+    return x if mask.all() else np.where(mask, x, np.nan)
 
 
 def mean_over_months(x: np.ndarray) -> np.ndarray:
