@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shared_features import FEATURES, OPTIONAL_FIELDS, FeatureSpec
+from shared_features.features import RISK_DIRECTION
 
 from .scorer import Scorer
 
@@ -44,6 +45,21 @@ MISSING_GROUPS: tuple[tuple[str, int, tuple[int, ...]], ...] = tuple(
                                               if field in d.needs))
     for field in OPTIONAL_FIELDS)
 INDICATORS = np.array([ind for _, ind, _ in MISSING_GROUPS])
+# +1 / -1: how a higher value of each feature moves risk as a person reasons it; 0: either way.
+EXPECTED_SIGN = np.array([RISK_DIRECTION.get(d.name, 0) for d in FEATURES], dtype=float)
+
+
+def against_direction(x: np.ndarray, reference: np.ndarray, log_odds: np.ndarray
+                      ) -> np.ndarray:
+    """(n, features) bool: contributions whose sign contradicts RISK_DIRECTION given where the
+    person stands against the reference (savings above the reference raising the risk, say).
+
+    Such a share is an interaction the model learned, not a reason a person can act on: it
+    stays in the points, which still add up, but is never picked as a reason. A monotone
+    feature cannot produce one (each of its marginal contributions has the expected sign);
+    the free features can.
+    """
+    return EXPECTED_SIGN * np.sign(x - reference) * np.sign(log_odds) < 0
 
 
 @dataclass
@@ -214,12 +230,14 @@ def _missing_sentence(field: str, low: float, high: float) -> str:
 
 
 def explanation(contributions: Contributions, low: np.ndarray, high: np.ndarray,
-                raw: np.ndarray, top_up: int = 3, top_down: int = 2, min_points: float = 0.5,
-                min_log_odds: float = 0.1) -> tuple[list[list[dict]], list[dict]]:
+                raw: np.ndarray, contrary: np.ndarray, top_up: int = 3, top_down: int = 2,
+                min_points: float = 0.5, min_log_odds: float = 0.1
+                ) -> tuple[list[list[dict]], list[dict]]:
     """Per person: the top reasons (insights) and the full contributions object.
 
     Reasons are the strongest contributions of data the person gave, ranked on the log-odds
-    (which does not flatten where the probability saturates) and shown in points. The
+    (which does not flatten where the probability saturates) and shown in points; one that is
+    ``contrary`` to how a person reads the feature (``against_direction``) is not a reason. The
     contributions object holds every feature's points (they add up to ``score -
     reference_score``) and, separately, each field the person did not give: its share of the
     total and the range its figures could move the score.
@@ -232,7 +250,7 @@ def explanation(contributions: Contributions, low: np.ndarray, high: np.ndarray,
     unknown = np.isnan(raw) | indicator[None, :]
     z = np.where(unknown, 0.0, contributions.log_odds)
     pts = np.where(unknown, 0.0, contributions.points)
-    worth = (np.abs(pts) >= min_points) | (np.abs(z) >= min_log_odds)
+    worth = ((np.abs(pts) >= min_points) | (np.abs(z) >= min_log_odds)) & ~contrary
     up = np.argsort(-z, axis=1, kind="stable")[:, :top_up]
     down = np.argsort(z, axis=1, kind="stable")[:, :top_down]
     raw_l = np.round(raw, 4).tolist()

@@ -28,7 +28,7 @@ from shared_features import FEATURES, OPTIONAL_FIELDS
 from shared_features.features import RECENT_MONTHS
 
 from . import wording as w
-from .contributions import INDICATORS, shapley
+from .contributions import INDICATORS, against_direction, shapley
 from .scorer import Scorer
 
 
@@ -47,6 +47,9 @@ class Effects:
     log_odds: np.ndarray  # (n,)
     on_probability: np.ndarray  # (n, f): each feature's contribution to the probability
     on_log_odds: np.ndarray  # (n, f): the same on the logit
+    # (n, f): shares against how a person reads the feature (``against_direction``): in the
+    # sums, never a reason
+    contrary: np.ndarray
 
 
 def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
@@ -62,8 +65,9 @@ def explain(scorer: Scorer, x: np.ndarray, raw: np.ndarray,
     missing[INDICATORS] = True
     probability = (c.score / 100.0).astype(np.float64)
     q = np.clip(probability, 1e-7, 1 - 1e-7)
-    return Effects(probability, np.log(q / (1 - q)),
-                   np.where(missing, 0.0, c.points / 100.0), np.where(missing, 0.0, c.log_odds))
+    on_log_odds = np.where(missing, 0.0, c.log_odds)
+    return Effects(probability, np.log(q / (1 - q)), np.where(missing, 0.0, c.points / 100.0),
+                   on_log_odds, against_direction(x, scorer.reference, on_log_odds))
 
 
 def _direction(v: float, up: str, down: str) -> str:
@@ -157,7 +161,8 @@ def _selection(effects: Effects, raw: np.ndarray, options: ExplainOptions
     unknown = np.isnan(raw)
     z = np.where(unknown, 0.0, effects.on_log_odds)
     p = np.where(unknown, 0.0, effects.on_probability)
-    worth = (np.abs(p) * 100.0 >= options.min_points) | (np.abs(z) >= options.min_log_odds)
+    worth = (((np.abs(p) * 100.0 >= options.min_points) | (np.abs(z) >= options.min_log_odds))
+             & ~effects.contrary)
     k_up, k_down = max(0, options.top_up), max(0, options.top_down)
     up = np.argsort(-z, axis=1, kind="stable")[:, :k_up]
     down = np.argsort(z, axis=1, kind="stable")[:, :k_down]

@@ -32,6 +32,7 @@ from shared_features import (
 from shared_features.ingest import SHORT_HISTORY_MONTHS
 
 from .contributions import (
+    against_direction,
     coalition_rows,
     contributions_from,
     explanation,
@@ -128,7 +129,8 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     low, high = missing_ranges_from(p_missing, missing, own.probability)
     contributions = contributions_from(p_coalitions, z_coalitions,
                                        (own.probability, own.logit), scorer.reference_run, g)
-    insights, objects = explanation(contributions, low, high, raw_m, explain.top_up,
+    contrary = against_direction(x, scorer.reference, contributions.log_odds)
+    insights, objects = explanation(contributions, low, high, raw_m, contrary, explain.top_up,
                                     explain.top_down, explain.min_points, explain.min_log_odds)
     recs = rank(actions, own.probability, own.logit, after_p, after_z, scorer.spec,
                 recommendations)

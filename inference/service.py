@@ -39,7 +39,7 @@ from .artifact import ArtifactError, load_artifact
 from .documents import ResultsPage, RunDocument
 from .explain import ExplainOptions
 from .outputs import formula_safe
-from .pipeline import assessed_rows, panel_from_history, scored_rows
+from .pipeline import CHUNK_PERSONS, assessed_rows, panel_from_history, scored_rows
 from .recommend import RecommendOptions
 from .result import INDEX, LAZY_FIELDS, RESULT_FIELDS, ResultRow
 from .scorer import Scorer
@@ -77,6 +77,8 @@ class ServiceOptions:
     # ones are scored only (explanations when a person is opened) and answered with a page.
     inline_max_persons: int = 100
     page_size: int = 100  # results per page when the request does not say
+    # A large upload is scored this many persons at a time: only one block's panel is built.
+    block_persons: int = CHUNK_PERSONS
 
 
 class ScoringService:
@@ -126,9 +128,10 @@ class ScoringService:
                 "model_sha256": scorer.artifact.model_sha256}
 
     # -- scoring ---------------------------------------------------------------------------------
-    def score_csv(self, data: bytes | str, source_name: str | None = None,
+    def score_csv(self, data: bytes | str | Path, source_name: str | None = None,
                   idempotency: IdempotencyKey | None = None) -> RunDocument:
-        """Score an uploaded CSV and store the run; raises InputError naming rows and columns.
+        """Score an uploaded CSV (its content, or the file a large body was spooled to) and
+        store the run; raises InputError naming rows and columns.
 
         With an idempotency key seen within 24 h, the run stored then is returned (marked
         ``replayed``) instead of scoring again; IdempotencyConflict if it came with another body.
@@ -198,10 +201,10 @@ class ScoringService:
                idempotency: IdempotencyKey | None = None) -> RunDocument:
         scorer = self._require_model()
         o = self.options
-        panel = ingested.panel
-        n = panel.n_persons
-        rows = (assessed_rows(panel, scorer, o.explain, o.recommend)
-                if n <= o.inline_max_persons else scored_rows(panel, scorer))
+        n = ingested.rows.n_persons
+        rows = (assessed_rows(ingested.panel, scorer, o.explain, o.recommend)
+                if n <= o.inline_max_persons
+                else _scored_in_blocks(ingested, scorer, o.block_persons))
         first_page: list[ResultRow] = []
         bands: Counter[str] = Counter()
         probabilities: list[float] = []
@@ -366,6 +369,14 @@ class ScoringService:
         if self.scorer is None:
             raise ModelUnavailable(self.unavailable_reason or "no model loaded")
         return self.scorer
+
+
+def _scored_in_blocks(ingested: IngestResult, scorer: Scorer, persons: int
+                      ) -> Iterator[ResultRow]:
+    """A large upload's rows, scored ``persons`` at a time: the whole panel (GBs at a million
+    persons) is never built, only the validated columns and one block."""
+    for block in ingested.rows.blocks(persons):
+        yield from scored_rows(block, scorer)
 
 
 def _new_run(source_name: str, n_persons: int, band_counts: dict[str, int] | None,

@@ -7,6 +7,10 @@ delimiter, European amounts, the row checks). Nothing is dropped: a row that fai
 keeps its place with its problems in ``problems`` (JSON text), and a file that cannot be read
 at all becomes one row with no person carrying the reason. Rows are not grouped here: a
 person's months may be in any file; ``inference.batch.score`` groups them after a shuffle.
+
+Every row crosses the shuffle, so a row carries as few bytes as it can: the month as an int32
+and its file as the piece's number (``piece``; the names travel once, not once per row), and
+the columns are built as pyarrow arrays, which Dask's shuffle sends without converting.
 """
 
 from __future__ import annotations
@@ -19,14 +23,20 @@ import dask.dataframe as dd
 import fsspec
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from shared_features import FIELD_NAMES, InputError, Problem
+from shared_features.columns import Columns, TextColumn, text_column
 from shared_features.ingest import (
     DEFAULT_PERSON_ID,
+    ParsedRows,
+    columns_from_frame,
     map_headers,
     parse_rows,
     raw_data,
+    read_columns,
     read_frame,
 )
 
@@ -35,14 +45,14 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 # Rows per Parquet piece: a few hundred thousand person-months keep a task's memory to a few
 # hundred MB while making per-task overheads (~ms) negligible.
 DEFAULT_PIECE_ROWS = 1_000_000
-NO_MONTH = np.iinfo(np.int64).min  # the int64 of NaT: a row without a month
+NO_MONTH = np.iinfo(np.int32).min  # a row without a (readable) month
 
 # The rows every piece yields, whatever its headers: canonical names, numbers parsed.
 ROW_META = pd.DataFrame({
     "person_id": pd.Series(dtype="string"),
-    "month": pd.Series(dtype="int64"),  # datetime64[M] as int64 (months since 1970-01)
+    "month": pd.Series(dtype="int32"),  # datetime64[M] as months since 1970-01
     **{name: pd.Series(dtype="float64") for name in FIELD_NAMES},
-    "source": pd.Series(dtype="string"),
+    "piece": pd.Series(dtype="int32"),  # which input piece: its file is ``Piece.name``
     "row": pd.Series(dtype="int64"),  # CSV: spreadsheet row (header 1); Parquet: record (1..)
     "problems": pd.Series(dtype="string"),  # JSON list of {column, value, message}; "" if none
 })
@@ -98,72 +108,131 @@ def list_pieces(source: str, piece_rows: int = DEFAULT_PIECE_ROWS,
 
 def read_rows(pieces: list[Piece], storage_options: dict | None = None) -> dd.DataFrame:
     """A Dask DataFrame of ``ROW_META`` rows, one partition per piece."""
-    return dd.from_map(read_piece, pieces, storage_options=storage_options, meta=ROW_META,
-                       divisions=[None] * (len(pieces) + 1), enforce_metadata=False,
-                       label="read-monthly-rows")
+    return dd.from_map(read_piece, pieces, range(len(pieces)), storage_options=storage_options,
+                       meta=ROW_META, divisions=[None] * (len(pieces) + 1),
+                       enforce_metadata=False, label="read-monthly-rows")
 
 
-def read_piece(piece: Piece, storage_options: dict | None = None) -> pd.DataFrame:
-    """One piece as canonical rows (see module docstring)."""
+def read_piece(piece: Piece, number: int, storage_options: dict | None = None) -> pd.DataFrame:
+    """Piece ``number`` of the input as canonical rows (see module docstring)."""
     try:
         with fsspec.open(piece.url, "rb", **(storage_options or {})) as fh:
             if piece.row_groups is None:
-                frame, _ = read_frame(raw_data(fh.read()))
-                first_row = 2  # the header is row 1, as a spreadsheet shows it
+                cells, first_row = _csv_cells(raw_data(fh.read())), 2  # header: row 1
             else:
-                frame = pq.ParquetFile(fh).read_row_groups(list(piece.row_groups)).to_pandas()
-                first_row = piece.first_record
+                table = pq.ParquetFile(fh).read_row_groups(list(piece.row_groups))
+                cells, first_row = _parquet_cells(table), piece.first_record
     except InputError as exc:
-        return _unreadable(piece, exc.problems)
+        return _unreadable(piece, number, exc.problems)
     except (OSError, ValueError) as exc:  # unreadable Parquet, a file gone since listing
-        return _unreadable(piece, [Problem(None, None, None,
-                                           f"the file cannot be read: {exc}")])
-    return canonical_rows(frame, piece.name, first_row)
+        return _unreadable(piece, number, [Problem(None, None, None,
+                                                   f"the file cannot be read: {exc}")])
+    return canonical_rows(cells, number, first_row)
 
 
-def canonical_rows(frame: pd.DataFrame, source: str, first_row: int = 2) -> pd.DataFrame:
-    """A frame with the user's headers as ``ROW_META`` rows, each row's problems attached."""
-    n = len(frame)
-    mapping, _, header_problems = map_headers(frame)
-    canon = frame.rename(columns=mapping)[list(mapping.values())].reset_index(drop=True)
-    problems = np.full(n, "", dtype=object)
-    if header_problems:
-        # Unusable headers spoil every row of the file; its persons are named where possible.
-        ids = (canon["person_id"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
-               if "person_id" in canon else np.full(n, DEFAULT_PERSON_ID, dtype=object))
-        problems[:] = _encode([_as_dict(p) for p in header_problems])
-        values = np.full((n, len(FIELD_NAMES)), np.nan)
-        months = np.full(n, NO_MONTH, dtype=np.int64)
-    else:
-        parsed = parse_rows(canon)
-        ids, values = parsed.person_ids, parsed.values
-        months = parsed.months.astype("int64")  # NaT (no month or unreadable) -> NO_MONTH
-        lists: dict[int, list[dict]] = {}
-        for check in parsed.failed:  # only failed rows: no loop over good ones
-            for i, cell in zip(np.flatnonzero(check.failed).tolist(), check.cells.tolist(),
-                               strict=True):
-                lists.setdefault(i, []).append(
-                    {"column": check.column, "value": None if cell is None else str(cell),
-                     "message": check.message})
-        for i, items in lists.items():
-            problems[i] = _encode(items)
+def _csv_cells(data: bytes | str) -> Columns | pd.DataFrame:
+    """A CSV's mapped columns as ``ingest`` reads an upload: its fast column readers, or
+    pandas' parser (a frame with the user's headers) for what they leave."""
+    fast = read_columns(data)
+    return fast[1] if fast is not None else read_frame(data)[0]
+
+
+def _parquet_cells(table: pa.Table) -> Columns | pd.DataFrame:
+    """A Parquet piece's mapped columns, taken from arrow as pandas would give them to
+    ``ingest`` (numbers as float64, anything else as its cells); a frame when the headers have
+    problems, for ``canonical_rows`` to report."""
+    mapping, _, problems = map_headers(table.column_names)
+    if problems:
+        return table.to_pandas()
+    by_name: dict = {}
+    for header, name in mapping.items():
+        column = table.column(header)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        numeric = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+        if name in FIELD_NAMES:
+            by_name[name] = (column.cast(pa.float64()).to_numpy() if numeric
+                             else column.to_pandas().to_numpy(dtype=object))
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            by_name[name] = _text(column)
+        else:  # ids as numbers, months as dates: as pandas shows them
+            by_name[name] = text_column(column.to_pandas())
+    return Columns(by_name, table.num_rows)
+
+
+def _text(column: pa.ChunkedArray) -> TextColumn:
+    """A string column factorised in arrow: ``text_column`` without a Python object per row."""
+    encoded = column.combine_chunks().dictionary_encode(null_encoding="encode")
+    texts = pc.utf8_trim_whitespace(encoded.dictionary).fill_null("")
+    return TextColumn(encoded.indices.to_numpy(zero_copy_only=False),
+                      texts.to_numpy(zero_copy_only=False))
+
+
+def canonical_rows(cells: Columns | pd.DataFrame, piece: int, first_row: int = 2
+                   ) -> pd.DataFrame:
+    """A piece's mapped columns, or a frame with the user's headers, as ``ROW_META`` rows with
+    each row's problems attached."""
+    if isinstance(cells, pd.DataFrame):
+        mapping, _, header_problems = map_headers(cells)
+        if header_problems:
+            return _spoiled_rows(cells, mapping, header_problems, piece, first_row)
+        cells = columns_from_frame(cells, mapping)
+    parsed = parse_rows(cells)
+    n = cells.n_rows
+    persons = pa.array(parsed.persons, type=pa.string())
+    months = np.where(np.isnat(parsed.month_values), NO_MONTH,
+                      parsed.month_values.astype(np.int64)).astype(np.int32)
+    return _rows_frame(persons.take(pa.array(parsed.person_codes)), months[parsed.month_codes],
+                       [np.full(n, np.nan) if v is None else v for v in parsed.fields],
+                       piece, first_row, _problem_texts(parsed, n))
+
+
+def _problem_texts(parsed: ParsedRows, n: int) -> pa.Array:
+    """Each row's problems as JSON text ("" for none), built for the failed rows only."""
+    lists: dict[int, list[dict]] = {}
+    for check in parsed.failed:
+        for i, cell in zip(np.flatnonzero(check.failed).tolist(), check.cells.tolist(),
+                           strict=True):
+            lists.setdefault(i, []).append(
+                {"column": check.column, "value": None if cell is None else str(cell),
+                 "message": check.message})
+    which = np.zeros(n, dtype=np.int32)  # 0: no problem; k: the k-th text below
+    which[list(lists)] = np.arange(1, len(lists) + 1, dtype=np.int32)
+    return pa.array(["", *map(_encode, lists.values())], type=pa.string()).take(which)
+
+
+def _rows_frame(person_ids: pa.Array, months: np.ndarray, fields: list[np.ndarray], piece: int,
+                first_row: int, problems: pa.Array | str) -> pd.DataFrame:
+    n = len(months)
+    if isinstance(problems, str):  # the same problems on every row
+        problems = pa.array([problems], type=pa.string()).take(np.zeros(n, dtype=np.int32))
     return pd.DataFrame({
-        "person_id": pd.array(ids, dtype="string"),
+        "person_id": pd.arrays.ArrowStringArray(person_ids),
         "month": months,
-        **{name: values[:, j] for j, name in enumerate(FIELD_NAMES)},
-        "source": pd.array(np.full(n, source, dtype=object), dtype="string"),
+        **dict(zip(FIELD_NAMES, fields, strict=True)),
+        "piece": np.full(n, piece, dtype=np.int32),
         "row": np.arange(first_row, first_row + n, dtype=np.int64),
-        "problems": pd.array(problems, dtype="string"),
-    })
+        "problems": pd.arrays.ArrowStringArray(problems),
+    }, copy=False)
 
 
-def _unreadable(piece: Piece, problems: list[Problem]) -> pd.DataFrame:
-    """A file nobody's rows can be read from: one row with no person, carrying why."""
-    row = ROW_META.iloc[:0].copy()
-    row.loc[0] = {"person_id": "", "month": NO_MONTH, **dict.fromkeys(FIELD_NAMES, np.nan),
-                  "source": piece.name, "row": 0,
-                  "problems": _encode([_as_dict(p) for p in problems])}
-    return row.astype(ROW_META.dtypes.to_dict())
+def _spoiled_rows(frame: pd.DataFrame, mapping: dict[str, str], problems: list[Problem],
+                  piece: int, first_row: int) -> pd.DataFrame:
+    """Unusable headers spoil every row of the file; its persons are named where possible."""
+    n = len(frame)
+    header = next((h for h, name in mapping.items() if name == "person_id"), None)
+    ids = (frame[header].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+           if header is not None else np.full(n, DEFAULT_PERSON_ID, dtype=object))
+    return _rows_frame(pa.array(ids, type=pa.string()), np.full(n, NO_MONTH, dtype=np.int32),
+                       [np.full(n, np.nan) for _ in FIELD_NAMES], piece, first_row,
+                       _encode([_as_dict(p) for p in problems]))
+
+
+def _unreadable(piece: Piece, number: int, problems: list[Problem]) -> pd.DataFrame:
+    """A file nobody's rows can be read from: one row with no person (row 0), carrying why."""
+    return _rows_frame(pa.array([""]), np.array([NO_MONTH], dtype=np.int32),
+                       [np.array([np.nan]) for _ in FIELD_NAMES], number, 0,
+                       _encode([_as_dict(p) for p in problems]))
 
 
 def _as_dict(problem: Problem) -> dict:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import dask
 import dask.dataframe as dd
 import fsspec
 import pandas as pd
@@ -84,7 +85,9 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         rows = read_rows(pieces, storage_options)
         grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers))
         meta = output_meta(Scorer(artifact), options.reasons)
-        scored = grouped.map_partitions(_score_task, options, meta=meta)
+        # The pieces' file names go to each worker once (one task), not inside every task.
+        sources = dask.delayed([piece.name for piece in pieces], pure=True)
+        scored = grouped.map_partitions(_score_task, options, sources, meta=meta)
         write = scored.to_parquet(out, write_index=False, compute=False,
                                   storage_options=storage_options)
         future = client.compute(write)
@@ -116,8 +119,8 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
     return summary
 
 
-def _score_task(rows: pd.DataFrame, options: BatchOptions) -> pd.DataFrame:
-    return score_partition(rows, worker_scorer(), options)
+def _score_task(rows: pd.DataFrame, options: BatchOptions, sources: list[str]) -> pd.DataFrame:
+    return score_partition(rows, worker_scorer(), options, sources)
 
 
 @contextmanager

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from shared_features import FIELD_NAMES, IngestLimits
 from shared_features.ingest import duplicate_months, to_panel
@@ -38,17 +41,22 @@ class BatchOptions:
     chunk_persons: int = CHUNK_PERSONS
 
 
-def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -> pd.DataFrame:
+def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions,
+                    sources: Sequence[str]) -> pd.DataFrame:
     """``read.ROW_META`` rows (every person's rows all here) -> batch output rows
-    (``table.output_columns``)."""
+    (``table.output_columns``). ``sources[piece]`` is the file shown in a row's problems."""
     if rows.empty:
         return output_meta(scorer, options.reasons)
-    codes, persons = pd.factorize(rows["person_id"].to_numpy(dtype=object), sort=False)
+    # In arrow: factorising a million ids as Python strings costs more than scoring them.
+    ids = _arrow(rows["person_id"]).dictionary_encode()
+    codes = ids.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    persons = ids.dictionary.to_numpy(zero_copy_only=False)  # in order of first appearance
     n = len(persons)
     months = rows["month"].to_numpy(dtype=np.int64)
     month_index = np.where(months != NO_MONTH, months, 0)
-    row_problems = _row_problems(rows, codes, months, month_index)
-    person_problems = _person_problems(rows, codes, row_problems, options.limits)
+    where = Where(rows["piece"].to_numpy(), rows["row"].to_numpy(), sources)
+    row_problems = _row_problems(rows, codes, months, month_index, where)
+    person_problems = _person_problems(codes, row_problems, where, options.limits)
 
     refused = np.zeros(n, dtype=bool)
     refused[list(person_problems)] = True
@@ -70,32 +78,50 @@ def score_partition(rows: pd.DataFrame, scorer: Scorer, options: BatchOptions) -
     return pd.concat([scored, unscored], ignore_index=True)
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where each row of a partition came from, for the problems: file and row in it."""
+
+    pieces: np.ndarray  # int (rows,): ``read.ROW_META["piece"]``
+    rows: np.ndarray  # int (rows,)
+    sources: Sequence[str]  # piece -> file name
+
+    def source(self, i: int) -> str:
+        return self.sources[int(self.pieces[i])]
+
+
+def _arrow(column: pd.Series) -> pa.Array:
+    """A string column's arrow array (no copy when it is arrow-backed, as after a shuffle)."""
+    array = pa.array(column.array, type=pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _row_problems(rows: pd.DataFrame, codes: np.ndarray, months: np.ndarray,
-                  month_index: np.ndarray) -> dict[int, list[dict]]:
+                  month_index: np.ndarray, where: Where) -> dict[int, list[dict]]:
     """Row position -> its problems: those found when its file was read (decoded for failed
     rows only), then those across a person's rows, judged as ingest judges a file's."""
-    text = rows["problems"].to_numpy(dtype=object)
-    failed = text != ""
+    text = _arrow(rows["problems"])
+    failed = pc.greater(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
     problems: dict[int, list[dict]] = defaultdict(list)
-    for i in np.flatnonzero(failed).tolist():
-        problems[i] = json.loads(text[i])
+    at = np.flatnonzero(failed)
+    for i, items in zip(at.tolist(), text.take(at).to_pylist(), strict=True):
+        problems[i] = json.loads(items)
     counts = np.bincount(codes)
     # Without a month column a person may have one row; an unreadable month is reported above.
     for i in np.flatnonzero((months == NO_MONTH) & (counts[codes] > 1) & ~failed).tolist():
         problems[i].append({"column": "month", "value": None,
                             "message": "a month is required when a person has more than one row"})
     order, dup = duplicate_months(codes, month_index)
-    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
     for a in dup.tolist():
         first, second = order[a], order[a + 1]
         problems[second].append({
             "column": "month", "value": str(np.datetime64(int(months[second]), "M")),
             "message": "duplicate month for this person",
-            "also": f"{source[first]} row {row[first]}"})
+            "also": f"{where.source(first)} row {where.rows[first]}"})
     return problems
 
 
-def _person_problems(rows: pd.DataFrame, codes: np.ndarray, row_problems: dict[int, list[dict]],
+def _person_problems(codes: np.ndarray, row_problems: dict[int, list[dict]], where: Where,
                      limits: IngestLimits) -> dict[int, list[dict]]:
     """Person code -> every problem that keeps them from being scored, with file and row."""
     counts = np.bincount(codes)
@@ -104,11 +130,10 @@ def _person_problems(rows: pd.DataFrame, codes: np.ndarray, row_problems: dict[i
         out[code] = [{"column": "month", "value": str(counts[code]), "source": None, "row": None,
                       "message": f"more months than the limit of "
                                  f"{limits.max_months_per_person}"}]
-    source, row = rows["source"].to_numpy(dtype=object), rows["row"].to_numpy()
     for i, items in row_problems.items():
         for item in items:
             out.setdefault(int(codes[i]), []).append(
-                {**item, "source": source[i], "row": int(row[i]) or None})
+                {**item, "source": where.source(i), "row": int(where.rows[i]) or None})
     return out
 
 

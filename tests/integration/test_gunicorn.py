@@ -104,9 +104,11 @@ def test_refused_artifact_keeps_it_alive_but_not_ready(tmp_path, artifact_copy,
 
 def test_a_large_run_pages_streams_csv_and_explains_on_open(tmp_path, artifact_dir, sim):
     """Above inline_max_persons: a page in the answer, every person stored once, the CSV
-    streamed whole, and a person explained by whichever worker opens them, then kept."""
+    streamed whole, and a person explained by whichever worker opens them, then kept. The
+    body is spooled to a file, as a large upload's is."""
     env = {"SCORER__RESULTS__INLINE_MAX_PERSONS": "5",
-           "SCORER__RESULTS__DEFAULT_PAGE_SIZE": "10"}
+           "SCORER__RESULTS__DEFAULT_PAGE_SIZE": "10",
+           "SCORER__LIMITS__IN_MEMORY_BODY_MB": "0"}
     with gunicorn(tmp_path, artifact_dir, extra_env=env) as server:
         wait_until_ready(server)
         status, body = server.post_csv(sim.csv(300, seed=31), "large.csv")

@@ -16,16 +16,18 @@ from inference.batch.score import BatchOptions, score_partition  # noqa: E402
 from inference.table import results_table  # noqa: E402
 from shared_features import IngestLimits, ingest  # noqa: E402
 
+SOURCES = ["a.csv", "b.csv"]  # the files of the pieces below
 
-def _rows(frame: pd.DataFrame, source: str = "in.csv") -> pd.DataFrame:
-    return canonical_rows(frame.astype(str).replace({"nan": "", "<NA>": ""}), source)
+
+def _rows(frame: pd.DataFrame, piece: int = 0) -> pd.DataFrame:
+    return canonical_rows(frame.astype(str).replace({"nan": "", "<NA>": ""}), piece)
 
 
 def test_a_partition_scores_like_score_whatever_the_files_and_order(sim, scorer):
     frame = sim.frame(30, seed=5).sample(frac=1.0, random_state=1)
     half = len(frame) // 2
-    rows = pd.concat([_rows(frame.iloc[:half], "a.csv"), _rows(frame.iloc[half:], "b.csv")])
-    got = score_partition(rows, scorer, BatchOptions()).set_index("person_id")
+    rows = pd.concat([_rows(frame.iloc[:half], 0), _rows(frame.iloc[half:], 1)])
+    got = score_partition(rows, scorer, BatchOptions(), SOURCES).set_index("person_id")
     want = results_table(ingest(frame.to_csv(index=False)).panel, scorer).set_index("person_id")
     np.testing.assert_allclose(got.loc[want.index, "probability"].to_numpy(float),
                                want["probability"].to_numpy(float), atol=1e-6)
@@ -40,9 +42,9 @@ def test_each_kind_of_problem_is_reported_with_its_file_and_row(sim, scorer):
     frame.loc[frame.index[frame["person_id"] == ids[0]][2], "income"] = "-12"
     no_month = pd.DataFrame({"person_id": [ids[1], ids[1]], "income": ["1", "2"],
                              "expenses": ["1", "1"]})
-    rows = pd.concat([_rows(frame, "a.csv"), _rows(no_month, "b.csv")])
+    rows = pd.concat([_rows(frame, 0), _rows(no_month, 1)])
     limits = IngestLimits(max_months_per_person=7)
-    got = score_partition(rows, scorer, BatchOptions(limits=limits)).set_index("person_id")
+    got = score_partition(rows, scorer, BatchOptions(limits=limits), SOURCES).set_index("person_id")
 
     negative = json.loads(got.loc[ids[0], "problems"])
     assert negative == [{"column": "income", "value": "-12", "message": "must not be negative",
@@ -62,7 +64,7 @@ def test_each_kind_of_problem_is_reported_with_its_file_and_row(sim, scorer):
 def test_a_file_with_unusable_headers_refuses_its_persons_by_name(scorer):
     frame = pd.DataFrame({"person_id": ["x", "x"], "month": ["2024-01", "2024-02"],
                           "expenses": ["1", "2"]})
-    got = score_partition(_rows(frame), scorer, BatchOptions())
+    got = score_partition(_rows(frame), scorer, BatchOptions(), SOURCES)
     assert got["person_id"].tolist() == ["x"]
     problem = json.loads(got.loc[0, "problems"])[0]
     assert problem["column"] == "income" and "required column 'income'" in problem["message"]

@@ -371,3 +371,14 @@ def test_the_kinds_of_stress_show_on_the_person_page_when_the_model_has_heads(
     run_id = _run_id(_upload(plain, sim.csv(2, seed=9), "two.csv"))
     assert 'data-testid="kinds"' not in plain.get(f"/runs/{run_id}/person?id=p00001").get_data(
         as_text=True)
+
+
+def test_a_run_without_a_name_is_untitled_in_its_delete_label_too(app) -> None:
+    from web.extensions import get_service
+
+    with app.app_context():
+        get_service().import_run([], "", 0, {"Low": 0, "Moderate": 0, "High": 0}, None,
+                                 "v", "0" * 64, [])
+    html = app.test_client().get("/runs").get_data(as_text=True)
+    assert '<span class="visually-hidden"> run Untitled</span>' in html  # the button's name
+    assert "None" not in html

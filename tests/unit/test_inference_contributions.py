@@ -7,6 +7,7 @@ import numpy as np
 
 from inference.contributions import (
     MISSING_GROUPS,
+    against_direction,
     explanation,
     missing_field_ranges,
     permutations,
@@ -110,7 +111,7 @@ def test_explanation_reasons_add_up_and_missing_fields_stand_apart(scorer, sim):
     raw_m = raw_feature_matrix(raw)
     c = shapley(scorer, x, n_permutations=8)
     low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
-    insights, objects = explanation(c, low, high, raw_m)
+    insights, objects = explanation(c, low, high, raw_m, np.zeros(x.shape, dtype=bool))
     score = np.rint(100 * scorer.probability(x))
     for i, (reasons, obj) in enumerate(zip(insights, objects, strict=True)):
         total = sum(obj["points"].values()) + sum(m["points"] for m in obj["missing"])
@@ -124,3 +125,29 @@ def test_explanation_reasons_add_up_and_missing_fields_stand_apart(scorer, sim):
             assert m["low"] <= 0 <= m["high"] and "points" in m["sentence"]
         for r in reasons:
             assert abs(r["points"] - obj["points"][r["feature"]]) <= 0.05 + 1e-9
+
+
+def test_a_contrary_share_stays_in_the_points_but_is_no_reason(scorer, sim):
+    x, raw = model_input(sim.panel(30, seed=3, mask_share=0.0), scorer.spec)
+    raw_m = raw_feature_matrix(raw)
+    c = shapley(scorer, x, n_permutations=8)
+    low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
+    free = np.zeros(x.shape, dtype=bool)
+    shown, objects = explanation(c, low, high, raw_m, free)
+    person = next(i for i, reasons in enumerate(shown) if reasons)
+    top = IDX[shown[person][0]["feature"]]
+    contrary = free.copy()
+    contrary[person, top] = True  # as if its sign went against the feature's direction
+    shown_now, objects_now = explanation(c, low, high, raw_m, contrary)
+    assert top not in [IDX[r["feature"]] for r in shown_now[person]]
+    assert objects_now == objects  # the points, and so the sum, are untouched
+
+
+def test_against_direction_flags_savings_that_raise_risk():
+    savings = IDX["liquidity_months"]  # RISK_DIRECTION -1: more cover, less risk
+    x, reference = np.zeros((2, len(IDX))), np.zeros(len(IDX))
+    x[:, savings] = 1.0  # both persons above the reference
+    log_odds = np.zeros_like(x)
+    log_odds[0, savings], log_odds[1, savings] = 0.3, -0.3
+    flags = against_direction(x, reference, log_odds)
+    assert flags[0, savings] and not flags[1, savings] and flags.sum() == 1

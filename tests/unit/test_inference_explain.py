@@ -123,7 +123,7 @@ def test_missing_field_is_no_reason_but_is_reported_apart(scorer):
     c = shapley(scorer, x)
     assert c.points[0, IDX["missing_liquid_savings"]] != 0
     low, high = missing_field_ranges(scorer, x, raw_m, scorer.probability(x))
-    _, objects = explanation(c, low, high, raw_m)
+    _, objects = explanation(c, low, high, raw_m, np.zeros(x.shape, dtype=bool))
     missing = {m["field"]: m for m in objects[0]["missing"]}
     assert set(missing) == {"liquid_savings"}
     assert missing["liquid_savings"]["sentence"].startswith("No liquid savings data was given")

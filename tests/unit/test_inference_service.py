@@ -169,3 +169,17 @@ def test_a_run_is_read_whole_in_keyset_batches(lazy_service, sim):
     batches = list(lazy_service.iter_results(run_id, batch=3))
     assert [len(b) for b in batches] == [3, 3, 2]
     assert [r[0] for b in batches for r in b] == [f"p{i:05d}" for i in range(8)]
+
+
+def test_a_large_upload_scored_in_blocks_matches_one_block(scorer, store, sim):
+    """Blocks of 7 persons (some persons' months out of order across the file) give every
+    person the probability and position a single block gives."""
+    frame = sim.frame(40, seed=5).sample(frac=1.0, random_state=1)  # rows shuffled
+    csv = frame.to_csv(index=False).encode()
+    docs = [ScoringService(scorer, lambda: store,
+                           ServiceOptions(inline_max_persons=3, page_size=40, block_persons=b)
+                           ).score_csv(csv) for b in (7, 4096)]
+    blocked, whole = (d.to_dict()["results"] for d in docs)
+    assert len(blocked) == 40
+    assert [(r["person_id"], r["probability"], r["risk_score"]) for r in blocked] == [
+        (r["person_id"], r["probability"], r["risk_score"]) for r in whole]

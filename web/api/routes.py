@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -17,6 +18,7 @@ from inference.store import IdempotencyKey
 from ..auth.principal import current_principal
 from ..downloads import results_csv_response
 from ..extensions import get_service
+from .body import content_digest, request_body
 from .jsonbody import load_json
 from .schemas import (
     DeletedSchema,
@@ -75,13 +77,14 @@ def _run_json(doc: RunDocument) -> Response:
 
 
 def _idempotency(key: str | None, kind: str, source_name: str | None,
-                 *contents: bytes) -> IdempotencyKey | None:
-    """The request's Idempotency-Key with a fingerprint of what it asks to score: the content
-    itself (not the raw body: a multipart boundary differs between two sends of one file)."""
+                 digests: Iterable[bytes]) -> IdempotencyKey | None:
+    """The request's Idempotency-Key with a fingerprint of what it asks to score: the sha256
+    ``digests`` of the content itself (not of the raw body: a multipart boundary differs between
+    two sends of one file). A lazy ``digests`` is not computed for a request without a key."""
     if key is None:
         return None
     digest = hashlib.sha256()
-    for part in (kind.encode(), (source_name or "").encode(), *contents):
+    for part in (kind.encode(), (source_name or "").encode(), *digests):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     # Keys are per caller: another user's same key neither replays nor blocks this request.
@@ -116,22 +119,24 @@ def score(source_name: str | None = None, person_id: str = "person_1",
     if kind == "multipart/form-data":
         uploads = _uploads()
         key = _idempotency(idempotency_key, f"files:{person_id}", source_name,
-                           *(part for name, content in uploads for part in (name.encode(),
-                                                                              content)))
+                           (content_digest(part) for name, content in uploads
+                            for part in (name.encode(), content)))
         return _run_json(service.score_uploads(uploads, source_name, person_id, key))
     if kind in CSV_TYPES:
-        data = request.get_data()
-        return _run_json(service.score_csv(
-            data, source_name, _idempotency(idempotency_key, "csv", source_name, data)))
+        with request_body(digest=idempotency_key is not None) as body:
+            return _run_json(service.score_csv(
+                body.content, source_name,
+                _idempotency(idempotency_key, "csv", source_name, [body.sha256])))
     if kind == "application/json" or kind.endswith("+json"):
         data = request.get_data()
         payload = load_json(data)
         if isinstance(payload, list):  # a bare list of records is accepted too
             payload = {"records": payload}
-        body = ScoreRecordsSchema().load(payload)
-        name = source_name or body["source_name"]
+        records = ScoreRecordsSchema().load(payload)
+        name = source_name or records["source_name"]
         return _run_json(service.score_records(
-            body["records"], name, _idempotency(idempotency_key, "json", name, data)))
+            records["records"], name,
+            _idempotency(idempotency_key, "json", name, [content_digest(data)])))
     raise UnsupportedMediaType(
         f"send multipart/form-data (field 'file'), text/csv or application/json, not "
         f"{kind or 'a body without Content-Type'}")
