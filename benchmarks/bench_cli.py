@@ -1,6 +1,7 @@
 """``stress-scorer score`` as a whole process, against a process that only reads the same file.
 
     python -m benchmarks.bench_cli [--persons 100000] [--months 12] [--repeats 2] [--no-explain]
+    python -m benchmarks.bench_cli --stages [--persons 100000]   # where the time goes
 
 For one synthetic CSV (``common.write_csv``), alternately, so a busy machine slows all alike:
 
@@ -97,6 +98,79 @@ def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
     return result
 
 
+# Where the process's time goes (``--stages``): what each stage calls, wrapped with timers in a
+# child process that runs ``stress-scorer score`` in full. Blocks are scored on several threads
+# at once, so the per-block stages add up thread-seconds, not wall time.
+STAGES = (
+    ("inference.cli", "load_scorer", "load the model"),
+    ("shared_features.ingest", "read_columns", "read (pyarrow -> numpy columns)"),
+    ("shared_features.ingest", "ingest_columns", "validate"),
+    ("shared_features.ingest:PanelRows", "block", "per block: panel layout"),
+    ("inference.pipeline", "model_input", "per block: features"),
+    ("inference.scorer:Scorer", "predict", "per block: model"),
+    ("inference.cli", "results_table", "per block: table (features and model included)"),
+    ("inference.outputs:CsvWriter", "encode", "per block: CSV encoding"),
+    ("inference.outputs:CsvWriter", "append", "writing (in order)"),
+)
+
+
+def stages_child(argv: list[str]) -> dict[str, Any]:
+    """Run ``stress-scorer score *argv`` in this process with STAGES timed: {stage: (wall s,
+    CPU s of this thread)}; the imports before it as the first stage."""
+    import importlib
+    import threading
+
+    start = time.perf_counter()
+    cli = importlib.import_module("inference.cli")
+    seconds: dict[str, list[float]] = {
+        "imports": [time.perf_counter() - start, time.process_time()]}
+    lock = threading.Lock()
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                with lock:
+                    total = seconds.setdefault(label, [0.0, 0.0])
+                    total[0] += time.perf_counter() - wall
+                    total[1] += time.thread_time() - cpu
+        setattr(owner, name, timed)
+
+    for where, name, label in STAGES:
+        module, _, cls = where.partition(":")
+        owner = importlib.import_module(module)
+        wrap(getattr(owner, cls) if cls else owner, name, label)
+    wall, cpu = time.perf_counter(), time.process_time()
+    if cli.main(["score", *argv]) != 0:
+        raise RuntimeError("stress-scorer score failed")
+    seconds["score command (all threads' CPU)"] = [time.perf_counter() - wall,
+                                                   time.process_time() - cpu]
+    return {k: [rnd(v[0]), rnd(v[1])] for k, v in seconds.items()}
+
+
+def stages(persons: int, months: int, artifacts: Path, log=print) -> dict[str, Any]:
+    """Stage by stage, one run of ``stress-scorer score`` on a fresh CSV (``stages_child``)."""
+    with workdir("bench-cli-") as tmp:
+        directory, source = usable_artifacts(tmp, artifacts)
+        csv = tmp / "monthly.csv"
+        size = write_csv(csv, persons, months, seed=persons)
+        argv = [sys.executable, "-m", "benchmarks.bench_cli", "--stages-child", str(csv),
+                "--out", str(tmp / "results.csv"), "--artifacts", str(directory), "--quiet"]
+        wall, peak = _run(argv[:1] + ["-c", READ_CSV, str(csv)])
+        log(f"  reference read_csv {wall:.2f} s")
+        start = time.perf_counter()
+        out = subprocess.run(argv, capture_output=True, text=True, check=True)
+        total = time.perf_counter() - start
+    return {"artifact": source, "persons": persons, "months": months,
+            "csv_mb": rnd(size / 1e6, 1), "reference_read_csv_s": rnd(wall),
+            "process_wall_s": rnd(total), "load_average_1m": round(os.getloadavg()[0], 2),
+            "stages_wall_s_cpu_s": json.loads(out.stdout)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100_000)
@@ -105,8 +179,17 @@ def main() -> None:
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
     parser.add_argument("--no-explain", action="store_true",
                         help="time scoring only, not the --explain process")
+    parser.add_argument("--stages", action="store_true",
+                        help="one scoring run timed stage by stage instead")
+    parser.add_argument("--stages-child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    if args.stages_child:
+        print(json.dumps(stages_child(args.stages_child)))
+        return
+    if args.stages:
+        print(json.dumps(stages(args.persons, args.months, args.artifacts, log), indent=2))
+        return
     print(json.dumps(run(args.persons, args.months, args.repeats, args.artifacts, log,
                          explain=not args.no_explain), indent=2))
 

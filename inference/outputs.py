@@ -8,7 +8,7 @@ CSV cells that a spreadsheet would run as a formula are neutralised (``formula_s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import pandas as pd
 
@@ -44,48 +44,77 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class TableWriter(Protocol):
+    """Chunks are encoded on any thread (``encode``: the costly part, formatting every value)
+    and appended in order by one (``append``); ``write`` is both at once."""
+
+    def encode(self, frame: pd.DataFrame) -> Any: ...
+    def append(self, encoded: Any) -> None: ...
     def write(self, frame: pd.DataFrame) -> None: ...
     def close(self) -> None: ...
 
 
-class CsvWriter:
+class _Writer:
+    def write(self, frame: pd.DataFrame) -> None:
+        self.append(self.encode(frame))
+
+
+class CsvWriter(_Writer):
     """pyarrow's CSV writer (C++): pandas' ``to_csv`` took longer than scoring a million persons.
-    Text cells are quoted, numbers are not; an unknown number is an empty cell."""
+    Text cells are quoted, numbers are not; an unknown number is an empty cell. A chunk is
+    encoded to its CSV lines without the header, which the first chunk appended writes."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._writer = None
+        self._file: IO[bytes] | None = None
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def encode(self, frame: pd.DataFrame) -> tuple[Any, Any]:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         table = pa.Table.from_pandas(formula_safe(frame), preserve_index=False)
-        if self._writer is None:
-            self._writer = pacsv.CSVWriter(self._path, table.schema)
-        self._writer.write_table(table)
+        lines = pa.BufferOutputStream()
+        pacsv.write_csv(table, lines, pacsv.WriteOptions(include_header=False))
+        return table.schema, lines.getvalue()  # a pyarrow Buffer: written without a copy
+
+    def append(self, encoded: tuple[Any, Any]) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        schema, lines = encoded
+        if self._file is None:
+            self._file = open(self._path, "wb")  # noqa: SIM115 (closed by close())
+            header = pa.BufferOutputStream()
+            pacsv.write_csv(schema.empty_table(), header)
+            self._file.write(header.getvalue())
+        self._file.write(lines)
 
     def close(self) -> None:
-        if self._writer is None:  # nothing written: the header alone is not known
+        if self._file is None:  # nothing written: the header alone is not known
             self._path.write_text("")
         else:
-            self._writer.close()
+            self._file.close()
 
 
-class JsonLinesWriter:
+class JsonLinesWriter(_Writer):
     def __init__(self, path: Path) -> None:
         self._file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115
 
-    def write(self, frame: pd.DataFrame) -> None:
-        if len(frame):
-            text = frame.to_json(orient="records", lines=True, force_ascii=False)
-            self._file.write(text if text.endswith("\n") else text + "\n")
+    def encode(self, frame: pd.DataFrame) -> str:
+        if not len(frame):
+            return ""
+        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        return text if text.endswith("\n") else text + "\n"
+
+    def append(self, encoded: str) -> None:
+        self._file.write(encoded)
 
     def close(self) -> None:
         self._file.close()
 
 
-class ParquetWriter:
+class ParquetWriter(_Writer):
+    """Chunks become row groups; a chunk is encoded into an arrow table."""
+
     def __init__(self, path: Path) -> None:
         import pyarrow.parquet  # imported when asked for: a CSV run does not pay for it
 
@@ -93,13 +122,15 @@ class ParquetWriter:
         self._path = path
         self._writer = None
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def encode(self, frame: pd.DataFrame) -> Any:
         import pyarrow as pa
 
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        return pa.Table.from_pandas(frame, preserve_index=False)
+
+    def append(self, encoded: Any) -> None:
         if self._writer is None:
-            self._writer = self._pq.ParquetWriter(self._path, table.schema)
-        self._writer.write_table(table)
+            self._writer = self._pq.ParquetWriter(self._path, encoded.schema)
+        self._writer.write_table(encoded)
 
     def close(self) -> None:
         if self._writer is not None:

@@ -134,6 +134,11 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 6: signing out ends the user's sessions everywhere: a session cookie names the epoch it
+    # was issued in, and signing out moves the user to the next one (a copied cookie dies too).
+    """
+    ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run

@@ -117,13 +117,14 @@ def _person_scale(panel: MonthlyPanel) -> np.ndarray:
 
 
 def _masked(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.where(mask, x, np.nan)
+    """x where mask, else NaN; x itself (not a copy: never written to) where all is kept."""
+    return x if mask.all() else np.where(mask, x, np.nan)
 
 
 def mean_over_months(x: np.ndarray) -> np.ndarray:
     """Each person's mean over non-NaN months; NaN for none (without numpy's warning)."""
     valid = ~np.isnan(x)
-    n = valid.sum(axis=1)
+    n = np.count_nonzero(valid, axis=1)
     total = np.where(valid, x, 0.0).sum(axis=1)
     return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
@@ -135,27 +136,30 @@ def _nanstd(x: np.ndarray) -> np.ndarray:
 
 def latest_value(x: np.ndarray) -> np.ndarray:
     """Each row's most recent non-NaN value (months are right-aligned), NaN if none."""
-    valid = ~np.isnan(x)
-    t = x.shape[1]
-    last = t - 1 - np.argmax(valid[:, ::-1], axis=1)
-    out = x[np.arange(x.shape[0]), last]
-    return np.where(valid.any(axis=1), out, np.nan)
+    return _Ends(x).latest
 
 
-def _first_valid(x: np.ndarray) -> np.ndarray:
-    valid = ~np.isnan(x)
-    first = np.argmax(valid, axis=1)
-    out = x[np.arange(x.shape[0]), first]
-    return np.where(valid.any(axis=1), out, np.nan)
+class _Ends:
+    """Where each row's non-NaN values start and end, found once for all that ask."""
 
+    def __init__(self, x: np.ndarray) -> None:
+        valid = ~np.isnan(x)
+        self.x, self.any = x, valid.any(axis=1)
+        self.first = np.argmax(valid, axis=1)
+        self.last = x.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1)
 
-def _span(x: np.ndarray) -> np.ndarray:
-    """Months between the first and last non-NaN value of each row."""
-    valid = ~np.isnan(x)
-    t = x.shape[1]
-    first = np.argmax(valid, axis=1)
-    last = t - 1 - np.argmax(valid[:, ::-1], axis=1)
-    return np.where(valid.any(axis=1), last - first, 0).astype(float)
+    @property
+    def latest(self) -> np.ndarray:
+        return np.where(self.any, self.x[np.arange(self.x.shape[0]), self.last], np.nan)
+
+    @property
+    def earliest(self) -> np.ndarray:
+        return np.where(self.any, self.x[np.arange(self.x.shape[0]), self.first], np.nan)
+
+    @property
+    def span(self) -> np.ndarray:
+        """Months between the first and last non-NaN value of each row."""
+        return np.where(self.any, self.last - self.first, 0).astype(float)
 
 
 def _slope(x: np.ndarray) -> np.ndarray:
@@ -171,10 +175,10 @@ def _slope(x: np.ndarray) -> np.ndarray:
     return np.where((n >= 2) & (var > 0), (dt * dx).sum(axis=1) / np.maximum(var, _EPS), 0.0)
 
 
-def _recent(x: np.ndarray, observed: np.ndarray, months: int) -> np.ndarray:
-    """x with only each person's last ``months`` observed months kept (others NaN)."""
+def _recent_months(observed: np.ndarray, months: int) -> np.ndarray:
+    """Each person's last ``months`` observed months (bool, persons x months)."""
     rank_from_end = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1]
-    return np.where(observed & (rank_from_end <= months), x, np.nan)
+    return observed & (rank_from_end <= months)
 
 
 def _cash_flows(panel: MonthlyPanel) -> tuple[np.ndarray, np.ndarray]:
@@ -215,6 +219,7 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     ``liquid_savings_last``: amounts in the upload's currency, which only the key metrics use.
     """
     obs = panel.observed
+    recent = _recent_months(obs, RECENT_MONTHS)
     tiny = _RELATIVE_ZERO * _person_scale(panel)[:, None]
 
     def amount(name: str) -> np.ndarray:
@@ -239,32 +244,35 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     f: dict[str, np.ndarray] = {}
     f["income_volatility"] = _safe_div(_nanstd(income), income_mean, when_zero=3.0)
     f["income_trend"] = _safe_div(_slope(income), income_mean, when_zero=0.0)
-    recent_income = mean_over_months(_recent(income, obs, RECENT_MONTHS))
+    recent_income = mean_over_months(np.where(recent, income, np.nan))
     f["income_recent_ratio"] = _safe_div(recent_income, income_mean, when_zero=1.0)
     f["income_min_ratio"] = _safe_div(_min_over_months(income), income_mean, when_zero=0.0)
     f["expense_ratio"] = _safe_div(expenses_mean, income_mean, when_zero=5.0)
     f["expense_volatility"] = _safe_div(_nanstd(expenses), expenses_mean, when_zero=0.0)
-    f["savings_rate"] = _safe_div(mean_over_months(net), income_mean, when_zero=-3.0)
+    net_mean = mean_over_months(net)
+    f["savings_rate"] = _safe_div(net_mean, income_mean, when_zero=-3.0)
     # Relative to the whole history's income, so that more income never lowers it.
-    f["savings_rate_recent"] = _safe_div(mean_over_months(_recent(net, obs, RECENT_MONTHS)),
+    f["savings_rate_recent"] = _safe_div(mean_over_months(np.where(recent, net, np.nan)),
                                          income_mean, when_zero=-3.0)
     f["negative_cashflow_share"] = mean_over_months(np.where(obs, (net < 0).astype(float), np.nan))
 
-    savings_last = latest_value(savings)
+    savings_ends = _Ends(savings)
+    savings_last = savings_ends.latest
     f["liquidity_months"] = _safe_div(np.maximum(savings_last, 0.0), outflow_mean,
                                       when_zero=36.0)
     f["liquidity_min_months"] = _safe_div(np.maximum(_min_over_months(savings), 0.0),
                                           outflow_mean, when_zero=36.0)
-    savings_change = _safe_div(savings_last - _first_valid(savings), _span(savings),
+    savings_change = _safe_div(savings_last - savings_ends.earliest, savings_ends.span,
                                when_zero=0.0)
     f["liquidity_trend"] = _safe_div(savings_change, outflow_mean, when_zero=0.0)
 
     debt_payments_mean = mean_over_months(debt_pay_raw)
     f["debt_service_ratio"] = _safe_div(debt_payments_mean, income_mean, when_zero=2.0)
-    debt_last = latest_value(debt)
+    debt_ends = _Ends(debt)
+    debt_last = debt_ends.latest
     f["debt_to_income"] = _safe_div(debt_last, 12.0 * income_mean, when_zero=10.0)
     # In months of spending, not of income: more income then never reads as "debt growing".
-    debt_change = _safe_div(debt_last - _first_valid(debt), _span(debt), when_zero=0.0)
+    debt_change = _safe_div(debt_last - debt_ends.earliest, debt_ends.span, when_zero=0.0)
     f["debt_trend"] = _safe_div(debt_change, outflow_mean, when_zero=0.0)
     # Nothing owed reads as "paying everything off".
     f["payment_to_debt"] = _safe_div(debt_payments_mean, mean_over_months(debt), when_zero=1.0)
@@ -276,7 +284,7 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
     has_missed = ~np.isnan(missed).all(axis=1)
     f["missed_payments_total"] = np.where(has_missed, np.nansum(missed, axis=1), np.nan)
     f["missed_payments_recent"] = np.where(
-        has_missed, np.nansum(_recent(missed, obs, RECENT_MONTHS), axis=1), np.nan)
+        has_missed, np.nansum(np.where(recent, missed, np.nan), axis=1), np.nan)
     # Consecutive months behind, like a card's delinquency bucket (30 / 60 / 90+ days).
     f["missed_streak"] = np.where(has_missed, _trailing_run(missed >= 0.5, obs), np.nan)
     f["months_observed"] = months_observed
@@ -286,7 +294,7 @@ def compute_raw_features(panel: MonthlyPanel) -> dict[str, np.ndarray]:
         f[f"missing_{field}"] = np.isnan(values).all(axis=1).astype(float)
 
     f["income_mean"] = income_mean
-    f["net_cashflow_mean"] = mean_over_months(net)
+    f["net_cashflow_mean"] = net_mean
     f["expenses_mean"] = expenses_mean
     f["liquid_savings_last"] = savings_last
     return f

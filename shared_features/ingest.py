@@ -659,8 +659,11 @@ def duplicate_months(person_codes: np.ndarray, month_index: np.ndarray
     key *= high - low + 1
     key += month_index
     key -= low
-    order = np.argsort(key, kind="stable")
-    key.sort(kind="stable")  # in place: equal to key[order] without a second copy
+    if (key[1:] >= key[:-1]).all():  # the usual file: grouped by person, months in order
+        order = np.arange(len(key))
+    else:
+        order = np.argsort(key, kind="stable")
+        key.sort(kind="stable")  # in place: equal to key[order] without a second copy
     return order, np.flatnonzero(key[1:] == key[:-1])
 
 

@@ -108,7 +108,8 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         "housing costs belong in `expenses`. Uploads that put a mortgage into `total_debt` will "
         "look more indebted than the training population. Utilisation is total_debt / "
         "credit_limit (shared_features), so installment loans push it above 1; the simulated "
-        "stress rule looks at the card balance alone, which an upload does not show.",
+        "stress rule looks at the card balance carried against the line, which an upload does "
+        "not show.",
         "- Missing optional columns and short histories are handled (the model was trained with "
         "them masked) but make the estimate less certain.",
         "",
@@ -125,7 +126,11 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         "minimum (so one miss often rolls into the next), and a minority of payers lets "
         "payments slip even with the money there (delinquency transition and roll rates: NY "
         "Fed Household Debt and Credit, CFPB card market reports; sources in "
-        "`training/config.toml`).",
+        "`training/config.toml`). Days past due count the minimums left unpaid: paying "
+        "nothing rolls a card on, paying the minimum holds it, paying everything cures it, and "
+        "at 180 days it is charged off. As statements show them, the debt payments include the "
+        "settled card statement (a transactor's full payment) and the credit limit is the line "
+        "granted, also while a delinquent card is blocked.",
         "- Per person, optional columns are dropped at rates "
         + ", ".join(f"{k} {cfg['masking'][k]:.0%}" for k in
                     ("debt_payments", "liquid_savings", "total_debt", "credit_limit",

@@ -23,16 +23,16 @@ _CURRENT_CAP = 120  # months on time counted at most (int16 state; any cap > reo
 PANEL_SOURCES: dict[str, str] = {
     "income": "income",
     "expenses": "expenses",
-    "debt_payments": "debt_payments",
+    "debt_payments": "payments_shown",
     "liquid_savings": "cash",
     "total_debt": "total_debt",
     "credit_limit": "credit_limit",
     "missed_payments": "missed_payments",
 }
 RECORD_FIELDS: tuple[str, ...] = (
-    "income", "expenses", "essential", "debt_payments", "required_payments", "cash",
-    "revolving", "total_debt", "credit_limit", "missed_payments", "employed", "card_draw",
-    "headroom_left", "card_purchases", "charged_off",
+    "income", "expenses", "essential", "debt_payments", "payments_shown", "required_payments",
+    "cash", "revolving", "total_debt", "credit_limit", "usable_limit", "missed_payments",
+    "employed", "card_draw", "headroom_left", "card_purchases", "charged_off",
 )
 
 
@@ -81,7 +81,7 @@ class State:
     inst_payment: np.ndarray  # scheduled installment payment
     past_due: np.ndarray  # payments missed so far and not yet made up: due on top of this month's
     behind: np.ndarray  # months in a row with a missed payment (the delinquency bucket)
-    card_behind: np.ndarray  # months in a row the card payment was missed (its days past due)
+    card_behind: np.ndarray  # minimum payments past due on the card (its delinquency bucket)
     inst_behind: np.ndarray  # the same for the installment loans
     card_current: np.ndarray  # months in a row the card was paid since its last miss
     statement_due: np.ndarray  # last month's card purchases, to be settled in full this month
@@ -335,8 +335,11 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     draw = draw + slipped  # spending the card financed this month
     revolving = balance + draw - (card_due - unpaid_card)
 
-    # A surplus above the personal buffer target pays the card down faster.
-    spare = np.maximum(cash - pop.buffer_target * st.essential_base, 0.0)
+    # A surplus above the personal buffer target pays the card down faster - in a month the
+    # card's payment was made: a missed month sends it nothing (a payment would count against
+    # the arrears first).
+    spare = np.where(missed_card, 0.0,
+                     np.maximum(cash - pop.buffer_target * st.essential_base, 0.0))
     extra = np.minimum(pop.paydown * spare, np.maximum(revolving, 0.0))
     revolving = revolving - extra
     cash = cash - extra
@@ -358,7 +361,17 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     slipped_min = np.minimum(slipped, np.maximum(float(sim["min_payment_floor"]),
                                                  float(sim["min_payment_pct"]) * slipped))
     st.past_due = np.where(missed_card, np.minimum(unpaid_card + slipped_min, revolving), 0.0)
-    st.card_behind = np.where(missed_card, st.card_behind + 1, 0).astype(np.int16)
+    # The card's delinquency bucket (30 / 60 / 90 ... days past due) counts the minimum payments
+    # still unpaid, applied oldest first, as issuers age an account and credit reports show it
+    # month by month: paying nothing rolls it one bucket on, paying this month's minimum but not
+    # the arrears holds it where it is (reported late again, month after month), paying part of
+    # the arrears moves it back, paying all of it cures it.
+    floor = float(sim["min_payment_floor"])
+    minimums_unpaid = np.ceil((unpaid_card + slipped_min) / np.maximum(card_min, floor))
+    paid_nothing = card_due - unpaid_card <= _CENT
+    bucket = np.where(paid_nothing, st.card_behind + 1,
+                      np.clip(minimums_unpaid, 1, st.card_behind + 1))
+    st.card_behind = np.where(missed_card, bucket, 0).astype(np.int16)
     st.inst_behind = np.where(missed_inst, st.inst_behind + 1, 0).astype(np.int16)
     st.card_current = np.where(missed_card, 0,
                                np.minimum(st.card_current + 1, _CURRENT_CAP)).astype(np.int16)
@@ -389,6 +402,9 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     # balance carried over, for transactors too; a frozen or full card takes none.
     purchases = np.minimum(pop.card_share * (essential + discretionary),
                            np.maximum(st.limit - revolving, 0.0))
+    # Last month's statement, settled now unless it slipped: a payment to the card issuer that
+    # bank and card statements show as debt service (shared_features.statements counts it so).
+    statement_paid = st.statement_due - slipped
     st.statement_due = purchases
     # A written-off debt is no longer owed to the lender here: it no longer keeps a person behind.
     st.behind = np.where((missed_card & ~charge_card) | (missed_inst & ~charge_inst),
@@ -401,11 +417,19 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
         "expenses": expenses,
         "essential": st.essential_base,
         "debt_payments": np.maximum(required - unpaid_card - unpaid_inst, 0.0) + extra,
+        # What an upload shows as paid to lenders: the debt service above plus the settled
+        # statement. A card's purchases are in `expenses` too, as a card export lists them, so
+        # a transactor's payment is large next to income without being a burden.
+        "payments_shown": np.maximum(required - unpaid_card - unpaid_inst, 0.0) + extra
+        + statement_paid,
         "required_payments": required,
         "cash": cash,
         "revolving": revolving,
         "total_debt": revolving + purchases + st.inst_balance,
-        "credit_limit": st.limit,
+        # The line granted, as a statement prints it: a delinquent card is blocked from new
+        # charges (usable_limit, available credit 0) without its credit limit being restated.
+        "credit_limit": st.line,
+        "usable_limit": st.limit,
         "missed_payments": (missed_card.astype(np.float64) + missed_inst),
         "employed": st.employed.astype(np.float64),
         "card_draw": draw,  # spending financed on the card this month

@@ -14,6 +14,8 @@ The endpoint is protected like the API by web.auth's gate: with accounts on it n
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import sqlite3
 import time
@@ -45,6 +47,24 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 bp = Blueprint("metrics", __name__)
 
 
+class _MultiProcessCollector(multiprocess.MultiProcessCollector):
+    """prometheus-client's collector, minus files that hold nothing yet.
+
+    A process creates its metric file before sizing it, so a scrape served while another
+    worker starts (or restarts after max_requests) can find a 0-byte file, and the library
+    then fails the whole scrape (prometheus/client_python#1199). Such a file has no values
+    to lose; a file removed between listing and reading (a worker that just exited) neither.
+    """
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        files = []
+        for path in glob.glob(os.path.join(self._path, "*.db")):
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.getsize(path) > 0:
+                    files.append(path)
+        return self.merge(files, accumulate=True)
+
+
 class Metrics:
     """This process's metrics; created once per app (tests build many apps in one process)."""
 
@@ -53,7 +73,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         if directory:
             # Values go to files, read back for every scrape by the collector.
-            multiprocess.MultiProcessCollector(self.registry, path=directory)
+            _MultiProcessCollector(self.registry, path=directory)
             own: CollectorRegistry | None = None
         else:
             own = self.registry

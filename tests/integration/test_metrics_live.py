@@ -19,8 +19,9 @@ def test_metrics_add_up_across_workers(server: Server, sample_csv):
     for _ in range(40):  # spread over both workers by the kernel
         assert server.request("GET", "/healthz")[0] == 200
     assert server.post_csv(sample_csv)[0] == 200
-    scrapes = [server.request("GET", "/metrics")[1] for _ in range(6)]
-    for text in scrapes:
+    scrapes = [server.request("GET", "/metrics") for _ in range(6)]
+    for status, text in scrapes:
+        assert status == 200, server.log()[-3000:]
         assert _healthz_count(text) - before == 40
         assert re.search(r"scorer_runs_stored_total [1-9]", text)
         assert "scorer_ready 1.0" in text

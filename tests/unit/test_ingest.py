@@ -136,3 +136,22 @@ def test_european_evidence_late_in_the_file_is_not_missed():
 def test_every_row_longer_than_the_header_is_refused():
     with pytest.raises(InputError, match="more cells than the header"):
         ingest("income,expenses\n1,2,3\n4,5,6\n")
+
+
+@pytest.mark.parametrize("layout", ["in order", "shuffled", "with a gap"])
+def test_blocks_of_persons_hold_the_whole_panels_rows(sim, layout):
+    frame = sim.frame(9, seed=4)
+    if layout == "shuffled":  # rows no longer by person and month: blocks gather, not slice
+        frame = frame.sample(frac=1.0, random_state=1)
+    if layout == "with a gap":  # a missing month: the grid is scattered into, not copied
+        frame = frame.drop(index=frame.index[3])
+    rows = ingest(frame.to_csv(index=False)).rows
+    whole = rows.panel()
+    for first, end in rows.block_bounds(4):
+        block = rows.block(first, end)
+        width = block.n_months  # the block's longest history; the whole panel may be wider
+        assert block.person_ids.tolist() == whole.person_ids[first:end].tolist()
+        np.testing.assert_array_equal(block.values, whole.values[first:end, -width:])
+        np.testing.assert_array_equal(block.observed, whole.observed[first:end, -width:])
+        np.testing.assert_array_equal(block.months, whole.months[first:end, -width:])
+        assert not whole.observed[first:end, :-width].any()

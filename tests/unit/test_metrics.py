@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import struct
+
+# A metric file as prometheus-client sizes it before writing a value: a header saying 8 bytes
+# are used, then zeros.
+SIZED_EMPTY = struct.pack("i", 8) + bytes(4092)
 
 
 def _samples(text: str, name: str) -> list[str]:
@@ -46,3 +51,16 @@ def test_metrics_need_the_api_key_when_one_is_set(make_app):
     client = make_app(api={"key": "s3cret"}).test_client()
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"X-API-Key": "s3cret"}).status_code == 200
+
+
+def test_a_worker_file_not_sized_yet_does_not_fail_the_scrape(make_app, tmp_path, monkeypatch):
+    """Under gunicorn, a starting worker's metric file exists at 0 bytes for a moment
+    (prometheus/client_python#1199); a scrape meeting it still answers."""
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    client = make_app().test_client()
+    (directory / "counter_4242.db").touch()  # the starting worker's file, not sized yet
+    (directory / "counter_4243.db").write_bytes(SIZED_EMPTY)  # a sized file with no values
+    response = client.get("/metrics")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]

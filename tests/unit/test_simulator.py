@@ -74,12 +74,13 @@ def test_draws_never_push_the_card_above_its_limit(long_run, sim_cfg):
     pop, start, r = long_run
     late_fee = float(sim_cfg.sim["late_fee"])
     rev_prev = np.column_stack([start.revolving, r["revolving"][:, :-1]])
-    limit_prev = np.column_stack([start.limit, r["credit_limit"][:, :-1]])
+    limit_prev = np.column_stack([start.limit, r["usable_limit"][:, :-1]])
     with_interest = rev_prev * (1 + pop.apr[:, None] / 12)
     # Only interest and late fees on a balance already at the limit can take it over.
     assert (r["revolving"] <= np.maximum(limit_prev, with_interest) + late_fee + 1e-6).all()
     assert (r["headroom_left"] >= -1e-9).all()
     # a limit is frozen or restored, never raised above the line granted at the start
+    assert (r["usable_limit"] <= r["credit_limit"] + 1e-9).all()
     assert (r["credit_limit"] <= start.line[:, None] + 1e-9).all()
 
 
@@ -155,8 +156,11 @@ def test_a_cured_card_is_usable_again(sim_cfg):
     paid = frozen & (r["missed_payments"] == 0).all(axis=1)
     assert paid.sum() > 100
     # frozen while it is being brought back, the granted line again after `reopen` months
-    assert (r["credit_limit"][paid, 0] < line[paid] - 1.0).all()
-    np.testing.assert_allclose(r["credit_limit"][paid, reopen - 1], line[paid])
+    assert (r["usable_limit"][paid, 0] < line[paid] - 1.0).all()
+    np.testing.assert_allclose(r["usable_limit"][paid, reopen - 1], line[paid])
+    # while the statement keeps printing the line granted
+    np.testing.assert_allclose(r["credit_limit"][paid], np.broadcast_to(line[paid, None],
+                                                                        r["credit_limit"][paid].shape))
 
 
 def test_cash_and_card_accounting_balances(sim_cfg):
@@ -253,6 +257,54 @@ def test_the_statement_balance_holds_the_months_card_purchases(long_run):
     purchases = r["card_purchases"]
     assert (purchases >= 0).all() and (purchases > 0).any()
     # within the limit, and on top of the carried balance in the debt a card export shows
-    cap = np.maximum(r["credit_limit"], r["revolving"])
+    cap = np.maximum(r["usable_limit"], r["revolving"])
     assert (r["revolving"] + purchases <= cap + 1e-6).all()
     assert (r["total_debt"] >= r["revolving"] + purchases - 1e-6).all()
+
+
+def _card_buckets(pop, state, months, cfg, rng):
+    """Step month by month, recording each card's delinquency bucket after the month."""
+    buckets, records = [], []
+    for _ in range(months):
+        records.append(step(pop, state, cfg, rng))
+        buckets.append(state.card_behind.copy())
+    return np.column_stack(buckets), records
+
+
+def test_a_card_paying_its_minimum_while_behind_holds_its_bucket_instead_of_rolling(sim_cfg):
+    rng = np.random.default_rng(15)
+    pop, state = sample_population(6000, sim_cfg, rng)
+    simulate(pop, state, 12, sim_cfg, rng, record=None)  # get some people into trouble
+    before = state.card_behind.copy()
+    buckets, records = _card_buckets(pop, state, 24, sim_cfg, rng)
+    prev = np.column_stack([before, buckets[:, :-1]])
+    # a bucket moves on by at most one a month (one more unpaid minimum), back by any amount
+    assert (buckets <= prev + 1).all()
+    # accounts reported late month after month without rolling on to charge-off: they pay
+    # something each month (the held minimum) and are still past due
+    held = (prev > 0) & (buckets == prev)
+    assert held.sum() > 20
+    paid = np.column_stack([r["debt_payments"] for r in records])
+    missed = np.column_stack([r["missed_payments"] for r in records]) > 0
+    assert missed[held].all() and (paid[held] > 0).all()
+    # so a run of missed months can outlast the 180 days of the charge-off rule
+    run = np.zeros(missed.shape[0], dtype=int)
+    longest = np.zeros_like(run)
+    for t in range(missed.shape[1]):
+        run = np.where(missed[:, t], run + 1, 0)
+        longest = np.maximum(longest, run)
+    assert (longest > int(sim_cfg.sim["chargeoff_card_months"])).any()
+
+
+def test_the_payments_an_upload_shows_include_the_settled_statement(long_run):
+    _, start, r = long_run
+    statement = np.column_stack([np.zeros(len(start.cash)), r["card_purchases"][:, :-1]])
+    shown, service = r["payments_shown"], r["debt_payments"]
+    assert (shown >= service - 1e-9).all() and (shown <= service + statement + 1e-6).all()
+    # transactors' full payments: with no debt service at all, the statement is what is paid
+    transactor = (service[:, 1:] == 0) & (statement[:, 1:] > 0) & (r["missed_payments"][:, 1:] == 0)
+    assert transactor.sum() > 100
+    np.testing.assert_allclose(shown[:, 1:][transactor], statement[:, 1:][transactor])
+    # the panel's debt_payments is that figure
+    values = panel_values(r)
+    np.testing.assert_array_equal(values[:, :, FIELD_NAMES.index("debt_payments")], shown)

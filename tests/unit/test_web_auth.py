@@ -168,6 +168,27 @@ def test_deleting_a_user_deletes_their_runs_and_ends_their_session(accounts_app,
     assert alice.get("/api/v1/runs").status_code == 401
 
 
+def test_signing_out_ends_a_copied_session_cookie_too(accounts_app, sample_csv):
+    """The cookie is signed, not stored: a copy taken before signing out (another browser, a
+    stolen cookie) must stop working once its user signs out."""
+    alice = signed_in(accounts_app, "alice")
+    run_id = score(alice, sample_csv)
+    cookie_name = accounts_app.config["SESSION_COOKIE_NAME"]
+    copied = alice.get_cookie(cookie_name).value
+    thief = accounts_app.test_client()
+    thief.set_cookie(cookie_name, copied)
+    assert thief.get(f"/api/v1/runs/{run_id}").status_code == 200  # the copy works ...
+    other_alice = signed_in(accounts_app, "alice")  # (another browser of hers)
+    assert alice.post("/logout").status_code == 303
+    # ... until she signs out: then neither the copy nor her other browser gets in.
+    assert thief.get(f"/api/v1/runs/{run_id}").status_code == 401
+    assert thief.get("/runs").status_code == 303  # pages send it to sign in
+    assert other_alice.get("/api/v1/runs").status_code == 401
+    again = signed_in(accounts_app, "alice")  # signing in again works as before
+    assert again.get(f"/api/v1/runs/{run_id}").status_code == 200
+    assert signed_in(accounts_app, "bob").get("/api/v1/runs").status_code == 200  # others stay
+
+
 def test_service_key_is_an_admin(make_app, sample_csv):
     app = make_app(AUTH_REQUIRED=True, AUTH_SECRET_KEY=SECRET, API_KEY="service-key")
     client = app.test_client()

@@ -20,10 +20,17 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from inference.store import StoreError, open_store
 
+from ..db import get_store
 from ..errors import error_response
 from ..settings import ConfigError
-from .accounts import Accounts
-from .principal import SESSION_USER, current_principal, header_credentials, resolve
+from .accounts import Accounts, User
+from .principal import (
+    SESSION_EPOCH,
+    SESSION_USER,
+    current_principal,
+    header_credentials,
+    resolve,
+)
 
 csrf = CSRFProtect()
 
@@ -133,11 +140,17 @@ def _unauthorized(message: str) -> Response:
     return error_response(401, message, headers={"WWW-Authenticate": 'Bearer realm="scorer"'})
 
 
-def sign_in(user_id: int) -> None:
+def sign_in(user: User) -> None:
     session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
-    session[SESSION_USER] = user_id
+    session[SESSION_USER] = user.id
+    session[SESSION_EPOCH] = user.session_epoch
     session.permanent = True
 
 
 def sign_out() -> None:
+    """End the signed-in user's sessions everywhere, then this browser's cookie. The cookie is
+    signed, not stored: without the epoch moving on, a copy taken before would still work."""
+    principal = current_principal()
+    if principal is not None and principal.via == "session" and principal.user_id is not None:
+        Accounts(get_store()).end_sessions(principal.user_id)
     session.clear()

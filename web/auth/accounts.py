@@ -37,6 +37,7 @@ class User:
     name: str
     is_admin: bool
     created_at: str
+    session_epoch: int = 0  # sessions issued in another epoch are over (``end_sessions``)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def _digest(token: str) -> str:
 def _user(row: sqlite3.Row | None) -> User | None:
     if row is None:
         return None
-    return User(row["id"], row["name"], bool(row["is_admin"]), row["created_at"])
+    return User(row["id"], row["name"], bool(row["is_admin"]), row["created_at"],
+                row["session_epoch"])
 
 
 class Accounts:
@@ -97,6 +99,11 @@ class Accounts:
     def get_user(self, user_id: int) -> User | None:
         return _user(self.conn.execute("SELECT * FROM users WHERE id = ?",
                                        (user_id,)).fetchone())
+
+    def end_sessions(self, user_id: int) -> None:
+        """End every session of the user, on every browser, including copies of its cookie."""
+        self._write("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
+                    (user_id,))
 
     def find_user(self, name: str) -> User | None:
         return _user(self.conn.execute("SELECT * FROM users WHERE name = ?",

@@ -24,6 +24,7 @@ from .accounts import Accounts, User
 
 API_KEY_HEADER = "X-API-Key"
 SESSION_USER = "user_id"
+SESSION_EPOCH = "epoch"  # the user's session epoch at sign-in (accounts.User.session_epoch)
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,9 @@ def resolve() -> Principal | None:
     user_id = session.get(SESSION_USER)
     if user_id is not None:
         user = Accounts(get_store()).get_user(int(user_id))
-        if user is not None:
+        if user is not None and session.get(SESSION_EPOCH) == user.session_epoch:
             return _from_user(user, "session")
-        session.clear()  # the user was deleted meanwhile
+        session.clear()  # the user was deleted, or signed out (here or on another browser)
     return None if config["AUTH_REQUIRED"] else LOCAL
 
 

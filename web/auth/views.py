@@ -64,7 +64,7 @@ def login() -> Response | tuple[str, int]:
     accounts.clear_failures(subjects[0])
     from . import sign_in
 
-    sign_in(user.id)
+    sign_in(user)
     return redirect(_safe_next(request.form.get("next")), code=303)
 
 
