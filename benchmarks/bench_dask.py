@@ -69,7 +69,7 @@ def _peak_rss_mib() -> float:
 
 
 def run_once(source: Path, out: Path, artifacts: Path, workers: int,
-             explain: bool) -> dict[str, Any]:
+             explain: bool, shuffle: str = "auto") -> dict[str, Any]:
     from distributed import Client, LocalCluster
 
     from inference.batch.run import run_batch
@@ -82,11 +82,11 @@ def run_once(source: Path, out: Path, artifacts: Path, workers: int,
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         summary = run_batch(str(source), str(out), artifacts, scheduler=cluster.scheduler_address,
                             options=options, piece_rows=PIECE_ROWS, show_progress=False,
-                            log=lambda _: None)
+                            log=lambda _: None, shuffle=shuffle)
         peaks = sorted(client.run(_peak_rss_mib).values())
     seconds = summary["timings_seconds"]["read_shuffle_score_write"]
     output_bytes = sum(f.stat().st_size for f in out.glob("*.parquet"))
-    return {"workers": workers, "seconds": rnd(seconds, 2),
+    return {"workers": workers, "shuffle": summary["shuffle"], "seconds": rnd(seconds, 2),
             "total_seconds": summary["timings_seconds"]["total"],
             "persons_per_s": round(summary["persons"] / seconds),
             "persons_per_s_per_worker": round(summary["persons"] / seconds / workers),
@@ -113,7 +113,7 @@ def _dataset(directory: Path, persons: int, log) -> int:
 
 
 def run(sizes: list[int], workers: list[int], artifacts: Path = ARTIFACTS, explain: bool = False,
-        log=print, data_dir: Path | None = None) -> dict[str, Any]:
+        log=print, data_dir: Path | None = None, shuffle: str = "auto") -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     results = []
@@ -130,9 +130,10 @@ def run(sizes: list[int], workers: list[int], artifacts: Path = ARTIFACTS, expla
                                      "reference_read_parquet_s": rnd(wall, 2), "runs": []}
             for n in workers:
                 out = tmp / f"out-{persons}-{n}"
-                r = run_once(data, out, directory, n, explain)
+                r = run_once(data, out, directory, n, explain, shuffle)
                 assert r["persons"] == persons and r["input_rows"] == rows, r
-                log(f"  dask {persons:>9,} persons, {n} worker(s): {r['seconds']:8.1f} s "
+                log(f"  dask {persons:>9,} persons, {n} worker(s), {r['shuffle']} shuffle: "
+                    f"{r['seconds']:8.1f} s "
                     f"({r['persons_per_s_per_worker']:,} persons/s/worker), peak RSS/worker "
                     f"{r['peak_rss_mib_per_worker']} MiB")
                 point["runs"].append(r)
@@ -162,11 +163,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="with explanations and recommendations (~30 model rows a person)")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--shuffle", choices=("auto", "tasks", "p2p"), default="auto",
+                        help="stress-scorer batch --shuffle (default: auto, as the command)")
     parser.add_argument("--data-dir", type=Path,
                         help="keep the simulated inputs here and reuse them in later runs")
     args = parser.parse_args(argv)
     result = run(args.sizes, args.workers, args.artifacts, args.explain,
-                 log=lambda m: print(m, file=sys.stderr, flush=True), data_dir=args.data_dir)
+                 log=lambda m: print(m, file=sys.stderr, flush=True), data_dir=args.data_dir,
+                 shuffle=args.shuffle)
     text = json.dumps(result, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

@@ -149,7 +149,7 @@ def _dask(s: dict[str, Any]) -> list[str]:
     for point in s["sizes"]:
         for r in point["runs"]:
             rows.append([point["persons"], point["parquet_mb"], point["reference_read_parquet_s"],
-                         r["workers"], r["seconds"], r["persons_per_s"],
+                         r["workers"], r.get("shuffle", "p2p"), r["seconds"], r["persons_per_s"],
                          r["persons_per_s_per_worker"],
                          " / ".join(_v(m) for m in r["peak_rss_mib_per_worker"]),
                          f"**{_v(point.get('speedup_2_over_1'))}x**" if r["workers"] == 2
@@ -158,8 +158,10 @@ def _dask(s: dict[str, Any]) -> list[str]:
     return [f"`stress-scorer batch` (read, shuffle by person, {scoring}, write Parquet) on a "
             "fresh LocalCluster of single-threaded worker processes, "
             f"memory limit {s['memory_limit_per_worker']} each; input: Parquet files of "
-            "250k persons. Peak RSS is each worker process's own maximum.", ""] + _table(
-        ["persons x 12 months", "Parquet MB", "reference: pyarrow read s", "workers",
+            "250k persons. Peak RSS is each worker process's own maximum. Shuffle: what "
+            "`--shuffle auto` chose (tasks: in the workers' memory; p2p: staged on disk).",
+            ""] + _table(
+        ["persons x 12 months", "Parquet MB", "reference: pyarrow read s", "workers", "shuffle",
          "batch s", "persons/s", "persons/s/worker", "peak RSS MiB per worker",
          "speedup 2 vs 1"], rows)
 

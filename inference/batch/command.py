@@ -40,7 +40,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
         summary = run_batch(args.input, args.out, args.artifacts, scheduler=args.scheduler,
                             workers=args.workers, memory_limit=args.memory_per_worker,
                             options=options, piece_rows=args.piece_rows or DEFAULT_PIECE_ROWS,
-                            show_progress=not args.quiet and sys.stderr.isatty(), log=log)
+                            shuffle=args.shuffle, log=log,
+                            show_progress=not args.quiet and sys.stderr.isatty())
     except ArtifactError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NO_MODEL
@@ -83,5 +84,9 @@ def add_batch_command(commands: argparse._SubParsersAction, default_artifacts: s
                                                "machine's memory shared between the workers)")
     p.add_argument("--piece-rows", type=int,
                    help="Parquet rows read per task (default: a million; CSV: a task per file)")
+    p.add_argument("--shuffle", choices=("auto", "tasks", "p2p"), default="auto",
+                   help="how rows are grouped by person: in the workers' memory (tasks), "
+                        "staged on disk (p2p), or tasks when the rows take at most half the "
+                        "workers' memory limits (auto, the default)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run_batch_command)

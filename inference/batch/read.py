@@ -45,6 +45,10 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 # Rows per Parquet piece: a few hundred thousand person-months keep a task's memory to a few
 # hundred MB while making per-task overheads (~ms) negligible.
 DEFAULT_PIECE_ROWS = 1_000_000
+# Bytes of one canonical row in a worker's memory (``ROW_META``: 7 amounts, an id, month,
+# piece, row, problems: 98 measured with 9-character ids), and of a CSV row read into one.
+ROW_BYTES = 100
+CSV_EXPANSION = 1.5  # a CSV row of ~70 characters becomes ~100 bytes
 NO_MONTH = np.iinfo(np.int32).min  # a row without a (readable) month
 
 # The rows every piece yields, whatever its headers: canonical names, numbers parsed.
@@ -66,6 +70,7 @@ class Piece:
     name: str  # shown in problems: the file name relative to the input
     row_groups: tuple[int, ...] | None = None  # Parquet only
     first_record: int = 1  # Parquet only: record number of the first row
+    memory: int = 0  # estimated bytes of its rows once read (``ROW_BYTES`` a row)
 
 
 class InputNotFound(FileNotFoundError):
@@ -90,7 +95,7 @@ def list_pieces(source: str, piece_rows: int = DEFAULT_PIECE_ROWS,
     for path in files:
         url, name = fs.unstrip_protocol(path), _relative(path, base)
         if _kind(path) == "csv":
-            pieces.append(Piece(url, name))
+            pieces.append(Piece(url, name, memory=int(fs.size(path) * CSV_EXPANSION)))
             continue
         with fs.open(path, "rb") as fh:
             meta = pq.ParquetFile(fh).metadata
@@ -99,7 +104,7 @@ def list_pieces(source: str, piece_rows: int = DEFAULT_PIECE_ROWS,
             groups.append(g)
             rows += meta.row_group(g).num_rows
             if rows >= piece_rows or g == meta.num_row_groups - 1:
-                pieces.append(Piece(url, name, tuple(groups), first))
+                pieces.append(Piece(url, name, tuple(groups), first, rows * ROW_BYTES))
                 groups, first, rows = [], first + rows, 0
         if meta.num_row_groups == 0:
             pieces.append(Piece(url, name, (), 1))

@@ -1,9 +1,9 @@
 """Run a batch: input -> shuffle by person -> score on every worker -> Parquet + _summary.json.
 
 The graph streams: each input piece is read by one task, rows go through Dask's shuffle
-(peer-to-peer, spilling to disk when memory is short) so that a person's months meet in one
-partition whatever files they came from, each partition is scored and written to its own
-Parquet file, and nothing is gathered on the client except the summary's counts.
+(in the workers' memory when they fit well, staged on disk otherwise) so that a person's months
+meet in one partition whatever files they came from, each partition is scored and written to
+its own Parquet file, and nothing is gathered on the client except the summary's counts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from distributed import Client, LocalCluster, progress
 
 from ..artifact import load_artifact
 from ..scorer import Scorer
-from .read import DEFAULT_PIECE_ROWS, list_pieces, read_rows
+from .read import DEFAULT_PIECE_ROWS, Piece, list_pieces, read_rows
 from .score import BatchOptions, score_partition
 from .table import output_meta
 from .worker import ScorerPlugin, worker_scorer
@@ -38,6 +38,10 @@ MAX_EXAMPLES = 20  # problems quoted in the summary; all are counted and all are
 
 
 WORKER_WAIT_SECONDS = 120
+SHUFFLES = ("auto", "tasks", "p2p")
+# ``auto``: rows that take at most this share of the workers' memory limits go through Dask's
+# in-memory (tasks) shuffle; more go through the peer-to-peer one, which stages them on disk.
+IN_MEMORY_SHARE = 0.5
 
 
 class NoWorkers(RuntimeError):
@@ -52,13 +56,15 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
               workers: int | None = None, memory_limit: str | None = None,
               options: BatchOptions | None = None, piece_rows: int = DEFAULT_PIECE_ROWS,
               show_progress: bool = True, log: Callable[[str], None] = print,
-              storage_options: dict | None = None) -> dict[str, Any]:
+              storage_options: dict | None = None, shuffle: str = "auto") -> dict[str, Any]:
     """Score ``source`` into the Parquet dataset ``out``; return (and write) the summary.
 
     Raises ``ArtifactError`` (with the service's message) before any cluster starts when the
     artifact cannot be served, ``InputNotFound`` when no input file matches and
     ``OutputExists`` when ``out`` is not empty.
     """
+    if shuffle not in SHUFFLES:
+        raise ValueError(f"shuffle must be one of {SHUFFLES}, not {shuffle!r}")
     options = options or BatchOptions()
     started, t0 = datetime.now(UTC), time.perf_counter()
     artifact = load_artifact(artifact_dir)  # fail fast, here, with the service's message
@@ -75,15 +81,17 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
             raise NoWorkers(f"no Dask worker joined the scheduler {client.scheduler.address} "
                             f"within {WORKER_WAIT_SECONDS} s") from None
         n_workers = len(client.nthreads())
+        method = shuffle_method(shuffle, pieces, client)
         log(f"Dask dashboard: {client.dashboard_link}  ({n_workers} workers, "
-            f"{len(pieces)} input pieces)")
+            f"{len(pieces)} input pieces, {method} shuffle)")
         t = time.perf_counter()
         client.register_plugin(ScorerPlugin(artifact_dir))  # raises if a worker refuses it
         timings["load_model_on_workers"] = time.perf_counter() - t
 
         t = time.perf_counter()
         rows = read_rows(pieces, storage_options)
-        grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers))
+        grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers),
+                               shuffle_method=method)
         meta = output_meta(Scorer(artifact), options.reasons)
         # The pieces' file names go to each worker once (one task), not inside every task.
         sources = dask.delayed([piece.name for piece in pieces], pure=True)
@@ -109,6 +117,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         "reasons_per_person": options.reasons,
         "workers": n_workers,
         "input_pieces": len(pieces),
+        "shuffle": method,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "persons_per_second": round(summary["persons"] / timings["read_shuffle_score_write"], 1)
         if timings["read_shuffle_score_write"] > 0 else None,
@@ -117,6 +126,18 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
     with fs.open(f"{out_path}/{SUMMARY_FILE}", "w") as fh:
         fh.write(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def shuffle_method(requested: str, pieces: list[Piece], client: Client) -> str:
+    """The shuffle for ``requested`` (one of ``SHUFFLES``): ``auto`` keeps the rows in the
+    workers' memory when they fit well within it (fewer copies: no staging on disk, nothing
+    serialised within a worker) and stages them on disk (P2P) otherwise, or when a worker has
+    no memory limit to judge by."""
+    if requested != "auto":
+        return requested
+    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
+    rows = sum(piece.memory for piece in pieces)
+    return "tasks" if all(limits) and rows <= IN_MEMORY_SHARE * sum(limits) else "p2p"
 
 
 def _score_task(rows: pd.DataFrame, options: BatchOptions, sources: list[str]) -> pd.DataFrame:

@@ -21,7 +21,8 @@ distributed = pytest.importorskip("distributed")
 
 from inference.artifact import ArtifactError, load_artifact  # noqa: E402
 from inference.batch.output import result_rows  # noqa: E402
-from inference.batch.run import OutputExists, run_batch  # noqa: E402
+from inference.batch.read import Piece  # noqa: E402
+from inference.batch.run import OutputExists, run_batch, shuffle_method  # noqa: E402
 from inference.batch.score import BatchOptions  # noqa: E402
 from inference.batch.worker import ScorerPlugin  # noqa: E402
 from inference.cli import EXIT_NO_MODEL, REASONS, main  # noqa: E402
@@ -85,14 +86,17 @@ def _read_output(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out).set_index("person_id").sort_index()
 
 
+@pytest.mark.parametrize("shuffle", ["auto", "p2p"])
 def test_batch_matches_the_service_for_persons_split_over_files(
-        cluster, people, artifact_dir, tmp_path):
+        cluster, people, artifact_dir, tmp_path, shuffle):
     source = _split_input(people, tmp_path / "in")
     out = tmp_path / "out"
     summary = run_batch(str(source), str(out), artifact_dir,
                         scheduler=cluster.scheduler_address, piece_rows=300,
                         options=BatchOptions(reasons=REASONS), show_progress=False,
-                        log=lambda _: None)
+                        log=lambda _: None, shuffle=shuffle)
+    # A few hundred rows fit in the workers' memory: auto groups them there, not on disk.
+    assert summary["shuffle"] == {"auto": "tasks", "p2p": "p2p"}[shuffle]
 
     got = _read_output(out)
     want = _reference(people, artifact_dir, tmp_path, "--explain")
@@ -110,6 +114,16 @@ def test_batch_matches_the_service_for_persons_split_over_files(
     assert summary["model_sha256"] == load_artifact(artifact_dir).model_sha256
     assert summary["input_pieces"] >= 4  # a.csv, b.csv and c.parquet in more than one piece
     assert json.loads((out / "_summary.json").read_text())["persons"] == 240
+
+
+def test_auto_shuffle_stages_on_disk_what_would_not_fit_in_memory(cluster):
+    with distributed.Client(cluster) as client:
+        limits = sum(w["memory_limit"] for w in client.scheduler_info()["workers"].values())
+        fits = [Piece("file:///in/a.parquet", "a.parquet", (0,), 1, memory=limits // 2)]
+        too_big = [*fits, Piece("file:///in/b.csv", "b.csv", memory=1)]
+        assert shuffle_method("auto", fits, client) == "tasks"
+        assert shuffle_method("auto", too_big, client) == "p2p"
+        assert shuffle_method("p2p", fits, client) == "p2p"
 
 
 def test_rows_with_problems_are_reported_per_person_not_dropped(
