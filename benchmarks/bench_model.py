@@ -138,6 +138,15 @@ def _op(kind: str, attrs: dict, inputs, consts):
         shape = consts[inputs[1]].tolist()
         return lambda v: v[0].reshape([s if s != 0 else v[0].shape[i]
                                        for i, s in enumerate(shape)])
+    if kind == "Gather":  # numpy.take along ``axis``
+        axis = attrs.get("axis", 0)
+
+        def gather(v):
+            data, index = v[0], v[1].long()
+            index = torch.where(index < 0, index + data.shape[axis], index)
+            picked = torch.index_select(data, axis, index.reshape(-1))
+            return picked.reshape(data.shape[:axis] + index.shape + data.shape[axis + 1:])
+        return gather
     if kind == "Where":
         return lambda v: torch.where(v[0], v[1], v[2])
     if kind == "Cast":

@@ -91,7 +91,7 @@ def _bare_epoch(rows: int, n_features: int, widths: list[int], activation: str,
     def epoch() -> None:
         for i in range(0, rows, batch):
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[i:i + batch]), y[i:i + batch])
+            loss = loss_fn(model(x[i:i + batch])[:, 0], y[i:i + batch])  # the overall head
             loss.backward()
             opt.step()
 
