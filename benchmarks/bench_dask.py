@@ -5,12 +5,14 @@
 
 For each size, synthetic persons x 12 months are written as a Parquet dataset (files of
 ``FILE_PERSONS`` persons, row groups of 250k rows), then scored by ``run_batch`` on a fresh
-LocalCluster of 1 and of 2 single-threaded worker processes. Reported per run: wall time of the
-read-shuffle-score-write graph, persons/s and persons/s per worker, and each worker's peak RSS
-(``VmHWM`` of the worker process, read on the worker after the run). The same-run
-reference is ``pyarrow`` reading the whole dataset in this process (the floor: a scorer has to
-read its input) and, for the speedup, the 1-worker run. Peak memory per worker must not grow
-with the input: partitions stream through the workers and are written as they are scored.
+LocalCluster of 1 and of 2 single-threaded worker processes, started as the command starts
+its own (``inference.batch.run.local_cluster``: the same settings whatever the worker count).
+Reported per run: wall time of the read-shuffle-score-write graph, persons/s and persons/s
+per worker, and each worker's peak RSS (``VmHWM`` of the worker process, read on the worker
+after the run). The same-run reference is ``pyarrow`` reading the whole dataset in this
+process (the floor: a scorer has to read its input) and, for the speedup, the 1-worker run.
+Peak memory per worker must not grow with the input: partitions stream through the workers
+and are written as they are scored.
 """
 
 from __future__ import annotations
