@@ -43,12 +43,12 @@ SHUFFLES = ("auto", "tasks", "p2p")
 # in-memory (tasks) shuffle; more go through the peer-to-peer one, which stages them on disk.
 IN_MEMORY_SHARE = 0.5
 # A local cluster runs without Dask's diagnostics that cost CPU all the time: the statistical
-# profiler (it samples the task thread every 10 ms, holding the GIL), host disk I/O counters
+# profiler (its sampler takes the GIL from the task thread every 10 ms), host disk I/O counters
 # and GIL monitoring, with system metrics (CPU, memory per worker) sampled once a second
-# instead of twice. On two cores this took ~6% of each worker and of the scheduler for as long
-# as a batch runs: time that a one-worker cluster hides on the spare core and two workers pay
-# out of the cores they score on. Memory limits, spilling and the dashboard's task stream,
-# progress and memory views are unchanged. A cluster given by ``--scheduler`` keeps its own.
+# instead of twice. Their cost grows with the run's length on every worker's event loop and the
+# scheduler: a one-worker cluster hides it on the spare core, two workers pay it out of the
+# cores they score on (benchmarks/notes.md, #15). Memory limits, spilling and the dashboard's
+# task stream, progress and memory views are unchanged. ``--scheduler`` clusters keep theirs.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "1s",
