@@ -4,8 +4,8 @@ Each person has hidden parameters (``Population``, fixed) and a state (``State``
 ``step`` advances everybody by one month: employment changes, income arrives, spending and
 shocks happen, debt accrues interest and is paid from cash, shortfalls go onto the card up to
 its limit and beyond that payments may be missed; a card 180 days past due is charged off and
-closed (its debt then owed to a collector), a cured one reopened. ``simulate`` loops over months and records what
-happened; the state it leaves behind is what the oracle resumes from.
+closed (its debt then owed to a collector), a cured one reopened. ``simulate`` loops over
+months and records what happened; the state it leaves behind is what the oracle resumes from.
 """
 
 from __future__ import annotations
