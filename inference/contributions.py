@@ -80,58 +80,93 @@ def permutations(n_features: int, n_permutations: int, seed: int = 0) -> np.ndar
 
 @dataclass(frozen=True)
 class Game:
-    """The sampled orders of the Shapley game and what scoring them needs; the same for every
-    person (made once per size, ``game``)."""
+    """The sampled orders of the Shapley game; the same for every person (made once per size,
+    ``game``)."""
 
     orders: np.ndarray  # (m, f) feature orders
     # (m * f,): where each feature's step is in the flattened (order, step) changes, per order
     credit_index: np.ndarray
-    # (m, f - 1, f) bool: after 1 .. f-1 steps of each order, which features come from the
-    # person. Step 0 (the reference) and step f (the person) are the same in every order: the
-    # caller scores them once, not m times.
-    inner: np.ndarray
-
-    @property
-    def rows_per_person(self) -> int:
-        m, f = self.orders.shape
-        return m * (f - 1)
+    # (m, f + 1) int64: after 0 .. f steps of each order, the features joined so far as bits
+    # (feature j is bit j)
+    joined: np.ndarray
 
 
 @functools.lru_cache(maxsize=8)
 def game(n_features: int, n_permutations: int, seed: int = 0) -> Game:
     orders = permutations(n_features, n_permutations, seed)
     m, f = orders.shape
-    step_of = np.empty_like(orders)
-    step_of[np.arange(m)[:, None], orders] = np.arange(f)[None, :]
-    inner = step_of[:, None, :] < np.arange(1, f)[None, :, None]
+    joined = np.zeros((m, f + 1), dtype=np.int64)
+    joined[:, 1:] = np.cumsum(np.int64(1) << orders.astype(np.int64), axis=1)
     inverse = np.argsort(orders, axis=1)  # the step at which each feature joins, per order
-    out = Game(orders, (np.arange(m)[:, None] * f + inverse).ravel(), inner)
-    for a in (out.orders, out.credit_index, out.inner):
+    out = Game(orders, (np.arange(m)[:, None] * f + inverse).ravel(), joined)
+    for a in (out.orders, out.credit_index, out.joined):
         a.flags.writeable = False  # shared by every caller
     return out
 
 
-def coalition_rows(x: np.ndarray, reference: np.ndarray, g: Game) -> np.ndarray:
-    """(n * g.rows_per_person, f) model rows: each person's inner coalitions, person-major."""
+# Where a walk step finds its value (``Coalitions.source``): the reference, the person's own
+# prediction, or (>= 0) a row of ``Coalitions.rows``.
+REFERENCE, OWN = -2, -1
+
+
+@dataclass(frozen=True)
+class Coalitions:
+    """The model rows the persons' permutation walks need, each distinct coalition once.
+
+    A feature at its reference value (e.g. every ``missing_<field>`` indicator of a field that
+    was given) changes nothing when it joins: its step repeats the previous coalition and
+    credits exactly 0. So a walk only needs the coalitions of the features that differ from the
+    reference, and a coalition reached by several orders (always the first and last steps of
+    many) is scored once. The estimator is the same as scoring every step of every order: the
+    same coalitions get the same values; only repeats are not sent to the model.
+    """
+
+    rows: np.ndarray  # (distinct inner coalitions of all persons, f) float32 model rows
+    source: np.ndarray  # (n, m, f + 1) int: REFERENCE, OWN or the row holding each step's value
+
+
+def coalitions(x: np.ndarray, reference: np.ndarray, g: Game) -> Coalitions:
+    """The distinct inner coalitions of every person's walks along ``g``'s orders."""
     x = np.asarray(x, dtype=np.float32)
-    rows = np.where(g.inner[None], x[:, None, None, :], reference.astype(np.float32))
-    return rows.reshape(-1, x.shape[1])
+    ref = np.asarray(reference, dtype=np.float32)
+    n, f = x.shape
+    if f + int(n).bit_length() > 62:
+        raise ValueError(f"{n} persons of {f} features do not fit int64 coalition keys")
+    differ = (x != ref) @ (np.int64(1) << np.arange(f, dtype=np.int64))  # (n,) bit masks
+    keys = g.joined[None, :, :] & differ[:, None, None]  # (n, m, f + 1) coalitions walked
+    own = keys == differ[:, None, None]  # every differing feature joined: the person
+    own[:, :, 0], own[:, :, -1] = False, True  # the walk starts at the reference, ends at them
+    inner = (keys != 0) & ~own
+    # Persons apart: the person's index above the feature bits; each distinct coalition once.
+    tagged = (keys | (np.arange(n, dtype=np.int64) << f)[:, None, None])[inner]
+    distinct, which = np.unique(tagged, return_inverse=True)
+    source = np.where(own, OWN, REFERENCE)
+    source[inner] = which.reshape(-1)
+    person, mask = distinct >> f, distinct & ((np.int64(1) << f) - 1)
+    from_person = (mask[:, None] >> np.arange(f, dtype=np.int64)) & 1 == 1
+    rows = np.where(from_person, x[person], ref)
+    return Coalitions(rows.astype(np.float32, copy=False), source)
 
 
 def contributions_from(p: np.ndarray, z: np.ndarray, own: tuple[np.ndarray, np.ndarray],
-                       reference: tuple[float, float], g: Game) -> Contributions:
-    """The persons' contributions from the probabilities ``p`` and logits ``z`` of their
-    ``coalition_rows``, their own (probability, logit) and the reference's.
+                       reference: tuple[float, float], g: Game, walks: Coalitions
+                       ) -> Contributions:
+    """The persons' contributions from the probabilities ``p`` and logits ``z`` of
+    ``walks.rows``, their own (probability, logit) and the reference's.
 
     Along each order the coalition values run from the reference's to the person's own, so
     every order's credits add up to exactly ``own - reference``."""
     m, f = g.orders.shape
     n = len(own[0])
+    source = walks.source
+    at = np.maximum(source, 0)
     # [0]: the game on the 0-100 score, [1]: on the logit; both in one set of array calls.
     v = np.empty((2, n, m, f + 1))
-    v[0, :, :, 0], v[1, :, :, 0] = 100.0 * reference[0], reference[1]
-    v[0, :, :, 1:f], v[1, :, :, 1:f] = (100.0 * p).reshape(n, m, f - 1), z.reshape(n, m, f - 1)
-    v[0, :, :, f], v[1, :, :, f] = 100.0 * own[0][:, None], own[1][:, None]
+    for k, (rows, mine, start) in enumerate(((100.0 * p, 100.0 * own[0], 100.0 * reference[0]),
+                                             (z, own[1], reference[1]))):
+        values = rows[at] if len(rows) else np.zeros(source.shape)
+        v[k] = np.where(source == OWN, np.asarray(mine, dtype=np.float64)[:, None, None],
+                        np.where(source == REFERENCE, start, values))
     step = np.diff(v, axis=3).reshape(2, n, m * f)  # the change when the step's feature joins
     credit = step[:, :, g.credit_index].reshape(2, n, m, f).mean(axis=2)
     return Contributions(100.0 * np.asarray(own[0], dtype=np.float64), 100.0 * reference[0],
@@ -150,8 +185,9 @@ def shapley(scorer: Scorer, x: np.ndarray, n_permutations: int = 16, seed: int =
     for start in range(0, n, chunk_persons):
         xs = x[start:start + chunk_persons]
         k = len(xs)
-        p, z = scorer.run(np.concatenate([xs, coalition_rows(xs, scorer.reference, g)]))
-        parts.append(contributions_from(p[k:], z[k:], (p[:k], z[:k]), reference, g))
+        walks = coalitions(xs, scorer.reference, g)
+        p, z = scorer.run(np.concatenate([xs, walks.rows]))
+        parts.append(contributions_from(p[k:], z[k:], (p[:k], z[:k]), reference, g, walks))
     if not parts:
         return Contributions(np.zeros(0), 100.0 * reference[0], np.zeros((0, f)),
                              np.zeros((0, f)))

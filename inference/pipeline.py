@@ -5,7 +5,7 @@ Two depths, both vectorised over persons and run in chunks of persons:
 * ``scored_rows``: features and one model row per person, giving everything but the lazy parts
   (probability, score, band, components, key metrics, history, warnings). What a large upload
   pays for.
-* ``assessed_rows``: also the explanations and the what-if recommendations, about 440 model rows
+* ``assessed_rows``: also the explanations and the what-if recommendations, about 250 model rows
   per person (the Shapley coalitions, the what-ifs, missing fields given) in one scorer call.
   What a small upload, or a person being opened, pays for.
 
@@ -33,7 +33,7 @@ from shared_features.ingest import SHORT_HISTORY_MONTHS
 
 from .contributions import (
     against_direction,
-    coalition_rows,
+    coalitions,
     contributions_from,
     explanation,
     game,
@@ -48,8 +48,8 @@ from .scorer import Prediction, Scorer, Scores
 # Persons assessed together: large enough to amortise the per-call overheads (pandas, the
 # session), small enough that the ~30 model rows per person and the what-if panels stay in cache.
 CHUNK_PERSONS = 4_096
-# Persons assessed together: each needs about 440 model rows (mostly the Shapley coalitions),
-# all scored in one call; 128 persons keep that batch near 6 MB.
+# Persons assessed together: each needs up to ~400 model rows (mostly the Shapley coalitions),
+# all scored in one call; 128 persons keep that batch under 6 MB.
 ASSESS_CHUNK_PERSONS = 128
 
 
@@ -118,7 +118,8 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     missing = missing_field_rows(scorer.spec, x, raw_m)
     # One session call: the persons and their what-ifs, the Shapley coalitions, the persons
     # with each missing field given.
-    batch = Batch(x_all, coalition_rows(x, scorer.reference, g), missing.rows)
+    walks = coalitions(x, scorer.reference, g)
+    batch = Batch(x_all, walks.rows, missing.rows)
     prediction = scorer.predict(batch.rows)
     (p_own, p_coalitions, p_missing), (z_own, z_coalitions, _) = (
         batch.split(prediction.probability), batch.split(prediction.logit))
@@ -128,7 +129,8 @@ def _assess(panel: MonthlyPanel, scorer: Scorer, explain: ExplainOptions,
     scored = ScoredPanel(panel, x, raw, own, scorer.grade(own.probability))
     low, high = missing_ranges_from(p_missing, missing, own.probability)
     contributions = contributions_from(p_coalitions, z_coalitions,
-                                       (own.probability, own.logit), scorer.reference_run, g)
+                                       (own.probability, own.logit), scorer.reference_run, g,
+                                       walks)
     contrary = against_direction(x, scorer.reference, contributions.log_odds)
     insights, objects = explanation(contributions, low, high, raw_m, contrary, explain.top_up,
                                     explain.top_down, explain.min_points, explain.min_log_odds)

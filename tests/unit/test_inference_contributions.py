@@ -8,7 +8,10 @@ import numpy as np
 from inference.contributions import (
     MISSING_GROUPS,
     against_direction,
+    coalitions,
+    contributions_from,
     explanation,
+    game,
     missing_field_ranges,
     permutations,
     shapley,
@@ -69,6 +72,42 @@ def test_sampled_values_match_exact_shapley_where_it_can_be_enumerated(scorer, s
     np.testing.assert_allclose(got[players], exact, atol=0.05 * np.abs(exact).max())
     rest = np.setdiff1d(np.arange(len(FEATURE_NAMES)), players)
     assert np.abs(got[rest]).max() < 1e-9
+
+
+def _every_step(scorer, x, g):
+    """The walk as the definition states it: every inner step of every order scored."""
+    m, f = g.orders.shape
+    n = len(x)
+    joined = (g.joined[:, 1:f, None] >> np.arange(f)) & 1 == 1  # (m, f - 1, f)
+    p, z = scorer.run(np.where(joined[None], x[:, None, None, :], scorer.reference)
+                      .reshape(-1, f))
+    own, reference = scorer.run(x), scorer.reference_run
+    v = np.empty((2, n, m, f + 1))
+    v[:, :, :, 0] = np.array([100 * reference[0], reference[1]])[:, None, None]
+    v[0, :, :, 1:f], v[1, :, :, 1:f] = 100 * p.reshape(n, m, f - 1), z.reshape(n, m, f - 1)
+    v[0, :, :, f], v[1, :, :, f] = 100 * own[0][:, None], own[1][:, None]
+    step = np.diff(v, axis=3).reshape(2, n, m * f)
+    return step[:, :, g.credit_index].reshape(2, n, m, f).mean(axis=2), len(p)
+
+
+def test_repeated_coalitions_are_scored_once_with_the_same_contributions(scorer, sim):
+    x, _ = model_input(sim.panel(40, seed=13), scorer.spec)
+    x = np.asarray(x, dtype=np.float32)
+    x[5] = scorer.reference  # a person with nothing to explain
+    x[6, :10] = scorer.reference[:10]  # and one with ten features at the reference
+    g = game(x.shape[1], 8)
+    (points, log_odds), every = _every_step(scorer, x, g)
+    walks = coalitions(x, scorer.reference, g)
+    p, z = scorer.run(walks.rows)
+    got = contributions_from(p, z, scorer.run(x), scorer.reference_run, g, walks)
+    np.testing.assert_allclose(got.points, points, atol=1e-9)
+    np.testing.assert_allclose(got.log_odds, log_odds, atol=1e-9)
+    assert len(walks.rows) < 0.9 * every  # missing indicators at the reference, repeats
+    assert np.abs(got.points[5]).max() == 0.0 and np.abs(got.points[6, :10]).max() == 0.0
+    # Rows of one person only: the tenth person's walks need no coalition of the others.
+    alone = coalitions(x[6:7], scorer.reference, g)
+    differ = int((x[6] != scorer.reference.astype(np.float32)).sum())
+    assert len(alone.rows) <= g.orders.shape[0] * (differ - 1)
 
 
 def test_same_person_same_contributions(scorer, sim):

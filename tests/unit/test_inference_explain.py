@@ -3,7 +3,13 @@ their values, one session batch, the insights chosen from them, missing fields, 
 
 import numpy as np
 
-from inference.contributions import explanation, game, missing_field_ranges, shapley
+from inference.contributions import (
+    coalitions,
+    explanation,
+    game,
+    missing_field_ranges,
+    shapley,
+)
 from inference.explain import ExplainOptions, explain, insight, top_insights, top_reasons
 from shared_features import FEATURE_NAMES, MonthlyPanel, model_input, raw_feature_matrix
 from shared_features.features import RISK_DIRECTION
@@ -55,7 +61,8 @@ def test_explain_is_one_session_batch_per_chunk(scorer, sim, monkeypatch):
     monkeypatch.setattr(scorer, "run", lambda rows: calls.append(len(rows)) or original(rows))
     options = ExplainOptions(permutations=4)
     explain(scorer, x, raw_m, options)
-    assert calls == [30 * (1 + game(len(FEATURE_NAMES), 4).rows_per_person)]
+    walks = coalitions(x, scorer.reference, game(len(FEATURE_NAMES), 4))
+    assert calls == [30 + len(walks.rows)]
 
 
 def _panel(**fields):
