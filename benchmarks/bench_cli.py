@@ -119,7 +119,7 @@ STAGES = (
     ("shared_features.ingest:PanelRows", "block", "per block: panel layout"),
     ("inference.pipeline", "model_input", "per block: features"),
     ("inference.scorer:Scorer", "predict", "per block: model"),
-    ("inference.cli", "results_table", "per block: table (features and model included)"),
+    ("inference.cli", "results_arrow", "per block: table (features and model included)"),
     ("inference.outputs:CsvWriter", "encode", "per block: CSV encoding"),
     ("inference.outputs:CsvWriter", "append", "writing (in order)"),
 )

@@ -30,7 +30,7 @@ from .explain import ExplainOptions
 from .outputs import SUFFIXES, open_writer
 from .pipeline import CHUNK_PERSONS
 from .scorer import Scorer
-from .table import results_table
+from .table import results_arrow
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -142,7 +142,7 @@ def run_score(args: argparse.Namespace) -> int:
 
     def scored_block(bounds: tuple[int, int]) -> Any:
         """One block scored and encoded for the file, on a worker thread."""
-        return writer.encode(results_table(rows.block(*bounds), scorer, reasons,
+        return writer.encode(results_arrow(rows.block(*bounds), scorer, reasons,
                                            explain_options))
 
     try:

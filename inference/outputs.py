@@ -1,8 +1,9 @@
 """Writing result tables to files, a chunk at a time: CSV, Parquet or JSON lines.
 
-Chosen by the file's suffix. Each writer takes ``pandas.DataFrame`` chunks with the same columns
-and appends them, so a million persons are written without holding all of them twice.
-CSV cells that a spreadsheet would run as a formula are neutralised (``formula_safe``).
+Chosen by the file's suffix. Each writer takes chunks with the same columns as arrow tables
+(``inference.table.results_arrow``) and appends them, so a million persons are written without
+holding all of them twice. CSV cells that a spreadsheet would run as a formula are neutralised
+(``formula_safe``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+STRING = pd.StringDtype()  # pandas' "string" dtype: a text column of a frame
 
 SUFFIXES = (".csv", ".parquet", ".jsonl")
 
@@ -21,41 +27,75 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells starting like a formula get a leading apostrophe (shown as text, not run).
 
-    Only text columns are touched: a negative number is not a formula. Judged by each cell's
-    first character with pyarrow's string kernels (a million persons' ids in milliseconds).
+    Only text columns are touched: a negative number is not a formula.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     out = frame
     for name in frame.columns:
         column = frame[name]
         if not (pd.api.types.is_string_dtype(column) or column.dtype == object):
             continue
         text = pa.array(column.astype("string"), from_pandas=True)
-        risky = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=pa.array(FORMULA_STARTS))
-        if pc.any(risky).as_py():
+        safe = _formula_safe_text(text)
+        if safe is not text:
             if out is frame:
                 out = frame.copy()
-            quote, nothing = pa.scalar("'", text.type), pa.scalar("", text.type)
-            safe = pc.if_else(risky, pc.binary_join_element_wise(quote, text, nothing), text)
             out[name] = pd.Series(safe.to_pandas(), index=frame.index).astype("string")
     return out
+
+
+def formula_safe_table(table: pa.Table) -> pa.Table:
+    """``formula_safe`` for an arrow table: the same cells get the same apostrophe."""
+    for i, field in enumerate(table.schema):
+        if _is_text(field.type):
+            text = table.column(i)
+            safe = _formula_safe_text(text)
+            if safe is not text:
+                table = table.set_column(i, field, safe)
+    return table
+
+
+def _formula_safe_text(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``text`` itself when no cell starts like a formula, else the cells that do quoted.
+    Judged by each cell's first character with pyarrow's string kernels (a million persons'
+    ids in milliseconds)."""
+    risky = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=pa.array(FORMULA_STARTS))
+    if not pc.any(risky).as_py():
+        return text
+    quote, nothing = pa.scalar("'", text.type), pa.scalar("", text.type)
+    return pc.if_else(risky, pc.binary_join_element_wise(quote, text, nothing), text)
+
+
+def as_frame(table: pa.Table, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """An arrow table of results as pandas, each column of ``columns``' dtype (by default:
+    "string" for text, else the arrow type's); null becomes NaN or <NA>. Text is converted by
+    pyarrow without a Python object per cell: pandas' own conversion of a million cells took
+    longer than scoring them."""
+    if columns is None:
+        columns = {f.name: "string" if _is_text(f.type) else np.dtype(f.type.to_pandas_dtype()).name
+                   for f in table.schema}
+    data = {name: (STRING.__from_arrow__(table[name]) if dtype == "string"
+                   else table[name].to_numpy())
+            for name, dtype in columns.items()}
+    return pd.DataFrame(data).astype(columns)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 class TableWriter(Protocol):
     """Chunks are encoded on any thread (``encode``: the costly part, formatting every value)
     and appended in order by one (``append``); ``write`` is both at once."""
 
-    def encode(self, frame: pd.DataFrame) -> Any: ...
+    def encode(self, table: pa.Table) -> Any: ...
     def append(self, encoded: Any) -> None: ...
-    def write(self, frame: pd.DataFrame) -> None: ...
+    def write(self, table: pa.Table) -> None: ...
     def close(self) -> None: ...
 
 
 class _Writer:
-    def write(self, frame: pd.DataFrame) -> None:
-        self.append(self.encode(frame))
+    def write(self, table: pa.Table) -> None:
+        self.append(self.encode(table))
 
 
 class CsvWriter(_Writer):
@@ -67,17 +107,15 @@ class CsvWriter(_Writer):
         self._path = path
         self._file: IO[bytes] | None = None
 
-    def encode(self, frame: pd.DataFrame) -> tuple[Any, Any]:
-        import pyarrow as pa
+    def encode(self, table: pa.Table) -> tuple[Any, Any]:
         import pyarrow.csv as pacsv
 
-        table = pa.Table.from_pandas(formula_safe(frame), preserve_index=False)
+        table = formula_safe_table(table)
         lines = pa.BufferOutputStream()
         pacsv.write_csv(table, lines, pacsv.WriteOptions(include_header=False))
         return table.schema, lines.getvalue()  # a pyarrow Buffer: written without a copy
 
     def append(self, encoded: tuple[Any, Any]) -> None:
-        import pyarrow as pa
         import pyarrow.csv as pacsv
 
         schema, lines = encoded
@@ -99,10 +137,10 @@ class JsonLinesWriter(_Writer):
     def __init__(self, path: Path) -> None:
         self._file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115
 
-    def encode(self, frame: pd.DataFrame) -> str:
-        if not len(frame):
+    def encode(self, table: pa.Table) -> str:
+        if not len(table):
             return ""
-        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        text = as_frame(table).to_json(orient="records", lines=True, force_ascii=False)
         return text if text.endswith("\n") else text + "\n"
 
     def append(self, encoded: str) -> None:
@@ -113,7 +151,8 @@ class JsonLinesWriter(_Writer):
 
 
 class ParquetWriter(_Writer):
-    """Chunks become row groups; a chunk is encoded into an arrow table."""
+    """Chunks become row groups, as pandas would write them (its dtypes in the file's metadata:
+    read back, the frame has the dtypes ``inference.table.results_table`` gives)."""
 
     def __init__(self, path: Path) -> None:
         import pyarrow.parquet  # imported when asked for: a CSV run does not pay for it
@@ -122,10 +161,8 @@ class ParquetWriter(_Writer):
         self._path = path
         self._writer = None
 
-    def encode(self, frame: pd.DataFrame) -> Any:
-        import pyarrow as pa
-
-        return pa.Table.from_pandas(frame, preserve_index=False)
+    def encode(self, table: pa.Table) -> Any:
+        return pa.Table.from_pandas(as_frame(table), preserve_index=False)
 
     def append(self, encoded: Any) -> None:
         if self._writer is None:

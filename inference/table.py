@@ -23,12 +23,12 @@ import pyarrow as pa
 from shared_features import KEY_METRICS, MonthlyPanel, key_metrics
 
 from .explain import ExplainOptions, explain, top_reasons
+from .outputs import as_frame
 from .pipeline import ScoredPanel, score_panel, warning_situations
 from .result import INDEX, ResultRow
 from .scorer import Scorer
 
 PROBABILITY_DIGITS = 4
-STRING = pd.StringDtype()  # the "string" dtype of table_columns
 
 
 def table_columns(scorer: Scorer, reasons: int = 0) -> dict[str, str]:
@@ -44,40 +44,53 @@ def table_columns(scorer: Scorer, reasons: int = 0) -> dict[str, str]:
 
 def results_table(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: int = 0,
                   explain_options: ExplainOptions | None = None) -> pd.DataFrame:
+    """``results_arrow`` as a pandas frame with the dtypes of ``table_columns``."""
+    return as_frame(results_arrow(panel, scorer, reasons, explain_options),
+                    table_columns(scorer, reasons))
+
+
+def results_arrow(panel: MonthlyPanel | ScoredPanel, scorer: Scorer, reasons: int = 0,
+                  explain_options: ExplainOptions | None = None) -> pa.Table:
     """Score ``panel`` (or take it scored) and lay out one row per person (see module doc).
 
-    ``reasons`` > 0 explains every person (about 30 model rows each instead of one) and adds
-    that many reason columns, empty where a person has fewer.
+    An arrow table, which the file writers take as it is (a million persons' cells are not
+    converted to pandas and back); an unknown number is null. ``reasons`` > 0 explains every
+    person (about 30 model rows each instead of one) and adds that many reason columns, null
+    where a person has fewer.
     """
     scored = panel if isinstance(panel, ScoredPanel) else score_panel(panel, scorer)
-    columns = table_columns(scorer, reasons)
-    data: dict[str, object] = {
-        "person_id": _text(pa.array(scored.panel.person_ids.astype(str))),
-        "probability": np.round(scored.prediction.probability, PROBABILITY_DIGITS),
-        "risk_score": scored.scores.risk_score,
-        "risk_band": _text(pa.array(scored.scores.risk_band)),
+    data: dict[str, pa.Array] = {
+        "person_id": _text(scored.panel.person_ids),
+        "probability": _number(np.round(scored.prediction.probability, PROBABILITY_DIGITS)),
+        "risk_score": pa.array(np.asarray(scored.scores.risk_score, dtype=np.int64)),
+        "risk_band": _text(scored.scores.risk_band),
     }
     for name, values in scored.prediction.components.items():
-        data[f"component_{name}"] = np.round(values, PROBABILITY_DIGITS)
-    data |= key_metrics(scored.raw)
+        data[f"component_{name}"] = _number(np.round(values, PROBABILITY_DIGITS))
+    data |= {key: _number(values) for key, values in key_metrics(scored.raw).items()}
     # Worded once per distinct situation, then laid out per person in one take.
     situation, texts = warning_situations(scored.raw)
-    data["warnings"] = _text(pa.DictionaryArray.from_arrays(
-        pa.array(situation.astype(np.int32)), pa.array(["; ".join(t) for t in texts])))
+    data["warnings"] = pa.DictionaryArray.from_arrays(
+        pa.array(situation.astype(np.int32)),
+        pa.array(["; ".join(t) for t in texts], pa.large_string())).dictionary_decode()
     if reasons > 0:
         raw = scored.raw_matrix
         options = explain_options or ExplainOptions()
         options = replace(options, top_up=max(reasons, options.top_up), top_down=reasons)
         texts = top_reasons(explain(scorer, scored.x, raw, options), raw, options, reasons)
         for i in range(reasons):
-            data[f"reason_{i + 1}"] = [t[i] if len(t) > i else None for t in texts]
-    return pd.DataFrame(data).astype(columns)
+            data[f"reason_{i + 1}"] = pa.array([t[i] if len(t) > i else None for t in texts],
+                                               pa.large_string())
+    return pa.table(data)
 
 
-def _text(values: pa.Array) -> pd.api.extensions.ExtensionArray:
-    """An arrow text column as pandas' "string" column, converted by pyarrow without a Python
-    object per cell (pandas' own conversion of a million cells took longer than scoring)."""
-    return STRING.__from_arrow__(values.cast(pa.large_string()))
+def _number(values: np.ndarray) -> pa.Array:
+    """float64 with NaN (not known) as null: an empty cell in a file, NaN in pandas."""
+    return pa.array(np.asarray(values, dtype=np.float64), from_pandas=True)
+
+
+def _text(values: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(values).astype(str), pa.large_string())
 
 
 def stored_table(rows: list[ResultRow]) -> pd.DataFrame:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from .schema import FIELD_NAMES
 
 SMALL_BYTES = 64 * 1024  # below this the csv module reads faster than pyarrow starts
 ARROW_BLOCK_BYTES = 8 << 20  # per parsing thread: large enough to keep both cores busy
+CONVERT_THREADS = os.cpu_count() or 1  # columns converted to numpy at once
 
 
 @dataclass(frozen=True)
@@ -161,21 +164,29 @@ def read_arrow(source: bytes | Path, delimiter: str, width: int, mapping: dict[i
         except pa.ArrowInvalid:
             return None
     n_rows = table.num_rows
-    by_name: dict[str, Column] = {}
-    texts: dict[str, np.ndarray] = {}
+    # Each column's own arrow memory goes back as it is converted: the file is held about once.
+    columns = [table.column(f"c{position}") for position in mapping]
+    del table
     pool = pa.default_memory_pool()
-    for position, name in mapping.items():
-        column = table.column(f"c{position}")
-        table = table.drop_columns([f"c{position}"])
-        if position not in amounts:
-            by_name[name] = _arrow_text(column)
-        elif pa.types.is_floating(column.type):
-            by_name[name] = _chunks_into(column, np.empty(n_rows))
-        else:
-            texts[name] = column.to_numpy()
-        # The file is held once: each column's arrow memory goes back as it is converted.
-        del column
-        pool.release_unused()
+
+    def converted(i: int, position: int) -> Column:
+        column, columns[i] = columns[i], None
+        try:
+            if position not in amounts:
+                return _arrow_text(column)
+            if pa.types.is_floating(column.type):
+                return _chunks_into(column, np.empty(n_rows))
+            return column.to_numpy()  # text, settled below
+        finally:
+            del column
+            pool.release_unused()
+
+    # Columns are converted on all cores at once (numpy and arrow let go of the GIL).
+    with ThreadPoolExecutor(max_workers=CONVERT_THREADS) as threads:
+        by_name: dict[str, Column] = dict(zip(mapping.values(), threads.map(
+            converted, range(len(mapping)), mapping), strict=True))
+    texts = {name: by_name[name] for position, name in mapping.items()
+             if position in amounts and by_name[name].dtype == object}
     if texts:
         by_name |= settle_amounts(texts)
     return Columns(by_name, n_rows)

@@ -13,8 +13,9 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import IO, Any
 from warnings import catch_warnings, simplefilter
@@ -41,11 +42,14 @@ from .schema import (
     MAX_AMOUNT,
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
+    Field,
     canonical_column,
 )
 
 DEFAULT_PERSON_ID = "person_1"
 SHORT_HISTORY_MONTHS = 3
+# Rows from which a file's columns are checked on several threads (fewer: threads cost more).
+PARALLEL_ROWS = 200_000
 
 Source = str | bytes | os.PathLike | IO[str] | IO[bytes]
 
@@ -562,55 +566,21 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
     columns = frame if isinstance(frame, Columns) else columns_from_frame(
         frame, {str(c): str(c) for c in frame.columns})
     n = columns.n_rows
-    failed: list[RowCheck] = []
-
-    def check(mask: np.ndarray, column: str, cells: np.ndarray | TextColumn,
-              message: str) -> None:
-        if mask.any():
-            shown = (cells.texts[cells.codes[mask]] if isinstance(cells, TextColumn)
-                     else cells[mask])
-            failed.append(RowCheck(mask, column, shown, message))
-
-    if "person_id" in columns:
-        ids = _as_text(columns["person_id"])
-    else:
-        ids = TextColumn(np.zeros(n, dtype=np.intp), np.array([DEFAULT_PERSON_ID], dtype=object))
-    check((ids.texts == "")[ids.codes], "person_id", ids, "person_id is empty")
-    lengths = np.strings.str_len(ids.texts.astype(StringDType()))
-    check((lengths > limits.max_text_chars)[ids.codes], "person_id", ids,
-          f"person_id is longer than {limits.max_text_chars} characters")
-    # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
-    merged, persons = pd.factorize(ids.texts)
-    person_codes = (ids.codes if len(persons) == len(ids.texts)  # the usual case: no copy
-                    else merged.astype(np.int32 if len(persons) < 2**31 else np.intp)[ids.codes])
-
     present = [f for f in FIELD_NAMES if f in columns]
     european = detect_european([columns[f] for f in present])
+    specs = [spec for spec in AMOUNT_FIELDS if spec.name in columns]
+    work = [partial(_parsed_ids, columns, n, limits.max_text_chars),
+            *(partial(_parsed_amount, columns[spec.name], spec, european, n) for spec in specs)]
+    if n >= PARALLEL_ROWS:  # the columns are independent: checked on all cores at once
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
+            done = list(threads.map(lambda task: task(), work))
+    else:
+        done = [task() for task in work]
+    (person_codes, persons, failed), amounts = done[0], done[1:]
     fields: list[np.ndarray | None] = [None] * len(FIELD_NAMES)
-    for spec in AMOUNT_FIELDS:
-        if spec.name not in columns:
-            continue
-        cells = columns[spec.name]
-        parsed, bad = parse_amounts(cells, european)
-        # The column's range first: most columns need no row-by-row range or sign mask.
-        low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
-        huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
-                else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
-        if huge.any():
-            check(huge, spec.name, cells,
-                  f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
-            # Reported once: as a harmless 0 the checks below pass it (the row is refused).
-            parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
+    for spec, (parsed, checks) in zip(specs, amounts, strict=True):
         fields[FIELD_INDEX[spec.name]] = parsed
-        if bad.any():
-            check(bad, spec.name, cells, "is not a number")
-        if spec.required:
-            check(np.isnan(parsed) & ~bad, spec.name, cells, "is empty; a value is required")
-        if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
-            check(parsed < 0, spec.name, cells, "must not be negative")
-        if spec.is_count:
-            check(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
-                  "must be a whole number")
+        failed += checks
 
     if "month" in columns:
         month_text = _as_text(columns["month"])
@@ -624,9 +594,62 @@ def parse_rows(frame: pd.DataFrame | Columns, limits: IngestLimits | None = None
     else:
         month_codes = np.zeros(n, dtype=np.int32)
         month_values = np.array([np.datetime64("NaT")], dtype="datetime64[M]")
-    return ParsedRows(person_codes, np.asarray(persons, dtype=object), fields, month_codes,
-                      month_values,
+    return ParsedRows(person_codes, persons, fields, month_codes, month_values,
                       "month" in columns, failed)
+
+
+def _checked(mask: np.ndarray, column: str, cells: np.ndarray | TextColumn,
+             message: str) -> list[RowCheck]:
+    """The check that the rows in ``mask`` failed, or none if no row did."""
+    if not mask.any():
+        return []
+    shown = cells.texts[cells.codes[mask]] if isinstance(cells, TextColumn) else cells[mask]
+    return [RowCheck(mask, column, shown, message)]
+
+
+def _parsed_ids(columns: Columns, n: int, max_chars: int
+                ) -> tuple[np.ndarray, np.ndarray, list[RowCheck]]:
+    """(each row's person code, the distinct persons, the id checks failed)."""
+    if "person_id" in columns:
+        ids = _as_text(columns["person_id"])
+    else:
+        ids = TextColumn(np.zeros(n, dtype=np.intp), np.array([DEFAULT_PERSON_ID], dtype=object))
+    failed = _checked((ids.texts == "")[ids.codes], "person_id", ids, "person_id is empty")
+    lengths = np.strings.str_len(ids.texts.astype(StringDType()))
+    failed += _checked((lengths > max_chars)[ids.codes], "person_id", ids,
+                       f"person_id is longer than {max_chars} characters")
+    # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
+    merged, persons = pd.factorize(ids.texts)
+    person_codes = (ids.codes if len(persons) == len(ids.texts)  # the usual case: no copy
+                    else merged.astype(np.int32 if len(persons) < 2**31 else np.intp)[ids.codes])
+    return person_codes, np.asarray(persons, dtype=object), failed
+
+
+def _parsed_amount(cells: Column, spec: Field, european: bool, n: int
+                   ) -> tuple[np.ndarray, list[RowCheck]]:
+    """(one amount column as float64, NaN where empty; the checks its rows failed)."""
+    parsed, bad = parse_amounts(cells, european)
+    failed: list[RowCheck] = []
+    # The column's range first: most columns need no row-by-row range or sign mask.
+    low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are
+    huge = (np.zeros(n, dtype=bool) if low >= -MAX_AMOUNT and high <= MAX_AMOUNT
+            else ~np.isnan(parsed) & ~(np.abs(parsed) <= MAX_AMOUNT))  # inf included
+    if huge.any():
+        failed += _checked(huge, spec.name, cells,
+                           f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)")
+        # Reported once: as a harmless 0 the checks below pass it (the row is refused).
+        parsed, bad = np.where(huge, 0.0, parsed), bad & ~huge
+    if bad.any():
+        failed += _checked(bad, spec.name, cells, "is not a number")
+    if spec.required:
+        failed += _checked(np.isnan(parsed) & ~bad, spec.name, cells,
+                           "is empty; a value is required")
+    if spec.name != "liquid_savings" and not low >= 0:  # an overdraft may be negative
+        failed += _checked(parsed < 0, spec.name, cells, "must not be negative")
+    if spec.is_count:
+        failed += _checked(~np.isnan(parsed) & (parsed != np.round(parsed)), spec.name, cells,
+                           "must be a whole number")
+    return parsed, failed
 
 
 def _as_text(column: Column) -> TextColumn:
@@ -688,26 +711,34 @@ def to_panel(values: np.ndarray | list[np.ndarray | None], months: np.ndarray,
     if keep.all():  # the usual case: no row is too old; skip copying every row to drop none
         keep = slice(None)
     width = int(offset[keep].max()) + 1 if len(offset[keep]) else 1
-    # Each row's place in a (persons, months) grid, computed once for every field.
-    cell = person_codes[keep] * width + (width - 1 - offset[keep])
-    # Whole histories in order (the usual file) fill the grid cell after cell: then each field
-    # is copied as it is instead of scattered, and nothing is left unobserved.
-    dense = len(cell) == n * width and np.array_equal(cell, np.arange(n * width))
-    place = slice(None) if dense else cell
-    # Laid out field by field in memory: each field's (persons, months) slab is contiguous, as
-    # the feature formulas read them; the panel's shape is still (persons, months, fields).
-    by_field = np.empty((len(FIELD_NAMES), n * width))
+    # Each row's place in a (months, persons) grid, computed once for every field. Laid out
+    # month by month in memory: the feature formulas reduce over each person's months, which
+    # numpy then does as whole-row vector operations (~25% less feature time than one person's
+    # months after another). The panel's shape is still (persons, months, fields).
+    column = width - 1 - offset[keep]
+    cell = column * n + person_codes[keep]
+    # Whole histories in order (the usual file) fill the grid person after person: then each
+    # field is copied as a transposed block instead of scattered, and nothing is unobserved.
+    by_person = person_codes[keep] * width + column
+    dense = len(cell) == n * width and np.array_equal(by_person, np.arange(n * width))
+    by_field = np.empty((len(FIELD_NAMES), width, n))
     if not dense:
         by_field.fill(np.nan)
+    flat = by_field.reshape(len(FIELD_NAMES), width * n)
     for j, field_values in enumerate(fields):
         if field_values is None:
             by_field[j] = np.nan
+        elif dense:
+            by_field[j] = field_values[keep].reshape(n, width).T
         else:
-            by_field[j, place] = field_values[keep]
-    observed = np.zeros(n * width, dtype=bool)
-    observed[place] = True
-    panel_months = np.full(n * width, np.datetime64("NaT"), dtype="datetime64[M]")
-    panel_months[place] = months[keep]
-    panel = MonthlyPanel(by_field.reshape(len(FIELD_NAMES), n, width).transpose(1, 2, 0),
-                         observed.reshape(n, width), persons, panel_months.reshape(n, width))
+            flat[j, cell] = field_values[keep]
+    observed = np.zeros((width, n), dtype=bool)
+    panel_months = np.full((width, n), np.datetime64("NaT"), dtype="datetime64[M]")
+    if dense:
+        observed.fill(True)
+        panel_months[...] = months[keep].reshape(n, width).T
+    else:
+        observed.reshape(-1)[cell] = True
+        panel_months.reshape(-1)[cell] = months[keep]
+    panel = MonthlyPanel(by_field.transpose(2, 1, 0), observed.T, persons, panel_months.T)
     return panel, len(offset) - len(cell)

@@ -10,7 +10,7 @@ from shared_features import (
     compute_raw_features,
     ingest,
 )
-from shared_features.features import raw_feature_matrix
+from shared_features.features import month_sum, raw_feature_matrix
 
 # One person, four months, every field given. Hand-computed figures in the tests below.
 PERSON = {
@@ -156,3 +156,33 @@ def test_every_feature_is_free_of_currency_units():
         scaled = base.with_values(base.values * np.where(factor == 1.0, 1.0, k))
         got = raw_feature_matrix(compute_raw_features(scaled))
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=f"amounts x{k}")
+
+
+@pytest.mark.parametrize("width", [1, 2, 5, 7, 8, 9, 12, 16, 23, 24, 40])
+def test_month_sum_adds_in_numpys_order_in_either_layout(width):
+    rng = np.random.default_rng(width)
+    x = rng.normal(size=(500, width)) * 10.0 ** rng.integers(-3, 7, size=(500, width))
+    expected = x.sum(axis=1)  # C order: numpy's pairwise order
+    assert np.array_equal(month_sum(x), expected)
+    assert np.array_equal(month_sum(np.asfortranarray(x)), expected)
+
+
+def test_features_do_not_depend_on_the_panels_memory_layout():
+    """ingest lays panels out month by month; training builds them person by person: the
+    features must be bitwise the same."""
+    rng = np.random.default_rng(3)
+    persons, months = 300, 12
+    values = rng.gamma(2.0, 1500.0, size=(persons, months, len(FIELD_NAMES)))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    observed = rng.random((persons, months)) < 0.85
+    observed[:, -1] = True
+    values[~observed] = np.nan
+    ids = np.array([f"p{i}" for i in range(persons)], dtype=object)
+    by_person = MonthlyPanel(np.ascontiguousarray(values), observed, ids)
+    month_major = np.empty((len(FIELD_NAMES), months, persons))
+    month_major[...] = values.transpose(2, 1, 0)
+    by_month = MonthlyPanel(month_major.transpose(2, 1, 0), np.asfortranarray(observed), ids)
+    assert by_month.field("income").flags.f_contiguous
+    a, b = compute_raw_features(by_person), compute_raw_features(by_month)
+    for name in a:
+        assert np.array_equal(a[name], b[name], equal_nan=True), name

@@ -4,6 +4,7 @@ ones, pandas for what those two leave) give the same panel, warnings and problem
 from __future__ import annotations
 
 import csv
+import importlib
 
 import numpy as np
 import pytest
@@ -17,6 +18,9 @@ from shared_features.ingest import (
     read_columns,
     read_frame,
 )
+
+# The module (the package's own name ``ingest`` is the function).
+ingest_module = importlib.import_module("shared_features.ingest")
 
 HEADER = "person_id,month,income,expenses,debt_payments,liquid_savings,missed_payments\n"
 TEXTS = {
@@ -74,6 +78,16 @@ def test_fast_readers_match_pandas(name: str, reader: str) -> None:
     expected = _outcome(_by_pandas, TEXTS[name], limits)
     got = _outcome(lambda *a: _by_fast(reader, *a), TEXTS[name], limits)
     assert str(got) == str(expected)  # str: NaN compares equal to NaN
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_columns_checked_on_threads_give_the_same_outcome(name: str, monkeypatch) -> None:
+    """A large file's columns are checked on several threads: same problems, in the same
+    order, and the same panel as one thread gives."""
+    alone = _outcome(lambda *a: _by_fast("arrow", *a), TEXTS[name], IngestLimits())
+    monkeypatch.setattr(ingest_module, "PARALLEL_ROWS", 0)
+    threaded = _outcome(lambda *a: _by_fast("arrow", *a), TEXTS[name], IngestLimits())
+    assert str(threaded) == str(alone)
 
 
 @pytest.mark.parametrize("body", [
