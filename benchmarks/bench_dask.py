@@ -5,19 +5,20 @@
 
 For each size, synthetic persons x 12 months are written as a Parquet dataset (files of
 ``FILE_PERSONS`` persons, row groups of 250k rows), then scored by ``run_batch`` on a fresh
-LocalCluster of 1 and of 2 single-threaded worker processes. Reported per run: wall time of the
-read-shuffle-score-write graph, persons/s and persons/s per worker, and each worker's peak RSS
-(``VmHWM`` of the worker process, read on the worker after the run). The same-run
-reference is ``pyarrow`` reading the whole dataset in this process (the floor: a scorer has to
-read its input) and, for the speedup, the 1-worker run. Peak memory per worker must not grow
-with the input: partitions stream through the workers and are written as they are scored.
+LocalCluster of 1 and of 2 single-threaded worker processes, started as the command starts
+its own (``inference.batch.run.local_cluster``: the same settings whatever the worker count).
+Reported per run: wall time of the read-shuffle-score-write graph, persons/s and persons/s
+per worker, and each worker's peak RSS (``VmHWM`` of the worker process, read on the worker
+after the run). The same-run reference is ``pyarrow`` reading the whole dataset in this
+process (the floor: a scorer has to read its input) and, for the speedup, the 1-worker run.
+Peak memory per worker must not grow with the input: partitions stream through the workers
+and are written as they are scored.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import resource
 import sys
 import time
@@ -70,16 +71,16 @@ def _peak_rss_mib() -> float:
 
 def run_once(source: Path, out: Path, artifacts: Path, workers: int,
              explain: bool, shuffle: str = "auto") -> dict[str, Any]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from inference.batch.run import run_batch
+    from inference.batch.run import local_cluster, run_batch
     from inference.batch.score import BatchOptions
     from shared_features import IngestLimits
 
     options = BatchOptions(limits=IngestLimits(max_persons=10**9), reasons=3 if explain else 0)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    # The cluster the command starts (same settings for every worker count), with the
+    # benchmark's memory limit; kept open after the batch to read each worker's peak.
+    with local_cluster(workers, MEMORY_PER_WORKER) as cluster, Client(cluster) as client:
         summary = run_batch(str(source), str(out), artifacts, scheduler=cluster.scheduler_address,
                             options=options, piece_rows=PIECE_ROWS, show_progress=False,
                             log=lambda _: None, shuffle=shuffle)

@@ -128,7 +128,8 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         "Fed Household Debt and Credit, CFPB card market reports; sources in "
         "`training/config.toml`). Days past due count the minimums left unpaid: paying "
         "nothing rolls a card on, paying the minimum holds it, paying everything cures it, and "
-        "at 180 days it is charged off. As statements show them, the debt payments include the "
+        "at 180 days it is charged off - and owed to a collector, unpaid months still missed "
+        "payments. As statements show them, the debt payments include the "
         "settled card statement (a transactor's full payment) and the credit limit is the line "
         "granted, also while a delinquent card is blocked.",
         "- Per person, optional columns are dropped at rates "

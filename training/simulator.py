@@ -4,8 +4,8 @@ Each person has hidden parameters (``Population``, fixed) and a state (``State``
 ``step`` advances everybody by one month: employment changes, income arrives, spending and
 shocks happen, debt accrues interest and is paid from cash, shortfalls go onto the card up to
 its limit and beyond that payments may be missed; a card 180 days past due is charged off and
-closed, a cured one reopened. ``simulate`` loops over months and records what
-happened; the state it leaves behind is what the oracle resumes from.
+closed (its debt then owed to a collector), a cured one reopened. ``simulate`` loops over
+months and records what happened; the state it leaves behind is what the oracle resumes from.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ PANEL_SOURCES: dict[str, str] = {
 RECORD_FIELDS: tuple[str, ...] = (
     "income", "expenses", "essential", "debt_payments", "payments_shown", "required_payments",
     "cash", "revolving", "total_debt", "credit_limit", "usable_limit", "missed_payments",
-    "employed", "card_draw", "headroom_left", "card_purchases", "charged_off",
+    "employed", "card_draw", "headroom_left", "card_purchases", "charged_off", "collection",
 )
 
 
@@ -85,6 +85,7 @@ class State:
     inst_behind: np.ndarray  # the same for the installment loans
     card_current: np.ndarray  # months in a row the card was paid since its last miss
     statement_due: np.ndarray  # last month's card purchases, to be settled in full this month
+    collection: np.ndarray  # charged-off debt still owed, now to a collector
 
     def take(self, index: np.ndarray) -> State:
         return _take(self, index)
@@ -231,7 +232,7 @@ def sample_population(n: int, cfg: SimulatorConfig, rng: np.random.Generator
                   limit=limit.copy(), inst_balance=inst_balance, inst_payment=inst_payment,
                   past_due=np.zeros(n), behind=months, card_behind=months.copy(),
                   inst_behind=months.copy(), card_current=never_missed,
-                  statement_due=np.zeros(n))
+                  statement_due=np.zeros(n), collection=np.zeros(n))
     return pop, state
 
 
@@ -303,7 +304,11 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     # month's (card agreements ask for the past-due amount plus the new minimum), which is why
     # one miss so often rolls into the next.
     card_due = np.minimum(card_min + st.past_due, np.maximum(balance, 0.0))
-    required = card_due + inst_due
+    # A collector asks for charged-off debt in instalments (a payment plan); what is not paid
+    # stays owed, and the account stays delinquent.
+    coll_due = np.minimum(st.collection, np.maximum(
+        float(sim["min_payment_floor"]), float(sim["collection_payment_pct"]) * st.collection))
+    required = card_due + inst_due + coll_due
 
     # Pay from cash; a shortfall is charged to the card up to its limit (spending on the card
     # frees cash for the bills) - but only the part of the month's spending a card can pay for:
@@ -319,6 +324,7 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     short = np.where(pop.pays_debts_first, 0.0, np.maximum(-cash, 0.0))
     unpaid_card = np.minimum(short, card_due)
     unpaid_inst = np.minimum(short - unpaid_card, inst_due)
+    unpaid_coll = np.minimum(short - unpaid_card - unpaid_inst, coll_due)
     # Payments also slip with the money there (forgotten, disputed, other priorities); once
     # behind, a person slips again more readily (sim: lapse_roll).
     # A slip is about the bills, not one lender: card and installment payments go unpaid alike.
@@ -327,11 +333,14 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     lapsed = u_lapse < lapse_p
     unpaid_card = np.where(lapsed & (card_due > _CENT), card_due, unpaid_card)
     unpaid_inst = np.where(lapsed & (inst_due > _CENT), inst_due, unpaid_inst)
+    unpaid_coll = np.where(lapsed & (coll_due > _CENT), coll_due, unpaid_coll)
     slipped = np.where(lapsed, np.minimum(st.statement_due, np.maximum(room - draw, 0.0)), 0.0)
     missed_card = (unpaid_card > _CENT) | (slipped > _CENT)
     missed_inst = unpaid_inst > _CENT
+    missed_coll = unpaid_coll > _CENT
+    st.collection = st.collection - (coll_due - unpaid_coll)
     # Still negative if even living costs went unpaid; a lapsed payment's cash stays put.
-    cash = cash + unpaid_card + unpaid_inst + slipped
+    cash = cash + unpaid_card + unpaid_inst + unpaid_coll + slipped
     draw = draw + slipped  # spending the card financed this month
     revolving = balance + draw - (card_due - unpaid_card)
 
@@ -352,7 +361,7 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     # A new loan (a car, say) for people in good standing whose last loan is repaid; it finances
     # the purchase, so only its payments show up, from next month.
     new_loan = ((st.inst_balance <= _CENT) & st.employed & (cash >= 0.0) & ~missed_card
-                & (u_loan < pop.new_loan_prob))
+                & (st.collection <= _CENT) & (u_loan < pop.new_loan_prob))
     loan = pop.loan_size * 12.0 * st.income_perm
     st.inst_balance = np.where(new_loan, loan, st.inst_balance)
     st.inst_payment = np.where(new_loan, _annuity(loan, pop.inst_rate, pop.loan_term),
@@ -376,13 +385,13 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     st.card_current = np.where(missed_card, 0,
                                np.minimum(st.card_current + 1, _CURRENT_CAP)).astype(np.int16)
     # Charge-off (FFIEC Uniform Retail Credit Classification policy): a card 180 days past due
-    # and an installment loan 120 days past due are written off. The debt leaves the account
-    # (it is sold or goes to collections), the card is closed, and no payment falls due on it
-    # any more - so a person is not "behind" on it month after month for ever.
+    # and an installment loan 120 days past due are written off by the lender and the card is
+    # closed. The person still owes the debt: it goes to a collector (sim: collection_*).
     charge_card = st.card_behind >= int(sim["chargeoff_card_months"])
     charge_inst = st.inst_behind >= int(sim["chargeoff_installment_months"])
     charged_off = (np.where(charge_card, np.maximum(revolving, 0.0), 0.0)
                    + np.where(charge_inst, st.inst_balance, 0.0))
+    st.collection = st.collection + charged_off
     revolving = np.where(charge_card, 0.0, revolving)
     st.line = np.where(charge_card, 0.0, st.line)
     st.past_due = np.where(charge_card, 0.0, st.past_due)
@@ -406,9 +415,9 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
     # bank and card statements show as debt service (shared_features.statements counts it so).
     statement_paid = st.statement_due - slipped
     st.statement_due = purchases
-    # A written-off debt is no longer owed to the lender here: it no longer keeps a person behind.
-    st.behind = np.where((missed_card & ~charge_card) | (missed_inst & ~charge_inst),
-                         st.behind + 1, 0).astype(np.int16)
+    # A written-off debt is owed to the collector now: it keeps a person behind while unpaid.
+    st.behind = np.where((missed_card & ~charge_card) | (missed_inst & ~charge_inst)
+                         | missed_coll | (charged_off > _CENT), st.behind + 1, 0).astype(np.int16)
     st.revolving = revolving
     st.cash = cash
 
@@ -416,26 +425,28 @@ def step(pop: Population, st: State, cfg: SimulatorConfig, rng: np.random.Genera
         "income": income,
         "expenses": expenses,
         "essential": st.essential_base,
-        "debt_payments": np.maximum(required - unpaid_card - unpaid_inst, 0.0) + extra,
+        "debt_payments": np.maximum(required - unpaid_card - unpaid_inst - unpaid_coll, 0.0)
+        + extra,
         # What an upload shows as paid to lenders: the debt service above plus the settled
         # statement. A card's purchases are in `expenses` too, as a card export lists them, so
         # a transactor's payment is large next to income without being a burden.
-        "payments_shown": np.maximum(required - unpaid_card - unpaid_inst, 0.0) + extra
-        + statement_paid,
+        "payments_shown": np.maximum(required - unpaid_card - unpaid_inst - unpaid_coll, 0.0)
+        + extra + statement_paid,
         "required_payments": required,
         "cash": cash,
         "revolving": revolving,
-        "total_debt": revolving + purchases + st.inst_balance,
+        "total_debt": revolving + purchases + st.inst_balance + st.collection,
         # The line granted, as a statement prints it: a delinquent card is blocked from new
         # charges (usable_limit, available credit 0) without its credit limit being restated.
         "credit_limit": st.line,
         "usable_limit": st.limit,
-        "missed_payments": (missed_card.astype(np.float64) + missed_inst),
+        "missed_payments": (missed_card.astype(np.float64) + missed_inst + missed_coll),
         "employed": st.employed.astype(np.float64),
         "card_draw": draw,  # spending financed on the card this month
         "headroom_left": room - draw,  # unused card room after this month's draw
         "card_purchases": purchases,  # on the statement, settled in full: not carried debt
-        "charged_off": charged_off,  # debt written off this month (it leaves the accounts)
+        "charged_off": charged_off,  # debt written off this month (now owed to a collector)
+        "collection": st.collection,  # charged-off debt still owed
     }
 
 

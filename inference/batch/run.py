@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -42,6 +42,19 @@ SHUFFLES = ("auto", "tasks", "p2p")
 # ``auto``: rows that take at most this share of the workers' memory limits go through Dask's
 # in-memory (tasks) shuffle; more go through the peer-to-peer one, which stages them on disk.
 IN_MEMORY_SHARE = 0.5
+# A local cluster runs without Dask's diagnostics that cost CPU all the time: the statistical
+# profiler (its sampler takes the GIL from the task thread every 10 ms), host disk I/O counters
+# and GIL monitoring, with system metrics (CPU, memory per worker) sampled once a second
+# instead of twice. Their cost grows with the run's length on every worker's event loop and the
+# scheduler: a one-worker cluster hides it on the spare core, two workers pay it out of the
+# cores they score on (benchmarks/notes.md, #15). Memory limits, spilling and the dashboard's
+# task stream, progress and memory views are unchanged. ``--scheduler`` clusters keep theirs.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "1s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
 
 
 class NoWorkers(RuntimeError):
@@ -145,17 +158,28 @@ def _score_task(rows: pd.DataFrame, options: BatchOptions, sources: list[str]) -
 
 
 @contextmanager
+def local_cluster(workers: int | None = None, memory_limit: str | None = None
+                  ) -> Iterator[LocalCluster]:
+    """The cluster ``stress-scorer batch`` starts without ``--scheduler``: ``workers``
+    single-threaded processes (default: one per core) with ``LOCAL_CLUSTER_CONFIG``.
+
+    One process per core because the GIL-bound parts of scoring (pandas, JSON text) scale
+    with processes, not threads, and each process holds one onnxruntime session."""
+    # The nannies hand the configuration current when they start to their workers.
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+            memory_limit=memory_limit or "auto", dashboard_address=":0",
+            silence_logs=logging.ERROR) as cluster:
+        yield cluster
+
+
+@contextmanager
 def _client(scheduler: str | None, workers: int | None, memory_limit: str | None):
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    n = workers or os.cpu_count() or 1
-    # One single-threaded process per core: the GIL-bound parts of scoring (pandas, JSON text)
-    # scale with processes, not threads, and each process holds one onnxruntime session.
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                      memory_limit=memory_limit or "auto", dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with local_cluster(workers, memory_limit) as cluster, Client(cluster) as client:
         yield client
 
 

@@ -8,7 +8,6 @@ over CSV and Parquet files and several partitions.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import time
 from pathlib import Path
@@ -22,7 +21,13 @@ distributed = pytest.importorskip("distributed")
 from inference.artifact import ArtifactError, load_artifact  # noqa: E402
 from inference.batch.output import result_rows  # noqa: E402
 from inference.batch.read import Piece  # noqa: E402
-from inference.batch.run import OutputExists, run_batch, shuffle_method  # noqa: E402
+from inference.batch.run import (  # noqa: E402
+    LOCAL_CLUSTER_CONFIG,
+    OutputExists,
+    local_cluster,
+    run_batch,
+    shuffle_method,
+)
 from inference.batch.score import BatchOptions  # noqa: E402
 from inference.batch.worker import ScorerPlugin  # noqa: E402
 from inference.cli import EXIT_NO_MODEL, REASONS, main  # noqa: E402
@@ -33,9 +38,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", memory_limit="2GiB",
-                                  silence_logs=logging.ERROR) as c:
+    with local_cluster(2, memory_limit="2GiB") as c:  # as `stress-scorer batch --workers 2`
         yield c
 
 
@@ -172,6 +175,17 @@ def test_rows_with_problems_are_reported_per_person_not_dropped(
         "income: is not a number": 1, "month: duplicate month for this person": 1,
         "person_id: person_id is empty": 1,
         "file: the file is binary, not CSV text (export it as CSV)": 1}
+
+
+def test_the_local_clusters_workers_run_without_always_on_diagnostics(cluster):
+    """The nannies must hand the batch's settings to the worker processes they start."""
+    import dask
+
+    with distributed.Client(cluster) as client:
+        seen = client.run(lambda: {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG})
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert list(seen.values()) == [LOCAL_CLUSTER_CONFIG] * 2
+    assert not any(profiling.values())
 
 
 def test_a_corrupt_artifact_fails_fast_with_the_services_message(artifact_copy, people,

@@ -136,9 +136,32 @@ def test_a_card_180_days_past_due_is_charged_off_and_closed(sim_cfg):
     assert (state.line[had_balance] == 0).all() and (state.limit[had_balance] == 0).all()
     assert (r["revolving"][had_balance, months - 1:] == 0).all()
     assert (state.past_due[had_balance] == 0).all()
-    # and nothing falls due on a closed card: no card payment is missed any more
-    no_loan = had_balance & (state.inst_balance == 0)
-    assert no_loan.sum() > 100 and (r["missed_payments"][no_loan, months:] == 0).all()
+    # the debt is not gone: a collector holds it, it is still debt, and while nobody pays
+    # the collector the person stays behind, month after month
+    np.testing.assert_allclose(r["collection"][had_balance, months - 1],
+                               r["charged_off"][had_balance, :months].sum(axis=1))
+    assert (r["total_debt"][had_balance, months:] >= r["collection"][had_balance, months:]).all()
+    assert (r["missed_payments"][had_balance, months:] >= 1).all()
+    assert (state.behind[had_balance] > months).all()
+
+
+def test_charged_off_debt_paid_to_the_collector_shrinks_and_keeps_the_person_current(sim_cfg):
+    rng = np.random.default_rng(15)
+    pop, state = sample_population(3000, sim_cfg, rng)
+    pop.lapse[:] = 1.0
+    months = int(sim_cfg.sim["chargeoff_card_months"])
+    simulate(pop, state, months, sim_cfg, rng)
+    owed = state.collection.copy()
+    # now everybody pays what is due, cash or not (debts first), and never slips
+    pop.lapse[:] = 0.0
+    pop.pays_debts_first[:] = True
+    r = simulate(pop, state, 3, replace(sim_cfg, sim={**sim_cfg.sim, "lapse_roll": 0.0}), rng)
+    in_collection = owed > 100.0
+    assert in_collection.sum() > 100
+    no_loan = in_collection & (state.inst_balance == 0)
+    assert (r["missed_payments"][no_loan] == 0).all()
+    assert (state.collection[in_collection] < owed[in_collection]).all()
+    assert (r["debt_payments"][no_loan] > 0).all()
 
 
 def test_a_cured_card_is_usable_again(sim_cfg):
