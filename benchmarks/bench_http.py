@@ -158,6 +158,17 @@ def _stop(server: Server) -> None:
 
 # -- the load generator --------------------------------------------------------------------------
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes and all their threads so far (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / tick
+
+
 def load(server: Server, method: str, path: str, body: bytes | None,
          headers: dict[str, str], concurrency: int, duration: float,
          max_requests: int = 200_000) -> dict[str, Any]:
@@ -200,6 +211,10 @@ def load(server: Server, method: str, path: str, body: bytes | None,
                for i in range(concurrency)]
     for t in threads:
         t.start()
+    # The server's CPU per request does not depend on what else runs on the machine (its wall
+    # time does): the ceiling on requests/s of a quiet machine is about cores / this.
+    server_pids = [server.pid, *children(server.pid)]
+    server_cpu0 = cpu_seconds(server_pids)
     cpu0 = time.process_time()
     stop_at[0] = time.perf_counter() + duration
     start = time.perf_counter()
@@ -208,13 +223,16 @@ def load(server: Server, method: str, path: str, body: bytes | None,
         t.join(duration + 120)
     elapsed = time.perf_counter() - start
     client_cpu = time.process_time() - cpu0
+    server_cpu = cpu_seconds(server_pids) - server_cpu0
     all_ms = np.concatenate([np.array(v) for v in latencies]) * 1e3
     n = len(all_ms)
     return {"requests": n, "errors": int(sum(errors)), "seconds": rnd(elapsed, 2),
             "requests_per_s": rnd(n / elapsed, 1),
             "p50_ms": rnd(float(np.percentile(all_ms, 50)), 2) if n else None,
             "p99_ms": rnd(float(np.percentile(all_ms, 99)), 2) if n else None,
-            "client_cpu_share": rnd(client_cpu / elapsed, 2)}
+            "client_cpu_share": rnd(client_cpu / elapsed, 2),
+            "server_cpu_ms_per_request": rnd(server_cpu * 1e3 / n, 3) if n else None,
+            "client_cpu_ms_per_request": rnd(client_cpu * 1e3 / n, 3) if n else None}
 
 
 def bench_http(artifacts: Path, concurrency: tuple[int, ...], duration: float

@@ -70,6 +70,14 @@ def run(requests: int = 300, artifacts: Path = ARTIFACTS) -> dict[str, Any]:
                     "rows (features, model, explanations, recommendations)", consume=True)
         # Within rows (not added to the total again): the features, and the one session run.
         stages.wrap(pipeline_mod, "model_input", f"{WITHIN_ROWS}features (shared_features)")
+        stages.wrap(pipeline_mod, "coalitions", f"{WITHIN_ROWS}Shapley coalitions (distinct)")
+        model_rows: list[int] = []
+        predict = Scorer.predict
+
+        def counted(self: Scorer, x: Any) -> Any:
+            model_rows.append(len(x))
+            return predict(self, x)
+        Scorer.predict = counted  # type: ignore[method-assign]
         stages.wrap(Scorer, "predict", f"{WITHIN_ROWS}the model (one onnxruntime call)")
         stages.wrap(Store, "save_run", "store_write")
         stages.wrap(Store, "__init__", "store_open")
@@ -89,6 +97,7 @@ def run(requests: int = 300, artifacts: Path = ARTIFACTS) -> dict[str, Any]:
     return {"artifact": source, "requests": requests,
             "request_p50_ms": rnd(median(total) * 1000, 3),
             "reference_healthz_p50_ms": rnd(median(health) * 1000, 3),
+            "model_rows_per_request": rnd(median(model_rows), 1),
             "stages_ms_per_request": ms}
 
 

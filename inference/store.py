@@ -144,11 +144,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 IDEMPOTENCY_WINDOW = timedelta(hours=24)  # a retry within this long returns the first run
 PAGE_SIZE = 16384  # bytes, for new databases
 # WAL pages after which a commit checkpoints the log into the database (SQLite's default: 1000).
-# Each checkpoint syncs the log and the database to disk (60-110 ms on the shared benchmark VM)
+# Each checkpoint syncs the log and the database to disk (60-350 ms on the shared benchmark VM)
 # and the request whose commit triggered it waits for that. A one-person run writes about ten
 # 16 kB pages, so with the default every hundredth small request waited: exactly the p99. Every
-# 4000 pages (a log of up to 64 MB) is every ~400th, with a quarter of the syncs in all.
+# 4000 pages (a log of up to 64 MB) is every ~400th, with a quarter of the syncs in all. The web
+# app goes further: its request connections leave the copy to a thread of its own (web.db), and
+# keep ``WAL_SAFETY_CHECKPOINT_PAGES`` only as a bound on the log should that thread fall behind.
 WAL_AUTOCHECKPOINT_PAGES = 4000
+WAL_SAFETY_CHECKPOINT_PAGES = 16_000
 
 _RUN_COLUMNS = ("id", "created_at", "source_name", "n_persons", "band_counts",
                 "mean_probability", "model_version", "model_sha256", "warnings")
@@ -204,7 +207,8 @@ class KeyedRun:
 
 class Store:
     def __init__(self, path: str | Path, busy_timeout_ms: int = 5000,
-                 scope: Scope = EVERYONE) -> None:
+                 scope: Scope = EVERYONE,
+                 autocheckpoint_pages: int = WAL_AUTOCHECKPOINT_PAGES) -> None:
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
         self.scope = scope
@@ -216,7 +220,7 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL, faster
         self.conn.execute("PRAGMA secure_delete = ON")  # deleted finances are zeroed on disk
-        self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint_pages)}")
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
