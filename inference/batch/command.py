@@ -15,7 +15,7 @@ EXIT_NO_CLUSTER = 4  # the scheduler has no workers (the other codes are inferen
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_BAD_INPUT, EXIT_NO_MODEL, REASONS
+    from ..cli import EXIT_BAD_CONFIG, EXIT_BAD_INPUT, EXIT_NO_MODEL, REASONS, explain_settings
 
     try:
         from .read import DEFAULT_PIECE_ROWS, InputNotFound
@@ -28,14 +28,22 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from shared_features import IngestLimits
 
     from ..artifact import ArtifactError
+    from ..explain import ExplainOptions
 
     def log(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    # Reasons are chosen by the service's [explain] settings, as `stress-scorer score` does, so
+    # the batch writes the same reasons for the same person.
+    try:
+        explain = explain_settings() if args.explain else ExplainOptions()
+    except ValueError as exc:  # web.settings.ConfigError: a setting has a wrong value
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     # An analyst's own data on their own cluster: no service limit on the number of persons.
     options = BatchOptions(limits=IngestLimits(max_persons=sys.maxsize),
-                           reasons=REASONS if args.explain else 0)
+                           reasons=REASONS if args.explain else 0, explain=explain)
     try:
         summary = run_batch(args.input, args.out, args.artifacts, scheduler=args.scheduler,
                             workers=args.workers, memory_limit=args.memory_per_worker,

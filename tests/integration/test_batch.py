@@ -30,7 +30,7 @@ from inference.batch.run import (  # noqa: E402
 )
 from inference.batch.score import BatchOptions  # noqa: E402
 from inference.batch.worker import ScorerPlugin  # noqa: E402
-from inference.cli import EXIT_NO_MODEL, REASONS, main  # noqa: E402
+from inference.cli import EXIT_BAD_CONFIG, EXIT_NO_MODEL, REASONS, main  # noqa: E402
 from inference.table import table_columns  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -117,6 +117,27 @@ def test_batch_matches_the_service_for_persons_split_over_files(
     assert summary["model_sha256"] == load_artifact(artifact_dir).model_sha256
     assert summary["input_pieces"] >= 4  # a.csv, b.csv and c.parquet in more than one piece
     assert json.loads((out / "_summary.json").read_text())["persons"] == 240
+
+
+def test_batch_explains_by_the_services_explain_settings(cluster, people, artifact_dir,
+                                                        tmp_path, monkeypatch, capsys):
+    # No effect is big enough for a sentence: `score --explain` leaves every reason empty,
+    # and so must the batch, on the workers too.
+    monkeypatch.setenv("SCORER__EXPLAIN__MIN_POINTS", "1000")
+    monkeypatch.setenv("SCORER__EXPLAIN__MIN_LOG_ODDS", "1000")
+    source, out = _split_input(people, tmp_path / "in"), tmp_path / "out"
+    assert main(["batch", str(source), "--out", str(out), "--scheduler",
+                 cluster.scheduler_address, "--artifacts", str(artifact_dir), "--quiet",
+                 "--explain"]) == 0
+    got = _read_output(out)
+    assert len(got) == 240 and got["reason_1"].isna().all()
+    # A wrong setting is named before any work is sent to the cluster.
+    monkeypatch.setenv("SCORER__EXPLAIN__PERMUTATIONS", "many")
+    assert main(["batch", str(source), "--out", str(tmp_path / "again"), "--scheduler",
+                 cluster.scheduler_address, "--artifacts", str(artifact_dir), "--quiet",
+                 "--explain"]) == EXIT_BAD_CONFIG
+    assert "SCORER__EXPLAIN__PERMUTATIONS" in capsys.readouterr().err
+    assert not (tmp_path / "again").exists()
 
 
 def test_auto_shuffle_stages_on_disk_what_would_not_fit_in_memory(cluster):
