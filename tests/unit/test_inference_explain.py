@@ -56,6 +56,9 @@ def test_contributions_of_a_fully_reported_person_add_up_to_score_minus_referenc
 
 def test_explain_is_one_session_batch_per_chunk(scorer, sim, monkeypatch):
     x, raw_m = _inputs(sim.panel(30, seed=5), scorer)
+    # The reference person's own run is made once per scorer and kept: not part of a chunk
+    # (without this the test passed only after another test had made it).
+    scorer.reference_run  # noqa: B018
     calls = []
     original = scorer.run
     monkeypatch.setattr(scorer, "run", lambda rows: calls.append(len(rows)) or original(rows))
