@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from inference.batch import SHUFFLES
+
 from .common import ARTIFACTS, measure, rnd, usable_artifacts, workdir
 
 FILE_PERSONS = 250_000
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="with explanations and recommendations (~30 model rows a person)")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
     parser.add_argument("--json", type=Path, help="also write the result here")
-    parser.add_argument("--shuffle", choices=("auto", "tasks", "p2p"), default="auto",
+    parser.add_argument("--shuffle", choices=SHUFFLES, default="auto",
                         help="stress-scorer batch --shuffle (default: auto, as the command)")
     parser.add_argument("--data-dir", type=Path,
                         help="keep the simulated inputs here and reuse them in later runs")

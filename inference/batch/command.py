@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from . import SHUFFLES
+
 EXIT_NO_CLUSTER = 4  # the scheduler has no workers (the other codes are inference.cli's)
 
 
@@ -92,7 +94,7 @@ def add_batch_command(commands: argparse._SubParsersAction, default_artifacts: s
                                                "machine's memory shared between the workers)")
     p.add_argument("--piece-rows", type=int,
                    help="Parquet rows read per task (default: a million; CSV: a task per file)")
-    p.add_argument("--shuffle", choices=("auto", "tasks", "p2p"), default="auto",
+    p.add_argument("--shuffle", choices=SHUFFLES, default="auto",
                    help="how rows are grouped by person: in the workers' memory (tasks), "
                         "staged on disk (p2p), or tasks when the rows take at most half the "
                         "workers' memory limits (auto, the default)")

@@ -28,6 +28,7 @@ from distributed import Client, LocalCluster, progress
 
 from ..artifact import load_artifact
 from ..scorer import Scorer
+from . import SHUFFLES
 from .read import DEFAULT_PIECE_ROWS, Piece, list_pieces, read_rows
 from .score import BatchOptions, score_partition
 from .table import output_meta
@@ -35,10 +36,7 @@ from .worker import ScorerPlugin, worker_scorer
 
 SUMMARY_FILE = "_summary.json"
 MAX_EXAMPLES = 20  # problems quoted in the summary; all are counted and all are in the output
-
-
 WORKER_WAIT_SECONDS = 120
-SHUFFLES = ("auto", "tasks", "p2p")
 # ``auto``: rows that take at most this share of the workers' memory limits go through Dask's
 # in-memory (tasks) shuffle; more go through the peer-to-peer one, which stages them on disk.
 IN_MEMORY_SHARE = 0.5
