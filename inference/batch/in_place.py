@@ -59,9 +59,10 @@ def piece_id_range(piece: Piece, storage_options: dict | None = None) -> IdRange
     texts = pa.array(ids.texts, type=pa.string())  # every text is some row's
     low_high = pc.min_max(texts)
     low, high = low_high["min"].as_py(), low_high["max"].as_py()
-    rows_at = [int(np.count_nonzero(pc.equal(texts, end).to_numpy(zero_copy_only=False)[ids.codes]))
-               for end in (low, high)]
-    return IdRange(low, high, len(ids.codes), *rows_at)
+    at_low, at_high = (pc.equal(texts, end).to_numpy(zero_copy_only=False)[ids.codes]
+                       for end in (low, high))
+    return IdRange(low, high, len(ids.codes), int(np.count_nonzero(at_low)),
+                   int(np.count_nonzero(at_high)))
 
 
 def overlap_zones(ranges: Sequence[IdRange]) -> list[Zone]:

@@ -1,9 +1,11 @@
-"""Run a batch: input -> shuffle by person -> score on every worker -> Parquet + _summary.json.
+"""Run a batch: input -> group by person -> score on every worker -> Parquet + _summary.json.
 
-The graph streams: each input piece is read by one task, rows go through Dask's shuffle
-(in the workers' memory when they fit well, staged on disk otherwise) so that a person's months
-meet in one partition whatever files they came from, each partition is scored and written to
-its own Parquet file, and nothing is gathered on the client except the summary's counts.
+First the pieces' person-id ranges say which rows can meet rows of another piece
+(``in_place``). Then the graph streams: each input piece is read by one task; the persons it
+holds whole are scored right there, and the other rows go through Dask's shuffle (in the
+workers' memory when they fit well, staged on disk otherwise) so that a person's months meet in
+one partition whatever files they came from. Each partition is scored and written to its own
+Parquet file, and nothing is gathered on the client except the summary's counts.
 """
 
 from __future__ import annotations
@@ -174,20 +176,22 @@ def _scored(rows: dd.DataFrame, where: in_place.Plan, pieces: list[Piece], n_wor
     """The output rows: each piece's persons it holds whole, scored where the piece is read,
     and the rest after the shuffle has brought each person's rows together."""
     meta = output_meta(scorer, options.reasons)
-    # The pieces' file names go to each worker once (one task), not inside every task.
+    # The pieces' file names and the zones go to each worker once (one task each), not inside
+    # every task: a sorted input of n pieces has n - 1 zones.
     sources = dask.delayed([piece.name for piece in pieces], pure=True)
+    zones = dask.delayed(where.zones, pure=True)
     parts = []
     if where.in_place_pieces:
         # Over every piece, not ``rows.partitions[...]``: both branches must share one read of
         # each piece (a subset would be a second read); a piece without such rows writes an
         # empty file.
-        here = rows.map_partitions(in_place.select_rows, where.zones, False, meta=ROW_META)
+        here = rows.map_partitions(in_place.select_rows, zones, False, meta=ROW_META)
         parts.append(here.map_partitions(_score_task, options, sources, meta=meta))
     # About a piece's rows per partition; with many, enough partitions for every worker.
     npartitions = max(1, -(-where.rows_to_shuffle // piece_rows))
     if where.rows_to_shuffle >= piece_rows:
         npartitions = max(npartitions, min(2 * n_workers, len(pieces)))
-    crossing = rows.map_partitions(in_place.select_rows, where.zones, True, meta=ROW_META)
+    crossing = rows.map_partitions(in_place.select_rows, zones, True, meta=ROW_META)
     grouped = crossing.shuffle(on="person_id", npartitions=npartitions, shuffle_method=method)
     parts.append(grouped.map_partitions(_score_task, options, sources, meta=meta))
     return parts[0] if len(parts) == 1 else dd.concat(parts)
