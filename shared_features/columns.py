@@ -43,6 +43,9 @@ class TextColumn:
 
     codes: np.ndarray  # integer (rows,)
     texts: np.ndarray  # object (distinct,): str; "" for an empty cell
+    # True when no two texts are equal (a reader that knows it saves validation a million ids'
+    # factorising); False: two cells may have differed only by surrounding spaces.
+    distinct: bool = False
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -239,5 +242,9 @@ def _arrow_text(column) -> TextColumn:
         combined = combined.dictionary_encode()
     import pyarrow.compute as pc
 
-    texts = pc.utf8_trim_whitespace(combined.dictionary).to_numpy(zero_copy_only=False)
-    return TextColumn(combined.indices.to_numpy(zero_copy_only=False), texts)
+    trimmed = pc.utf8_trim_whitespace(combined.dictionary)
+    # A dictionary holds each cell once: still so after trimming if trimming removed nothing.
+    distinct = pc.all(pc.equal(pc.binary_length(trimmed),
+                               pc.binary_length(combined.dictionary))).as_py() is not False
+    return TextColumn(combined.indices.to_numpy(zero_copy_only=False),
+                      trimmed.to_numpy(zero_copy_only=False), distinct)
