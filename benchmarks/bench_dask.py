@@ -3,8 +3,12 @@
     python -m benchmarks.bench_dask [--sizes 1000000 5000000] [--workers 1 2] [--explain]
                                     [--data-dir DIR]
 
-For each size, synthetic persons x 12 months are written as a Parquet dataset (files of
-``FILE_PERSONS`` persons, row groups of 250k rows), then scored by ``run_batch`` on a fresh
+For each size, synthetic persons x 12 months are written as a Parquet dataset in two layouts:
+``sorted`` (files of ``FILE_PERSONS`` persons in order, row groups of 250k rows, as a panel
+exported sorted by person: only the persons cut at a piece boundary cross the shuffle) and
+``spread`` (the same rows, each file split into its first and its second half-year: every
+person's months are in two files, so every row crosses the shuffle). Each is scored by
+``run_batch`` on a fresh
 LocalCluster of 1 and of 2 single-threaded worker processes, started as the command starts
 its own (``inference.batch.run.local_cluster``: the same settings whatever the worker count).
 Reported per run: wall time of the read-shuffle-score-write graph, persons/s and persons/s
@@ -37,6 +41,7 @@ ROW_GROUP_ROWS = 250_000
 PIECE_ROWS = 1_000_000
 MEMORY_PER_WORKER = "3GiB"  # the cluster's own limit: it spills to disk above ~60% of it
 GOAL_SPEEDUP = 1.6
+LAYOUTS = ("sorted", "spread")
 
 
 def write_dataset(directory: Path, persons: int, months: int = 12, seed: int = 0) -> int:
@@ -57,6 +62,19 @@ def write_dataset(directory: Path, persons: int, months: int = 12, seed: int = 0
             **{f: arrays[f][p, t] for f in FIELD_NAMES}})
         frame.to_parquet(directory / f"part-{i:04d}.parquet", index=False,
                          row_group_size=ROW_GROUP_ROWS)
+    return sum(f.stat().st_size for f in directory.glob("*.parquet"))
+
+
+def spread_dataset(source: Path, directory: Path) -> int:
+    """``source``'s files, each split into its first and second half-year (the ``spread``
+    layout: a person's months in two files); returns the total bytes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        first = frame["month"] < "2024-07"
+        for half, rows in (("a", frame[first]), ("b", frame[~first])):
+            rows.to_parquet(directory / f"{path.stem}-{half}.parquet", index=False,
+                            row_group_size=ROW_GROUP_ROWS)
     return sum(f.stat().st_size for f in directory.glob("*.parquet"))
 
 
@@ -96,58 +114,68 @@ def run_once(source: Path, out: Path, artifacts: Path, workers: int,
             "peak_rss_mib_per_worker": [round(p) for p in peaks],
             "output_mb": round(output_bytes / 2**20, 1),
             "persons": summary["persons"], "input_rows": summary["input_rows"],
-            "input_pieces": summary["input_pieces"]}
+            "input_pieces": summary["input_pieces"],
+            "rows_scored_in_place": summary["rows_scored_in_place"]}
 
 
-def _dataset(directory: Path, persons: int, log) -> int:
-    """The input of ``persons`` persons in ``directory``, written unless a complete copy is
-    there (``--data-dir``: 5M persons take minutes to simulate; the data is seeded, so a kept
-    copy is the same data). Returns its bytes."""
+def _dataset(root: Path, persons: int, layout: str, log) -> Path:
+    """The input of ``persons`` persons in ``layout`` under ``root``, written unless a complete
+    copy is there (``--data-dir``: 5M persons take minutes to simulate; the data is seeded, so
+    a kept copy is the same data)."""
+    directory = root / (f"in-{persons}" if layout == "sorted" else f"in-{persons}-{layout}")
     done = directory / "_complete"
     if done.exists():
-        return sum(f.stat().st_size for f in directory.glob("*.parquet"))
+        return directory
     _remove(directory)
     t = time.perf_counter()
-    size = write_dataset(directory, persons)
+    if layout == "sorted":
+        size = write_dataset(directory, persons)
+    else:
+        size = spread_dataset(_dataset(root, persons, "sorted", log), directory)
     done.touch()
-    log(f"  dask: wrote {persons:,} persons ({size / 2**20:,.0f} MB Parquet) in "
+    log(f"  dask: wrote {persons:,} persons, {layout} ({size / 2**20:,.0f} MB Parquet) in "
         f"{time.perf_counter() - t:.0f}s")
-    return size
+    return directory
 
 
 def run(sizes: list[int], workers: list[int], artifacts: Path = ARTIFACTS, explain: bool = False,
-        log=print, data_dir: Path | None = None, shuffle: str = "auto") -> dict[str, Any]:
+        log=print, data_dir: Path | None = None, shuffle: str = "auto",
+        layouts: tuple[str, ...] = LAYOUTS) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     results = []
     with workdir("bench-dask-") as tmp:
         directory, source = usable_artifacts(tmp, artifacts)
         for persons in sorted(sizes):
-            data = (data_dir or tmp) / f"in-{persons}"
-            size = _dataset(data, persons, log)
-            wall, _, table = measure(lambda d=data: pq.read_table(d))
-            rows = table.num_rows
-            del table
-            point: dict[str, Any] = {"persons": persons, "input_rows": rows,
-                                     "parquet_mb": round(size / 2**20, 1),
-                                     "reference_read_parquet_s": rnd(wall, 2), "runs": []}
-            for n in workers:
-                out = tmp / f"out-{persons}-{n}"
-                r = run_once(data, out, directory, n, explain, shuffle)
-                assert r["persons"] == persons and r["input_rows"] == rows, r
-                log(f"  dask {persons:>9,} persons, {n} worker(s), {r['shuffle']} shuffle: "
-                    f"{r['seconds']:8.1f} s "
-                    f"({r['persons_per_s_per_worker']:,} persons/s/worker), peak RSS/worker "
-                    f"{r['peak_rss_mib_per_worker']} MiB")
-                point["runs"].append(r)
-                _remove(out)
-            by = {r["workers"]: r for r in point["runs"]}
-            if 1 in by and 2 in by:
-                point["speedup_2_over_1"] = rnd(by[1]["seconds"] / by[2]["seconds"], 2)
-                point["meets_goal"] = point["speedup_2_over_1"] >= GOAL_SPEEDUP
-            results.append(point)
-            if data_dir is None:
-                _remove(data)
+            for layout in layouts:
+                data = _dataset(data_dir or tmp, persons, layout, log)
+                size = sum(f.stat().st_size for f in data.glob("*.parquet"))
+                wall, _, table = measure(lambda d=data: pq.read_table(d))
+                rows = table.num_rows
+                del table
+                point: dict[str, Any] = {"persons": persons, "layout": layout,
+                                         "input_rows": rows,
+                                         "parquet_mb": round(size / 2**20, 1),
+                                         "reference_read_parquet_s": rnd(wall, 2), "runs": []}
+                for n in workers:
+                    out = tmp / f"out-{persons}-{n}"
+                    r = run_once(data, out, directory, n, explain, shuffle)
+                    assert r["persons"] == persons and r["input_rows"] == rows, r
+                    log(f"  dask {persons:>9,} persons, {layout}, {n} worker(s), "
+                        f"{r['rows_scored_in_place'] / rows:.0%} of rows in place, "
+                        f"{r['shuffle']} shuffle: {r['seconds']:8.1f} s "
+                        f"({r['persons_per_s_per_worker']:,} persons/s/worker), "
+                        f"peak RSS/worker {r['peak_rss_mib_per_worker']} MiB")
+                    point["runs"].append(r)
+                    _remove(out)
+                by = {r["workers"]: r for r in point["runs"]}
+                if 1 in by and 2 in by:
+                    point["speedup_2_over_1"] = rnd(by[1]["seconds"] / by[2]["seconds"], 2)
+                    point["meets_goal"] = point["speedup_2_over_1"] >= GOAL_SPEEDUP
+                results.append(point)
+            if data_dir is None:  # the next size's data needs the disk
+                for data in tmp.glob(f"in-{persons}*"):
+                    _remove(data)
     return {"artifact": source, "explain": explain, "memory_limit_per_worker": MEMORY_PER_WORKER,
             "piece_rows": PIECE_ROWS, "goal_speedup": GOAL_SPEEDUP, "sizes": results}
 
@@ -168,12 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the result here")
     parser.add_argument("--shuffle", choices=SHUFFLES, default="auto",
                         help="stress-scorer batch --shuffle (default: auto, as the command)")
+    parser.add_argument("--layouts", nargs="+", choices=LAYOUTS, default=list(LAYOUTS))
     parser.add_argument("--data-dir", type=Path,
                         help="keep the simulated inputs here and reuse them in later runs")
     args = parser.parse_args(argv)
     result = run(args.sizes, args.workers, args.artifacts, args.explain,
                  log=lambda m: print(m, file=sys.stderr, flush=True), data_dir=args.data_dir,
-                 shuffle=args.shuffle)
+                 shuffle=args.shuffle, layouts=tuple(args.layouts))
     text = json.dumps(result, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

@@ -149,20 +149,46 @@ def _parquet_cells(table: pa.Table) -> Columns | pd.DataFrame:
     mapping, _, problems = map_headers(table.column_names)
     if problems:
         return table.to_pandas()
-    by_name: dict = {}
-    for header, name in mapping.items():
-        column = table.column(header)
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        numeric = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
-        if name in FIELD_NAMES:
-            by_name[name] = (column.cast(pa.float64()).to_numpy() if numeric
-                             else column.to_pandas().to_numpy(dtype=object))
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            by_name[name] = _text(column)
-        else:  # ids as numbers, months as dates: as pandas shows them
-            by_name[name] = text_column(column.to_pandas())
-    return Columns(by_name, table.num_rows)
+    return Columns({name: parquet_column(table.column(header), name)
+                    for header, name in mapping.items()}, table.num_rows)
+
+
+def parquet_column(column: pa.ChunkedArray, name: str) -> np.ndarray | TextColumn:
+    """One mapped Parquet column (canonical ``name``) as ``ingest`` takes it: amounts as
+    float64 (or their cells when they are text), ids and months as a ``TextColumn``."""
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    numeric = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+    if name in FIELD_NAMES:
+        return (column.cast(pa.float64()).to_numpy() if numeric
+                else column.to_pandas().to_numpy(dtype=object))
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return _text(column)
+    return text_column(column.to_pandas())  # ids as numbers, months as dates: as pandas shows them
+
+
+def read_person_ids(piece: Piece, storage_options: dict | None = None) -> TextColumn | None:
+    """A Parquet piece's person ids alone (its id column, canonical as ``read_piece`` makes
+    them: ``texts[codes]``), or None when that is not known without reading everything (a CSV
+    file, headers with problems) or the file cannot be read."""
+    if piece.row_groups is None:
+        return None
+    try:
+        with fsspec.open(piece.url, "rb", **(storage_options or {})) as fh:
+            parquet = pq.ParquetFile(fh)
+            mapping, _, problems = map_headers(parquet.schema_arrow.names)
+            if problems:
+                return None
+            header = next((h for h, name in mapping.items() if name == "person_id"), None)
+            if header is None:  # every row is the default person, as ``parse_rows`` reads it
+                rows = sum(parquet.metadata.row_group(g).num_rows for g in piece.row_groups)
+                return TextColumn(np.zeros(rows, dtype=np.intp),
+                                  np.array([DEFAULT_PERSON_ID], dtype=object))
+            table = parquet.read_row_groups(list(piece.row_groups), columns=[header])
+    except (OSError, ValueError):
+        return None
+    ids = parquet_column(table.column(header), "person_id")
+    return ids if isinstance(ids, TextColumn) else None
 
 
 def _text(column: pa.ChunkedArray) -> TextColumn:

@@ -28,8 +28,8 @@ from distributed import Client, LocalCluster, progress
 
 from ..artifact import load_artifact
 from ..scorer import Scorer
-from . import SHUFFLES
-from .read import DEFAULT_PIECE_ROWS, Piece, list_pieces, read_rows
+from . import SHUFFLES, in_place
+from .read import DEFAULT_PIECE_ROWS, ROW_BYTES, ROW_META, Piece, list_pieces, read_rows
 from .score import BatchOptions, score_partition
 from .table import output_meta
 from .worker import ScorerPlugin, worker_scorer
@@ -92,21 +92,20 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
             raise NoWorkers(f"no Dask worker joined the scheduler {client.scheduler.address} "
                             f"within {WORKER_WAIT_SECONDS} s") from None
         n_workers = len(client.nthreads())
-        method = shuffle_method(shuffle, pieces, client)
+        t = time.perf_counter()
+        where = plan_rows(pieces, client, storage_options)
+        timings["plan"] = time.perf_counter() - t
+        method = shuffle_method(shuffle, pieces, client, where.rows_to_shuffle * ROW_BYTES)
         log(f"Dask dashboard: {client.dashboard_link}  ({n_workers} workers, "
-            f"{len(pieces)} input pieces, {method} shuffle)")
+            f"{len(pieces)} input pieces, {where.rows_in_place:,} rows scored where they are "
+            f"read, the rest through the {method} shuffle)")
         t = time.perf_counter()
         client.register_plugin(ScorerPlugin(artifact_dir))  # raises if a worker refuses it
         timings["load_model_on_workers"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        rows = read_rows(pieces, storage_options)
-        grouped = rows.shuffle(on="person_id", npartitions=max(len(pieces), 2 * n_workers),
-                               shuffle_method=method)
-        meta = output_meta(Scorer(artifact), options.reasons)
-        # The pieces' file names go to each worker once (one task), not inside every task.
-        sources = dask.delayed([piece.name for piece in pieces], pure=True)
-        scored = grouped.map_partitions(_score_task, options, sources, meta=meta)
+        scored = _scored(read_rows(pieces, storage_options), where, pieces, n_workers,
+                         piece_rows, method, options, Scorer(artifact))
         write = scored.to_parquet(out, write_index=False, compute=False,
                                   storage_options=storage_options)
         future = client.compute(write)
@@ -129,6 +128,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         "workers": n_workers,
         "input_pieces": len(pieces),
         "shuffle": method,
+        "rows_scored_in_place": where.rows_in_place,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "persons_per_second": round(summary["persons"] / timings["read_shuffle_score_write"], 1)
         if timings["read_shuffle_score_write"] > 0 else None,
@@ -139,16 +139,57 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
     return summary
 
 
-def shuffle_method(requested: str, pieces: list[Piece], client: Client) -> str:
+def shuffle_method(requested: str, pieces: list[Piece], client: Client,
+                   shuffled_bytes: int | None = None) -> str:
     """The shuffle for ``requested`` (one of ``SHUFFLES``): ``auto`` keeps the rows in the
     workers' memory when they fit well within it (fewer copies: no staging on disk, nothing
     serialised within a worker) and stages them on disk (P2P) otherwise, or when a worker has
-    no memory limit to judge by."""
+    no memory limit to judge by. ``shuffled_bytes``: of the rows that cross it (default: all
+    the pieces')."""
     if requested != "auto":
         return requested
     limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
-    rows = sum(piece.memory for piece in pieces)
+    rows = sum(piece.memory for piece in pieces) if shuffled_bytes is None else shuffled_bytes
     return "tasks" if all(limits) and rows <= IN_MEMORY_SHARE * sum(limits) else "p2p"
+
+
+def plan_rows(pieces: list[Piece], client: Client, storage_options: dict | None = None
+              ) -> in_place.Plan:
+    """Which rows can be scored where they are read (``in_place``): the pieces' id ranges,
+    then, for the pieces that overlap others only in part, how many of their rows do. Both
+    read the id column alone, on the workers; only a few values per piece come back."""
+    ranges = client.gather(client.map(in_place.piece_id_range, pieces, pure=False,
+                                      storage_options=storage_options))
+    zones = in_place.overlap_zones(ranges)
+    partly = in_place.partly_in_zones(ranges, zones)
+    counts = client.gather(client.map(in_place.shared_rows, [pieces[i] for i in partly],
+                                      zones=zones, pure=False, storage_options=storage_options))
+    return in_place.plan(ranges, zones, dict(zip(partly, counts, strict=True)))
+
+
+def _scored(rows: dd.DataFrame, where: in_place.Plan, pieces: list[Piece], n_workers: int,
+            piece_rows: int, method: str, options: BatchOptions, scorer: Scorer
+            ) -> dd.DataFrame:
+    """The output rows: each piece's persons it holds whole, scored where the piece is read,
+    and the rest after the shuffle has brought each person's rows together."""
+    meta = output_meta(scorer, options.reasons)
+    # The pieces' file names go to each worker once (one task), not inside every task.
+    sources = dask.delayed([piece.name for piece in pieces], pure=True)
+    parts = []
+    if where.in_place_pieces:
+        # Over every piece, not ``rows.partitions[...]``: both branches must share one read of
+        # each piece (a subset would be a second read); a piece without such rows writes an
+        # empty file.
+        here = rows.map_partitions(in_place.select_rows, where.zones, False, meta=ROW_META)
+        parts.append(here.map_partitions(_score_task, options, sources, meta=meta))
+    # About a piece's rows per partition; with many, enough partitions for every worker.
+    npartitions = max(1, -(-where.rows_to_shuffle // piece_rows))
+    if where.rows_to_shuffle >= piece_rows:
+        npartitions = max(npartitions, min(2 * n_workers, len(pieces)))
+    crossing = rows.map_partitions(in_place.select_rows, where.zones, True, meta=ROW_META)
+    grouped = crossing.shuffle(on="person_id", npartitions=npartitions, shuffle_method=method)
+    parts.append(grouped.map_partitions(_score_task, options, sources, meta=meta))
+    return parts[0] if len(parts) == 1 else dd.concat(parts)
 
 
 def _score_task(rows: pd.DataFrame, options: BatchOptions, sources: list[str]) -> pd.DataFrame:

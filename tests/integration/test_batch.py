@@ -116,7 +116,34 @@ def test_batch_matches_the_service_for_persons_split_over_files(
         ["Low", "Moderate", "High"], fill_value=0).to_dict()
     assert summary["model_sha256"] == load_artifact(artifact_dir).model_sha256
     assert summary["input_pieces"] >= 4  # a.csv, b.csv and c.parquet in more than one piece
+    assert summary["rows_scored_in_place"] == 0  # two CSVs' ids are only known when read
     assert json.loads((out / "_summary.json").read_text())["persons"] == 240
+
+
+def test_persons_held_whole_by_one_piece_are_scored_where_it_is_read(
+        cluster, people, artifact_dir, tmp_path):
+    # Sorted by person, as panels are often exported, in two files; a third file carries the
+    # last month of a few persons of the first: only the rows that may meet rows of another
+    # piece (those persons, and any person cut at a row-group boundary) cross the shuffle.
+    ordered = people.sort_values(["person_id", "month"]).reset_index(drop=True)
+    ids = ordered["person_id"].unique()
+    first = ordered["person_id"].isin(ids[:120])
+    late = ordered["person_id"].isin(ids[40:45]) & (ordered["month"] == ordered["month"].max())
+    source = tmp_path / "in"
+    source.mkdir()
+    ordered[first & ~late].to_parquet(source / "a.parquet", index=False, row_group_size=100)
+    ordered[~first].to_parquet(source / "b.parquet", index=False, row_group_size=100)
+    ordered[late].to_parquet(source / "c.parquet", index=False)
+    out = tmp_path / "out"
+    summary = run_batch(str(source), str(out), artifact_dir, scheduler=cluster.scheduler_address,
+                        piece_rows=300, options=BatchOptions(reasons=REASONS),
+                        show_progress=False, log=lambda _: None)
+
+    got = _read_output(out)
+    assert got.index.is_unique and len(got) == 240
+    _assert_same_rows(got, _reference(people, artifact_dir, tmp_path, "--explain"))
+    assert summary["input_rows"] == got["input_rows"].sum() == len(people)
+    assert 0.5 * len(people) < summary["rows_scored_in_place"] < len(people) - late.sum()
 
 
 def test_batch_explains_by_the_services_explain_settings(cluster, people, artifact_dir,
