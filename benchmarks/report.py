@@ -157,7 +157,8 @@ def _dask(s: dict[str, Any]) -> list[str]:
                          f"**{_v(point.get('speedup_2_over_1'))}x**" if r["workers"] == 2
                          else "-"])
     scoring = "score with reasons" if s["explain"] else "score"
-    return [f"`stress-scorer batch` (read, shuffle by person, {scoring}, write Parquet) on a "
+    return [f"`stress-scorer batch` (id ranges, read, shuffle by person, {scoring}, write "
+            "Parquet) on a "
             "fresh LocalCluster of single-threaded worker processes, "
             f"memory limit {s['memory_limit_per_worker']} each. Input: Parquet files of "
             "250k persons, `sorted` by person (only the persons cut at a piece boundary cross "

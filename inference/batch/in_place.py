@@ -37,6 +37,10 @@ class IdRange:
     low: str | None
     high: str | None
     rows: int  # the piece's rows (estimated from its size when its ids are not known)
+    # Rows whose id is ``low`` / ``high``: a sorted piece shares only the persons at its ends,
+    # so these count its rows to shuffle without reading its ids again.
+    rows_at_low: int = 0
+    rows_at_high: int = 0
 
     @property
     def known(self) -> bool:
@@ -52,8 +56,12 @@ def piece_id_range(piece: Piece, storage_options: dict | None = None) -> IdRange
     ids = read_person_ids(piece, storage_options)
     if ids is None or not len(ids.codes):
         return IdRange(None, None, piece.memory // ROW_BYTES)
-    low_high = pc.min_max(pa.array(ids.texts, type=pa.string()))  # every text is some row's
-    return IdRange(low_high["min"].as_py(), low_high["max"].as_py(), len(ids.codes))
+    texts = pa.array(ids.texts, type=pa.string())  # every text is some row's
+    low_high = pc.min_max(texts)
+    low, high = low_high["min"].as_py(), low_high["max"].as_py()
+    rows_at = [int(np.count_nonzero(pc.equal(texts, end).to_numpy(zero_copy_only=False)[ids.codes]))
+               for end in (low, high)]
+    return IdRange(low, high, len(ids.codes), *rows_at)
 
 
 def overlap_zones(ranges: Sequence[IdRange]) -> list[Zone]:
@@ -154,22 +162,33 @@ class Plan:
 
 def plan(ranges: Sequence[IdRange], zones: list[Zone], counted: dict[int, int]) -> Plan:
     """The plan from the pieces' ranges, their zones and the counts of the pieces
-    ``partly_in_zones`` (``counted``: piece -> its rows in zones)."""
+    ``to_count`` (``counted``: piece -> its rows in zones)."""
     shuffled = []
     for i, r in enumerate(ranges):
         if i in counted:
             shuffled.append(counted[i])
         elif (not r.known and zones) or _covered(r, zones):
             shuffled.append(r.rows)
-        else:
-            shuffled.append(0)
+        else:  # nothing in a zone, or only the persons at its ends
+            ends = _ends_in_zones(r, zones)
+            shuffled.append(0 if ends is None else ends)
     return Plan(zones, shuffled, [r.rows for r in ranges], [r.known for r in ranges])
 
 
-def partly_in_zones(ranges: Sequence[IdRange], zones: Sequence[Zone]) -> list[int]:
-    """The pieces whose ids were read and are neither all in zones nor all outside them."""
+def to_count(ranges: Sequence[IdRange], zones: Sequence[Zone]) -> list[int]:
+    """The pieces whose rows in zones are only known by reading their ids again: partly in
+    zones, and not only at their two ends (as a piece of sorted input is)."""
     return [i for i, r in enumerate(ranges)
-            if r.known and not _covered(r, zones) and any(_meets(r, z) for z in zones)]
+            if r.known and not _covered(r, zones) and _ends_in_zones(r, zones) is None]
+
+
+def _ends_in_zones(r: IdRange, zones: Sequence[Zone]) -> int | None:
+    """The rows of ``r`` in zones when the zones it meets are its lowest and highest id
+    alone (0 when it meets none); None when a zone reaches further into it."""
+    meeting = [z for z in zones if _meets(r, z)]
+    if not all(a == b and a in (r.low, r.high) for a, b in meeting):
+        return None
+    return sum(r.rows_at_low if a == r.low else r.rows_at_high for a, _ in meeting)
 
 
 def _covered(r: IdRange, zones: Sequence[Zone]) -> bool:

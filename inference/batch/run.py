@@ -119,6 +119,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         timings["summary"] = time.perf_counter() - t
 
     timings["total"] = time.perf_counter() - t0
+    work = timings["plan"] + timings["read_shuffle_score_write"]  # what grows with the input
     summary.update({
         "source": source,
         "started_at": started.isoformat(timespec="seconds"),
@@ -130,8 +131,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         "shuffle": method,
         "rows_scored_in_place": where.rows_in_place,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-        "persons_per_second": round(summary["persons"] / timings["read_shuffle_score_write"], 1)
-        if timings["read_shuffle_score_write"] > 0 else None,
+        "persons_per_second": round(summary["persons"] / work, 1) if work > 0 else None,
         "limits": asdict(options.limits),
     })
     with fs.open(f"{out_path}/{SUMMARY_FILE}", "w") as fh:
@@ -156,12 +156,13 @@ def shuffle_method(requested: str, pieces: list[Piece], client: Client,
 def plan_rows(pieces: list[Piece], client: Client, storage_options: dict | None = None
               ) -> in_place.Plan:
     """Which rows can be scored where they are read (``in_place``): the pieces' id ranges,
-    then, for the pieces that overlap others only in part, how many of their rows do. Both
-    read the id column alone, on the workers; only a few values per piece come back."""
+    then, for the pieces that overlap others in part (and not only at their ends), how many of
+    their rows do. Both read the id column alone, on the workers; only a few values per piece
+    come back."""
     ranges = client.gather(client.map(in_place.piece_id_range, pieces, pure=False,
                                       storage_options=storage_options))
     zones = in_place.overlap_zones(ranges)
-    partly = in_place.partly_in_zones(ranges, zones)
+    partly = in_place.to_count(ranges, zones)
     counts = client.gather(client.map(in_place.shared_rows, [pieces[i] for i in partly],
                                       zones=zones, pure=False, storage_options=storage_options))
     return in_place.plan(ranges, zones, dict(zip(partly, counts, strict=True)))

@@ -13,17 +13,17 @@ from inference.batch.in_place import (  # noqa: E402
     IdRange,
     in_zones,
     overlap_zones,
-    partly_in_zones,
     piece_id_range,
     plan,
     select_rows,
     shared_rows,
+    to_count,
 )
 from inference.batch.read import Piece, list_pieces, read_piece  # noqa: E402
 
 
-def known(low: str, high: str, rows: int = 10) -> IdRange:
-    return IdRange(low, high, rows)
+def known(low: str, high: str, rows: int = 10, at_low: int = 0, at_high: int = 0) -> IdRange:
+    return IdRange(low, high, rows, at_low, at_high)
 
 
 UNKNOWN = IdRange(None, None, 10)
@@ -56,17 +56,23 @@ def test_the_plan_shuffles_only_rows_that_may_meet_rows_of_another_piece():
     ranges = [known("a", "c", 100), known("c", "f", 100), known("g", "k", 50), UNKNOWN]
     zones = overlap_zones(ranges)  # the CSV (unknown) overlaps every range
     assert zones == [("a", "f"), ("g", "k")]
-    assert partly_in_zones(ranges, zones) == []
+    assert to_count(ranges, zones) == []
     where = plan(ranges, zones, {})
     assert where.shuffled_rows == [100, 100, 50, 10] and where.rows_in_place == 0
-    # Without the CSV: only the person cut between the first two pieces crosses.
-    ranges = ranges[:3]
+    # Without the CSV: only the person cut between the first two pieces crosses, counted from
+    # the rows each piece has at its ends.
+    ranges = [known("a", "c", 100, 12, 5), known("c", "f", 100, 7, 12), known("g", "k", 50)]
     zones = overlap_zones(ranges)
-    assert partly_in_zones(ranges, zones) == [0, 1]
-    where = plan(ranges, zones, {0: 12, 1: 12})
-    assert where.shuffled_rows == [12, 12, 0]
+    assert to_count(ranges, zones) == []
+    where = plan(ranges, zones, {})
+    assert where.shuffled_rows == [5, 7, 0]
     assert where.in_place_pieces == [0, 1, 2]
-    assert where.rows_in_place == 226 and where.rows_to_shuffle == 24
+    assert where.rows_in_place == 238 and where.rows_to_shuffle == 12
+    # A piece that overlaps another inside its range has its rows in zones counted.
+    ranges = [known("a", "m", 100), known("c", "d", 10)]
+    zones = overlap_zones(ranges)
+    assert zones == [("c", "d")] and to_count(ranges, zones) == [0]
+    assert plan(ranges, zones, {0: 30}).shuffled_rows == [30, 10]
     # One file whose ids are only known once read holds everyone: nothing to shuffle.
     assert plan([UNKNOWN], [], {}).rows_to_shuffle == 0
     # Two such files may share any person: all their rows cross.
@@ -92,17 +98,19 @@ def test_a_sorted_file_keeps_all_but_the_cut_persons_in_place(sim, tmp_path):
     assert all(r.known for r in ranges) and sum(r.rows for r in ranges) == len(people)
     assert ranges[0].low == people["person_id"].iloc[0].strip()
     zones = overlap_zones(ranges)
+    where = plan(ranges, zones, {i: shared_rows(pieces[i], zones)
+                                 for i in to_count(ranges, zones)})
     cut = [z for z, _ in zones]
     assert zones and all(a == b for a, b in zones)  # persons, not spans
     rows = [read_piece(p, i) for i, p in enumerate(pieces)]
-    for piece, frame in zip(pieces, rows, strict=True):
+    for i, (piece, frame) in enumerate(zip(pieces, rows, strict=True)):
         shuffled = select_rows(frame, zones, True)
         here = select_rows(frame, zones, False)
         assert len(shuffled) + len(here) == len(frame)
         assert shared_rows(piece, []) == 0
         assert set(shuffled["person_id"]) <= set(cut)
         assert not set(here["person_id"]) & set(cut)
-        assert len(shuffled) == shared_rows(piece, zones)
+        assert len(shuffled) == shared_rows(piece, zones) == where.shuffled_rows[i]
     # Every person that is in place is in exactly one piece.
     in_place = pd.concat([select_rows(f, zones, False) for f in rows])
     owners = in_place.groupby("person_id")["piece"].nunique()
