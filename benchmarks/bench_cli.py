@@ -9,8 +9,10 @@ For one synthetic CSV (``common.write_csv``), alternately, so a busy machine slo
   file (what any tool reading it pays, interpreter start included);
 * ``stress-scorer score FILE --out results.csv`` and the same with ``--explain``.
 
-Each is timed as a whole process (wall clock) and its peak resident memory is read from the
-kernel (``wait4`` rusage ``ru_maxrss``). Goals (issue #11): score <= 2x the reference, with
+Each is timed as a whole process (wall clock); its CPU seconds (user + system, all threads), minor
+page faults and peak resident memory are read from the kernel (``wait4`` rusage). On a shared
+machine the CPU seconds say more than the wall time: they hardly depend on how much of the two
+cores the process got. Goals (issue #11): score <= 2x the reference, with
 ``--explain`` <= 4x, peak memory <= 2x the CSV's size.
 """
 
@@ -34,8 +36,9 @@ GOAL_MEMORY = 2.0  # peak RSS / CSV bytes
 READ_CSV = "import sys, pandas; pandas.read_csv(sys.argv[1])"
 
 
-def _run(argv: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS bytes) of one child process; raises if it fails."""
+def _run(argv: list[str]) -> tuple[float, int, float, int]:
+    """(wall seconds, peak RSS bytes, CPU seconds, minor page faults) of one child process;
+    raises if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -44,7 +47,8 @@ def _run(argv: list[str]) -> tuple[float, int]:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {err[-2000:]}")
-    return wall, usage.ru_maxrss * 1024  # kB on Linux
+    return (wall, usage.ru_maxrss * 1024,  # kB on Linux
+            usage.ru_utime + usage.ru_stime, usage.ru_minflt)
 
 
 def _write_csv_apart(path: Path, persons: int, months: int, seed: int) -> int:
@@ -81,13 +85,19 @@ def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
             del commands["score_explain"]
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, list[int]] = {k: [] for k in commands}
+        cpus: dict[str, list[float]] = {k: [] for k in commands}
+        faults: dict[str, list[int]] = {k: [] for k in commands}
         for _ in range(repeats):
             for name, argv in commands.items():
-                wall, peak = _run(argv)
+                wall, peak, cpu, minflt = _run(argv)
                 walls[name].append(wall)
                 peaks[name].append(peak)
-                log(f"  cli {persons:,}: {name:20s} {wall:7.2f} s, peak {peak / 2**20:7.0f} MiB")
+                cpus[name].append(cpu)
+                faults[name].append(minflt)
+                log(f"  cli {persons:,}: {name:20s} {wall:7.2f} s, CPU {cpu:6.2f} s, "
+                    f"peak {peak / 2**20:7.0f} MiB")
     ref = median(walls["reference_read_csv"])
+    ref_cpu = median(cpus["reference_read_csv"])
     result: dict[str, Any] = {"artifact": source, "persons": persons, "months": months,
                               "csv_mb": rnd(size / 1e6, 1), "repeats": repeats,
                               "load_average_1m": round(os.getloadavg()[0], 2)}
@@ -96,7 +106,11 @@ def run(persons: int = 100_000, months: int = 12, repeats: int = 2,
                         "wall_all_s": [rnd(w) for w in walls[name]],
                         "peak_rss_mib": round(max(peaks[name]) / 2**20, 1),
                         "peak_rss_over_csv": rnd(max(peaks[name]) / size, 2),
-                        "ratio_to_read_csv": rnd(median(walls[name]) / ref, 2)}
+                        "ratio_to_read_csv": rnd(median(walls[name]) / ref, 2),
+                        "cpu_s": rnd(median(cpus[name])),
+                        "cpu_all_s": [rnd(c) for c in cpus[name]],
+                        "cpu_ratio_to_read_csv": rnd(median(cpus[name]) / ref_cpu, 2),
+                        "minor_faults": int(median(faults[name]))}
     result["goals"] = {"score_ratio": GOAL_SCORE, "explain_ratio": GOAL_EXPLAIN,
                        "peak_rss_over_csv": GOAL_MEMORY}
     result["meets"] = {
@@ -171,7 +185,7 @@ def stages(persons: int, months: int, artifacts: Path, log=print) -> dict[str, A
         size = _write_csv_apart(csv, persons, months, seed=persons)
         argv = [sys.executable, "-m", "benchmarks.bench_cli", "--stages-child", str(csv),
                 "--out", str(tmp / "results.csv"), "--artifacts", str(directory), "--quiet"]
-        wall, peak = _run(argv[:1] + ["-c", READ_CSV, str(csv)])
+        wall, *_ = _run(argv[:1] + ["-c", READ_CSV, str(csv)])
         log(f"  reference read_csv {wall:.2f} s")
         start = time.perf_counter()
         out = subprocess.run(argv, capture_output=True, text=True, check=True)

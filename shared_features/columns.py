@@ -33,6 +33,8 @@ from .schema import FIELD_NAMES
 SMALL_BYTES = 64 * 1024  # below this the csv module reads faster than pyarrow starts
 ARROW_BLOCK_BYTES = 8 << 20  # per parsing thread: large enough to keep both cores busy
 CONVERT_THREADS = os.cpu_count() or 1  # columns converted to numpy at once
+# The cells that mean "no value" as pyarrow matches them (exactly): each word in three cases.
+NULL_CELLS = tuple(sorted({v for t in NULL_TOKENS for v in (t, t.upper(), t.title())}))
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class TextColumn:
 
     codes: np.ndarray  # integer (rows,)
     texts: np.ndarray  # object (distinct,): str; "" for an empty cell
+    # True when no two texts are equal (a reader that knows it saves validation a million ids'
+    # factorising); False: two cells may have differed only by surrounding spaces.
+    distinct: bool = False
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -154,15 +159,19 @@ def read_arrow(source: bytes | Path, delimiter: str, width: int, mapping: dict[i
     import pyarrow as pa
 
     amounts = [p for p, name in mapping.items() if name in FIELD_NAMES]
-    try:
-        table = _arrow_table(source, delimiter, width, mapping, pa.float64())
-    except pa.ArrowInvalid as exc:
-        if "conversion error to double" not in str(exc):
-            return None  # a ragged row, stray quote or bad UTF-8: pandas words it
+    # Amounts as numbers, missing where a cell is empty; then, if some cell is not a number, as
+    # numbers with the other words for "no value" as missing too (matching every cell against
+    # them costs ~12% of the parse, and most files leave a cell empty); then as text.
+    for amount_type, nulls in ((pa.float64(), ("",)), (pa.float64(), NULL_CELLS),
+                               (pa.string(), NULL_CELLS)):
         try:
-            table = _arrow_table(source, delimiter, width, mapping, pa.string())
-        except pa.ArrowInvalid:
-            return None
+            table = _arrow_table(source, delimiter, width, mapping, amount_type, nulls)
+            break
+        except pa.ArrowInvalid as exc:
+            if "conversion error to double" not in str(exc):
+                return None  # a ragged row, stray quote or bad UTF-8: pandas words it
+    else:
+        return None
     n_rows = table.num_rows
     # Each column's own arrow memory goes back as it is converted: the file is held about once.
     columns = [table.column(f"c{position}") for position in mapping]
@@ -193,14 +202,13 @@ def read_arrow(source: bytes | Path, delimiter: str, width: int, mapping: dict[i
 
 
 def _arrow_table(source: bytes | Path, delimiter: str, width: int, mapping: dict[int, str],
-                 amount_type):
+                 amount_type, nulls: tuple[str, ...]):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     text = pa.dictionary(pa.int32(), pa.string())
     types = {f"c{p}": amount_type if name in FIELD_NAMES else text
              for p, name in mapping.items()}
-    nulls = sorted({v for t in NULL_TOKENS for v in (t, t.upper(), t.title())})
     stream = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     return pacsv.read_csv(
         stream,
@@ -208,7 +216,7 @@ def _arrow_table(source: bytes | Path, delimiter: str, width: int, mapping: dict
                                        skip_rows=1, block_size=ARROW_BLOCK_BYTES),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=True),
         convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types),
-                                             null_values=nulls, strings_can_be_null=False,
+                                             null_values=list(nulls), strings_can_be_null=False,
                                              check_utf8=True))
 
 
@@ -234,5 +242,9 @@ def _arrow_text(column) -> TextColumn:
         combined = combined.dictionary_encode()
     import pyarrow.compute as pc
 
-    texts = pc.utf8_trim_whitespace(combined.dictionary).to_numpy(zero_copy_only=False)
-    return TextColumn(combined.indices.to_numpy(zero_copy_only=False), texts)
+    trimmed = pc.utf8_trim_whitespace(combined.dictionary)
+    # A dictionary holds each cell once: still so after trimming if trimming removed nothing.
+    distinct = pc.all(pc.equal(pc.binary_length(trimmed),
+                               pc.binary_length(combined.dictionary))).as_py() is not False
+    return TextColumn(combined.indices.to_numpy(zero_copy_only=False),
+                      trimmed.to_numpy(zero_copy_only=False), distinct)

@@ -618,6 +618,8 @@ def _parsed_ids(columns: Columns, n: int, max_chars: int
     lengths = np.strings.str_len(ids.texts.astype(StringDType()))
     failed += _checked((lengths > max_chars)[ids.codes], "person_id", ids,
                        f"person_id is longer than {max_chars} characters")
+    if ids.distinct:  # no two ids differ only by surrounding spaces: each text a person
+        return ids.codes, ids.texts, failed
     # Ids that differ only by surrounding spaces (stripped in ``texts``) are one person.
     merged, persons = pd.factorize(ids.texts)
     person_codes = (ids.codes if len(persons) == len(ids.texts)  # the usual case: no copy

@@ -115,3 +115,31 @@ def test_a_large_file_reads_by_pyarrow_like_a_small_one() -> None:
     np.testing.assert_array_equal(fast.panel.values, slow.panel.values)
     assert fast.panel.person_ids.tolist() == slow.panel.person_ids.tolist()
     assert fast.warnings == slow.warnings
+
+
+@pytest.mark.parametrize("word", ["NA", "n/a", "null", "-", "nan", "NaN", "12 EUR"])
+def test_a_null_word_after_the_first_block_reads_like_pandas(word: str, monkeypatch) -> None:
+    """pyarrow first reads amounts with only an empty cell as missing and retries with every
+    null word when a cell is not a number: a word that first shows up blocks into the file
+    gives the same panel and warnings as pandas' parser."""
+    monkeypatch.setattr(importlib.import_module("shared_features.columns"), "ARROW_BLOCK_BYTES",
+                        4096)
+    rows = [f"p{i // 12},{2000 + i // 12 % 20}-{i % 12 + 1:02d},{i % 5000}.25,{i % 300},,"
+            f"{i % 7 - 3},{i % 2}\n" for i in range(2_400)]
+    rows[-5] = rows[-5].replace(",,", f",{word},", 1)
+    text = HEADER + "".join(rows)
+    fast = _outcome(lambda *a: _by_fast("arrow", *a), text, IngestLimits())
+    assert str(fast) == str(_outcome(_by_pandas, text, IngestLimits()))
+
+
+def test_pyarrow_knows_when_ids_are_distinct() -> None:
+    """Distinct ids skip validation's factorising; padded ones that trim to another id do not
+    claim it (and are merged into one person, as ``padded_ids_merge`` shows)."""
+    positions = dict(enumerate(["person_id", "month", "income", "expenses"]))
+    header = "person_id,month,income,expenses\n"
+    clean = read_arrow((header + "a,2024-01,1,1\nb,2024-01,1,1\n").encode(), ",", 4, positions)
+    padded = read_arrow((header + " a ,2024-01,1,1\na,2024-02,1,1\n").encode(), ",", 4,
+                        positions)
+    assert clean["person_id"].distinct and clean["person_id"].texts.tolist() == ["a", "b"]
+    assert not padded["person_id"].distinct
+    assert padded["person_id"].texts.tolist() == ["a", "a"]
