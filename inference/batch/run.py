@@ -1,11 +1,12 @@
 """Run a batch: input -> group by person -> score on every worker -> Parquet + _summary.json.
 
 First the pieces' person-id ranges say which rows can meet rows of another piece
-(``in_place``). Then the graph streams: each input piece is read by one task; the persons it
-holds whole are scored right there, and the other rows go through Dask's shuffle (in the
-workers' memory when they fit well, staged on disk otherwise) so that a person's months meet in
-one partition whatever files they came from. Each partition is scored and written to its own
-Parquet file, and nothing is gathered on the client except the summary's counts.
+(``in_place``). Then the graph streams: each input piece is read by one task, which scores and
+writes the persons the piece holds whole (``in-place.<piece>.parquet``) and hands the other rows
+to Dask's shuffle (in the workers' memory when they fit well, staged on disk otherwise), so
+that a person's months meet in one partition whatever files they came from. Each shuffled
+partition is scored and written to its own Parquet file (``part.<n>.parquet``), and nothing is
+gathered on the client except the summary's counts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ import dask
 import dask.dataframe as dd
 import fsspec
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, progress
 
 from ..artifact import load_artifact
@@ -37,6 +40,7 @@ from .table import output_meta
 from .worker import ScorerPlugin, worker_scorer
 
 SUMMARY_FILE = "_summary.json"
+IN_PLACE_FILE = "in-place.{:05d}.parquet"  # persons scored where their piece was read
 MAX_EXAMPLES = 20  # problems quoted in the summary; all are counted and all are in the output
 WORKER_WAIT_SECONDS = 120
 # ``auto``: rows that take at most this share of the workers' memory limits go through Dask's
@@ -106,9 +110,11 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         timings["load_model_on_workers"] = time.perf_counter() - t
 
         t = time.perf_counter()
+        meta = output_meta(Scorer(artifact), options.reasons)
+        target = Target(out, storage_options, pa.Schema.from_pandas(meta, preserve_index=False))
         scored = _scored(read_rows(pieces, storage_options), where, pieces, n_workers,
-                         piece_rows, method, options, Scorer(artifact))
-        write = scored.to_parquet(out, write_index=False, compute=False,
+                         piece_rows, method, options, meta, target)
+        write = scored.to_parquet(out, write_index=False, compute=False, schema=target.schema,
                                   storage_options=storage_options)
         future = client.compute(write)
         if show_progress:
@@ -170,31 +176,56 @@ def plan_rows(pieces: list[Piece], client: Client, storage_options: dict | None 
     return in_place.plan(ranges, zones, dict(zip(partly, counts, strict=True)))
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where the output goes, for the tasks that write persons scored in place themselves: the
+    dataset's directory (any fsspec URL) and the one schema all its files share."""
+
+    out: str
+    storage_options: dict | None
+    schema: pa.Schema
+
+
 def _scored(rows: dd.DataFrame, where: in_place.Plan, pieces: list[Piece], n_workers: int,
-            piece_rows: int, method: str, options: BatchOptions, scorer: Scorer
-            ) -> dd.DataFrame:
-    """The output rows: each piece's persons it holds whole, scored where the piece is read,
-    and the rest after the shuffle has brought each person's rows together."""
-    meta = output_meta(scorer, options.reasons)
+            piece_rows: int, method: str, options: BatchOptions, meta: pd.DataFrame,
+            target: Target) -> dd.DataFrame:
+    """The rows Dask writes: those that cross the shuffle, scored once it has brought each
+    person's rows together. The persons a piece holds whole are scored and written by the
+    task that reads the piece, before it hands the rest on: a piece is held only while it
+    is being read and scored, whatever the size of the input."""
     # The pieces' file names and the zones go to each worker once (one task each), not inside
     # every task: a sorted input of n pieces has n - 1 zones.
     sources = dask.delayed([piece.name for piece in pieces], pure=True)
     zones = dask.delayed(where.zones, pure=True)
-    parts = []
     if where.in_place_pieces:
-        # Over every piece, not ``rows.partitions[...]``: both branches must share one read of
-        # each piece (a subset would be a second read); a piece without such rows writes an
-        # empty file.
-        here = rows.map_partitions(in_place.select_rows, zones, False, meta=ROW_META)
-        parts.append(here.map_partitions(_score_task, options, sources, meta=meta))
+        crossing = rows.map_partitions(_score_in_place, zones, options, sources, target,
+                                       meta=ROW_META)
+    else:
+        crossing = rows.map_partitions(in_place.select_rows, zones, True, meta=ROW_META)
     # About a piece's rows per partition; with many, enough partitions for every worker.
     npartitions = max(1, -(-where.rows_to_shuffle // piece_rows))
     if where.rows_to_shuffle >= piece_rows:
         npartitions = max(npartitions, min(2 * n_workers, len(pieces)))
-    crossing = rows.map_partitions(in_place.select_rows, zones, True, meta=ROW_META)
     grouped = crossing.shuffle(on="person_id", npartitions=npartitions, shuffle_method=method)
-    parts.append(grouped.map_partitions(_score_task, options, sources, meta=meta))
-    return parts[0] if len(parts) == 1 else dd.concat(parts)
+    return grouped.map_partitions(_score_task, options, sources, meta=meta)
+
+
+def _score_in_place(rows: pd.DataFrame, zones: list[in_place.Zone], options: BatchOptions,
+                    sources: list[str], target: Target) -> pd.DataFrame:
+    """Score and write the persons this piece holds whole (``in-place.<piece>.parquet``, none
+    if it holds nobody whole); return its rows to shuffle."""
+    here = in_place.select_rows(rows, zones, False)
+    if len(here):
+        scored = score_partition(here, worker_scorer(), options, sources)
+        fs, _, (directory,) = fsspec.get_fs_token_paths(target.out,
+                                                        storage_options=target.storage_options)
+        fs.makedirs(directory, exist_ok=True)
+        # Named by piece: a task run again (a worker lost) writes the same file again.
+        with fs.open(f"{directory}/{IN_PLACE_FILE.format(int(here['piece'].iloc[0]))}",
+                     "wb") as fh:
+            pq.write_table(pa.Table.from_pandas(scored, schema=target.schema,
+                                                preserve_index=False), fh)
+    return in_place.select_rows(rows, zones, True)
 
 
 def _score_task(rows: pd.DataFrame, options: BatchOptions, sources: list[str]) -> pd.DataFrame:
