@@ -144,6 +144,9 @@ def test_persons_held_whole_by_one_piece_are_scored_where_it_is_read(
     _assert_same_rows(got, _reference(people, artifact_dir, tmp_path, "--explain"))
     assert summary["input_rows"] == got["input_rows"].sum() == len(people)
     assert 0.5 * len(people) < summary["rows_scored_in_place"] < len(people) - late.sum()
+    # Both kinds of file (scored in place, scored after the shuffle) are one dataset to read.
+    assert {path.name.split(".")[0] for path in out.glob("*.parquet")} == {"in-place", "part"}
+    assert sorted(row[0] for row in result_rows(out)) == sorted(got.index)
 
 
 def test_batch_explains_by_the_services_explain_settings(cluster, people, artifact_dir,
