@@ -607,13 +607,15 @@ def _checked(mask: np.ndarray, column: str, cells: np.ndarray | TextColumn,
     return [RowCheck(mask, column, shown, message)]
 
 
+def default_person_ids(n: int) -> TextColumn:
+    """The ids of a file without a person column: every row is one person."""
+    return TextColumn(np.zeros(n, dtype=np.intp), np.array([DEFAULT_PERSON_ID], dtype=object))
+
+
 def _parsed_ids(columns: Columns, n: int, max_chars: int
                 ) -> tuple[np.ndarray, np.ndarray, list[RowCheck]]:
     """(each row's person code, the distinct persons, the id checks failed)."""
-    if "person_id" in columns:
-        ids = _as_text(columns["person_id"])
-    else:
-        ids = TextColumn(np.zeros(n, dtype=np.intp), np.array([DEFAULT_PERSON_ID], dtype=object))
+    ids = _as_text(columns["person_id"]) if "person_id" in columns else default_person_ids(n)
     failed = _checked((ids.texts == "")[ids.codes], "person_id", ids, "person_id is empty")
     lengths = np.strings.str_len(ids.texts.astype(StringDType()))
     failed += _checked((lengths > max_chars)[ids.codes], "person_id", ids,

@@ -33,6 +33,7 @@ from shared_features.ingest import (
     DEFAULT_PERSON_ID,
     ParsedRows,
     columns_from_frame,
+    default_person_ids,
     map_headers,
     parse_rows,
     raw_data,
@@ -181,9 +182,8 @@ def read_person_ids(piece: Piece, storage_options: dict | None = None) -> TextCo
                 return None
             header = next((h for h, name in mapping.items() if name == "person_id"), None)
             if header is None:  # every row is the default person, as ``parse_rows`` reads it
-                rows = sum(parquet.metadata.row_group(g).num_rows for g in piece.row_groups)
-                return TextColumn(np.zeros(rows, dtype=np.intp),
-                                  np.array([DEFAULT_PERSON_ID], dtype=object))
+                return default_person_ids(sum(parquet.metadata.row_group(g).num_rows
+                                              for g in piece.row_groups))
             table = parquet.read_row_groups(list(piece.row_groups), columns=[header])
     except (OSError, ValueError):
         return None

@@ -101,7 +101,7 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
         t = time.perf_counter()
         where = plan_rows(pieces, client, storage_options)
         timings["plan"] = time.perf_counter() - t
-        method = shuffle_method(shuffle, pieces, client, where.rows_to_shuffle * ROW_BYTES)
+        method = shuffle_method(shuffle, where.rows_to_shuffle * ROW_BYTES, client)
         log(f"Dask dashboard: {client.dashboard_link}  ({n_workers} workers, "
             f"{len(pieces)} input pieces, {where.rows_in_place:,} rows scored where they are "
             f"read, the rest through the {method} shuffle)")
@@ -147,18 +147,15 @@ def run_batch(source: str, out: str, artifact_dir: str | Path, *, scheduler: str
     return summary
 
 
-def shuffle_method(requested: str, pieces: list[Piece], client: Client,
-                   shuffled_bytes: int | None = None) -> str:
-    """The shuffle for ``requested`` (one of ``SHUFFLES``): ``auto`` keeps the rows in the
-    workers' memory when they fit well within it (fewer copies: no staging on disk, nothing
-    serialised within a worker) and stages them on disk (P2P) otherwise, or when a worker has
-    no memory limit to judge by. ``shuffled_bytes``: of the rows that cross it (default: all
-    the pieces')."""
+def shuffle_method(requested: str, shuffled_bytes: int, client: Client) -> str:
+    """The shuffle for ``requested`` (one of ``SHUFFLES``): ``auto`` keeps the rows that cross
+    it (``shuffled_bytes`` once read) in the workers' memory when they fit well within it
+    (fewer copies: no staging on disk, nothing serialised within a worker) and stages them on
+    disk (P2P) otherwise, or when a worker has no memory limit to judge by."""
     if requested != "auto":
         return requested
     limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
-    rows = sum(piece.memory for piece in pieces) if shuffled_bytes is None else shuffled_bytes
-    return "tasks" if all(limits) and rows <= IN_MEMORY_SHARE * sum(limits) else "p2p"
+    return "tasks" if all(limits) and shuffled_bytes <= IN_MEMORY_SHARE * sum(limits) else "p2p"
 
 
 def plan_rows(pieces: list[Piece], client: Client, storage_options: dict | None = None

@@ -20,7 +20,6 @@ distributed = pytest.importorskip("distributed")
 
 from inference.artifact import ArtifactError, load_artifact  # noqa: E402
 from inference.batch.output import result_rows  # noqa: E402
-from inference.batch.read import Piece  # noqa: E402
 from inference.batch.run import (  # noqa: E402
     LOCAL_CLUSTER_CONFIG,
     OutputExists,
@@ -173,8 +172,7 @@ def test_batch_explains_by_the_services_explain_settings(cluster, people, artifa
 def test_auto_shuffle_stages_on_disk_what_would_not_fit_in_memory(cluster):
     with distributed.Client(cluster) as client:
         limits = sum(w["memory_limit"] for w in client.scheduler_info()["workers"].values())
-        fits = [Piece("file:///in/a.parquet", "a.parquet", (0,), 1, memory=limits // 2)]
-        too_big = [*fits, Piece("file:///in/b.csv", "b.csv", memory=1)]
+        fits, too_big = limits // 2, limits // 2 + 1
         assert shuffle_method("auto", fits, client) == "tasks"
         assert shuffle_method("auto", too_big, client) == "p2p"
         assert shuffle_method("p2p", fits, client) == "p2p"
