@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import MAX_AMOUNT
 from .classify import classify
 from .dates import parse_dates
 from .decode import decode
@@ -223,6 +224,24 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
     return amount, readable
 
 
+def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, decimal: str, booked: np.ndarray,
+                         layout: Layout) -> None:
+    """A booked amount or balance beyond ``MAX_AMOUNT`` (a trillion, inf included) is a corrupt
+    cell or a typo, and no month built from it could be scored: refused here, with the file's
+    line and column, rather than later at a monthly record the person never wrote."""
+    cells = {role: parse_money(body[getattr(roles, role)], decimal).values
+             for role in ("amount", "debit", "credit", "balance")
+             if getattr(roles, role) is not None}
+    for role, values in cells.items():
+        huge = booked & ~np.isnan(values) & ~(np.abs(values) <= MAX_AMOUNT)
+        if huge.any():
+            row = int(np.flatnonzero(huge)[0])
+            raise StatementError(f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)",
+                                 line=int(layout.body_lines[row]),
+                                 column=roles.named(layout.header)[role],
+                                 value=str(body.iloc[row, getattr(roles, role)]))
+
+
 def _charges_positive(amount: np.ndarray, category: np.ndarray) -> bool:
     """A card export's convention: are charges written as positive numbers?"""
     nonzero = amount != 0
@@ -297,6 +316,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
+    _refuse_out_of_range(body, roles, decimal, booked, layout)
     category = classify(description[booked])
     a = amount[booked]
     if kind == "account":
