@@ -98,6 +98,11 @@ _EPS = 1e-9
 # balance paid down to 1e-12) must not decide "no debt" in one currency and "some debt" in
 # another, so every zero test below is relative to the person's own amounts.
 _RELATIVE_ZERO = 1e-9
+# Up to this many persons (a one-person request scores 7 with its what-ifs) the month-by-month
+# loops below are replaced by one numpy call each: on a few persons a call costs its overhead
+# (~1-5 us), not its arithmetic, and the loops make hundreds. Same results bit for bit (the
+# tests compare both ways); the loops stay for large panels, where they are faster.
+SMALL_PERSONS = 64
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray, when_zero: float) -> np.ndarray:
@@ -130,6 +135,8 @@ def month_sum(x: np.ndarray) -> np.ndarray:
     width = x.shape[1]
     if width == 0 or width > 128:
         return x.sum(axis=1)
+    if len(x) <= SMALL_PERSONS:  # a C-ordered copy is one call; the loop below is ~20
+        return np.ascontiguousarray(x).sum(axis=1)
     if width < 8:
         total = x[:, 0].copy()
         for j in range(1, width):
@@ -150,7 +157,7 @@ def month_sum(x: np.ndarray) -> np.ndarray:
 def mean_over_months(x: np.ndarray) -> np.ndarray:
     """Each person's mean over non-NaN months; NaN for none (without numpy's warning)."""
     valid = ~np.isnan(x)
-    n = np.count_nonzero(valid, axis=1)
+    n = np.add.reduce(valid, axis=1, dtype=np.intp)  # np.count_nonzero, minus its dispatch
     total = month_sum(np.where(valid, x, 0.0))
     return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
@@ -179,6 +186,10 @@ class _Ends:
         # Month by month (whole-column operations, fast in any layout); a row with no value
         # gets first 0 and last the latest month, as np.argmax would give.
         months = x.shape[1]
+        if len(x) <= SMALL_PERSONS:  # argmax of all-False is 0: the same as the loops
+            self.first = np.argmax(valid, axis=1)
+            self.last = months - 1 - np.argmax(valid[:, ::-1], axis=1)
+            return
         self.first = np.zeros(len(x), dtype=np.intp)
         self.last = np.full(len(x), months - 1, dtype=np.intp)
         for j in range(months - 1, -1, -1):
@@ -215,6 +226,9 @@ def _slope(x: np.ndarray) -> np.ndarray:
 
 def _recent_months(observed: np.ndarray, months: int) -> np.ndarray:
     """Each person's last ``months`` observed months (bool, persons x months)."""
+    if len(observed) <= SMALL_PERSONS:  # observed months counted from the latest back
+        seen = np.cumsum(observed[:, ::-1], axis=1, dtype=np.intp)[:, ::-1]
+        return observed & (seen <= months)
     recent = np.zeros_like(observed)
     seen = np.zeros(len(observed), dtype=np.intp)  # observed months from the latest back
     for j in range(observed.shape[1] - 1, -1, -1):
@@ -249,6 +263,9 @@ def _min_over_months(x: np.ndarray) -> np.ndarray:
 
 def _trailing_run(flag: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """Per row: how many observed months in a row, ending at the latest, have ``flag`` set."""
+    if len(flag) <= SMALL_PERSONS:  # "broken" from the latest month back, then counted
+        broken = np.logical_or.accumulate((observed & ~flag)[:, ::-1], axis=1)[:, ::-1]
+        return np.add.reduce(flag & observed & ~broken, axis=1, dtype=float)
     run = np.zeros(len(flag))
     broken = np.zeros(len(flag), dtype=bool)  # an observed month without the flag seen yet
     for j in range(flag.shape[1] - 1, -1, -1):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import shared_features.features as features_module
 from shared_features import (
     FEATURE_NAMES,
     FIELD_NAMES,
@@ -186,3 +187,27 @@ def test_features_do_not_depend_on_the_panels_memory_layout():
     a, b = compute_raw_features(by_person), compute_raw_features(by_month)
     for name in a:
         assert np.array_equal(a[name], b[name], equal_nan=True), name
+
+
+@pytest.mark.parametrize("layout", ["by_person", "by_month"])
+def test_a_few_persons_get_the_same_features_bit_for_bit_as_many(layout):
+    """Up to SMALL_PERSONS persons the month loops are single numpy calls: a person's features
+    must not depend on how many others share the call (a one-person request vs a batch)."""
+    rng = np.random.default_rng(11)
+    persons, months = 3 * features_module.SMALL_PERSONS, 12
+    values = rng.gamma(2.0, 1500.0, size=(persons, months, len(FIELD_NAMES)))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[:, :, FIELD_NAMES.index("missed_payments")] = rng.integers(0, 3, (persons, months))
+    values[: persons // 3, :, FIELD_NAMES.index("total_debt")] = np.nan  # a missing column
+    observed = rng.random((persons, months)) < 0.8
+    observed[: persons // 2, -1] = True
+    values[~observed] = np.nan
+    if layout == "by_month":
+        values = np.ascontiguousarray(values.transpose(2, 1, 0)).transpose(2, 1, 0)
+    ids = np.array([f"p{i}" for i in range(persons)], dtype=object)
+    whole = compute_raw_features(MonthlyPanel(values, observed, ids))
+    for start in range(0, persons, 7):  # small pieces, each on the small path
+        piece = slice(start, start + 7)
+        few = compute_raw_features(MonthlyPanel(values[piece], observed[piece], ids[piece]))
+        for name in whole:
+            assert np.array_equal(few[name], whole[name][piece], equal_nan=True), name

@@ -147,14 +147,19 @@ def test_a_null_word_after_the_first_block_reads_like_pandas(word: str, monkeypa
     assert str(fast) == str(_outcome(_by_pandas, text, IngestLimits()))
 
 
-def test_pyarrow_knows_when_ids_are_distinct() -> None:
+@pytest.mark.parametrize("reader", ["small", "arrow"])
+def test_the_fast_readers_know_when_ids_are_distinct(reader: str) -> None:
     """Distinct ids skip validation's factorising; padded ones that trim to another id do not
     claim it (and are merged into one person, as ``padded_ids_merge`` shows)."""
     positions = dict(enumerate(["person_id", "month", "income", "expenses"]))
     header = "person_id,month,income,expenses\n"
-    clean = read_arrow((header + "a,2024-01,1,1\nb,2024-01,1,1\n").encode(), ",", 4, positions)
-    padded = read_arrow((header + " a ,2024-01,1,1\na,2024-02,1,1\n").encode(), ",", 4,
-                        positions)
+
+    def read(text: str):
+        return (read_small(text, ",", positions) if reader == "small"
+                else read_arrow(text.encode(), ",", 4, positions))
+
+    clean = read(header + "a,2024-01,1,1\nb,2024-01,1,1\n")
+    padded = read(header + " a ,2024-01,1,1\na,2024-02,1,1\n")
     assert clean["person_id"].distinct and clean["person_id"].texts.tolist() == ["a", "b"]
     assert not padded["person_id"].distinct
     assert padded["person_id"].texts.tolist() == ["a", "a"]

@@ -242,3 +242,25 @@ def test_without_accounts_the_local_user_sees_everything(client, sample_csv):
     run_id = score(client, sample_csv)
     assert client.get(f"/runs/{run_id}").status_code == 200
     assert client.get("/account").status_code == 404  # nobody to have an account page
+
+
+def test_an_api_call_without_a_cookie_gets_no_session_and_a_view_keeps_its_own_headers(
+        accounts_app):
+    """The session interface's shortcut for a request without a cookie: no cookie is set, the
+    response still varies on Cookie; a signed-in browser keeps its session. A header the view
+    set itself is not replaced by the default."""
+    @accounts_app.get("/own-headers-test")
+    def own_headers():
+        return "", 204, {"X-Frame-Options": "SAMEORIGIN", "x-content-type-options": "x"}
+
+    api = accounts_app.test_client()
+    r = api.get("/api/v1/runs", headers={"X-API-Key": "wrong"})
+    assert "Set-Cookie" not in r.headers and r.headers["X-Frame-Options"] == "DENY"
+    alice = signed_in(accounts_app, "alice")
+    r = alice.get("/api/v1/runs")
+    assert r.status_code == 200 and "Cookie" in r.headers["Vary"]
+    assert alice.get("/runs").status_code == 200  # the session cookie still reads
+
+    r = alice.get("/own-headers-test")
+    assert r.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert r.headers.getlist("X-Content-Type-Options") == ["x"]
