@@ -24,7 +24,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CURRENCY_CODES, Roles, assign_roles
-from .vocabulary import columns, fold, fold_series, words_pattern
+from .vocabulary import columns, fold, fold_series, folded_set, words_pattern
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
@@ -210,11 +210,11 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
                 warnings.append("amounts marked CR were read as money in and the unmarked "
                                 "ones as money out")
         if roles.indicator is not None:
-            vocab = columns()["indicator"]
             ind = fold_series(body[roles.indicator]).where(
                 ~body[roles.indicator].isin(["+", "-"]), body[roles.indicator])
-            credit = ind.isin({fold(w) for w in vocab["credit"]} | {"+"}).to_numpy()
-            debit = ind.isin({fold(w) for w in vocab["debit"]} | {"-"}).to_numpy()
+            # A word folds to '' only if it is punctuation ('+', '-'): those are matched as is.
+            credit = ind.isin(folded_set("indicator", "credit") | {"+"}).to_numpy()
+            debit = ind.isin(folded_set("indicator", "debit") | {"-"}).to_numpy()
             amount = np.where(credit, np.abs(amount), np.where(debit, -np.abs(amount), amount))
         return amount, ~np.isnan(amount)
     debit = parse_money(body[roles.debit], decimal).values
