@@ -139,8 +139,11 @@ def read_small(text: str, delimiter: str, mapping: dict[int, str]) -> Columns | 
     ``mapping``: column position -> canonical name of the columns wanted."""
     if '"' in text:
         return None
-    rows = list(filter(None, csv.reader(io.StringIO(text), delimiter=delimiter,
-                                        skipinitialspace=True)))
+    try:
+        rows = list(filter(None, csv.reader(io.StringIO(text), delimiter=delimiter,
+                                            skipinitialspace=True)))
+    except csv.Error:  # a lone carriage return inside a row, a cell over the csv module's limit
+        return None  # the general reader takes it and words any problem with its row
     if len(set(map(len, rows))) != 1:
         return None
     body = rows[1:]

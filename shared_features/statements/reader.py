@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import MAX_AMOUNT
 from .classify import classify
 from .dates import parse_dates
 from .decode import decode
@@ -23,7 +24,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CURRENCY_CODES, Roles, assign_roles
-from .vocabulary import columns, fold, fold_series, words_pattern
+from .vocabulary import columns, fold, fold_series, folded_set, words_pattern
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
@@ -209,11 +210,11 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
                 warnings.append("amounts marked CR were read as money in and the unmarked "
                                 "ones as money out")
         if roles.indicator is not None:
-            vocab = columns()["indicator"]
             ind = fold_series(body[roles.indicator]).where(
                 ~body[roles.indicator].isin(["+", "-"]), body[roles.indicator])
-            credit = ind.isin({fold(w) for w in vocab["credit"]} | {"+"}).to_numpy()
-            debit = ind.isin({fold(w) for w in vocab["debit"]} | {"-"}).to_numpy()
+            # A word folds to '' only if it is punctuation ('+', '-'): those are matched as is.
+            credit = ind.isin(folded_set("indicator", "credit") | {"+"}).to_numpy()
+            debit = ind.isin(folded_set("indicator", "debit") | {"-"}).to_numpy()
             amount = np.where(credit, np.abs(amount), np.where(debit, -np.abs(amount), amount))
         return amount, ~np.isnan(amount)
     debit = parse_money(body[roles.debit], decimal).values
@@ -221,6 +222,24 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
     readable = ~np.isnan(debit) | ~np.isnan(credit)
     amount = np.abs(np.nan_to_num(credit)) - np.abs(np.nan_to_num(debit))
     return amount, readable
+
+
+def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, decimal: str, booked: np.ndarray,
+                         layout: Layout) -> None:
+    """A booked amount or balance beyond ``MAX_AMOUNT`` (a trillion, inf included) is a corrupt
+    cell or a typo, and no month built from it could be scored: refused here, with the file's
+    line and column, rather than later at a monthly record the person never wrote."""
+    cells = {role: parse_money(body[getattr(roles, role)], decimal).values
+             for role in ("amount", "debit", "credit", "balance")
+             if getattr(roles, role) is not None}
+    for role, values in cells.items():
+        huge = booked & ~np.isnan(values) & ~(np.abs(values) <= MAX_AMOUNT)
+        if huge.any():
+            row = int(np.flatnonzero(huge)[0])
+            raise StatementError(f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)",
+                                 line=int(layout.body_lines[row]),
+                                 column=roles.named(layout.header)[role],
+                                 value=str(body.iloc[row, getattr(roles, role)]))
 
 
 def _charges_positive(amount: np.ndarray, category: np.ndarray) -> bool:
@@ -297,6 +316,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
+    _refuse_out_of_range(body, roles, decimal, booked, layout)
     category = classify(description[booked])
     a = amount[booked]
     if kind == "account":

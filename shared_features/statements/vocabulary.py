@@ -16,19 +16,28 @@ HERE = Path(__file__).resolve().parent
 
 
 def fold(text: str) -> str:
-    """'Débit/Crédit (EUR)' -> 'debit credit eur'."""
+    """'Débit/Crédit (EUR)' -> 'debit credit eur'; '差引残高' stays '差引残高'.
+
+    Letters of every script are kept (a Japanese or Cyrillic header is a word too); only
+    accents, punctuation and symbols go, so a cell of punctuation alone ('*', '-') folds to ''
+    and is never taken for a word."""
     text = unicodedata.normalize("NFKD", text.lower().lstrip("\ufeff"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def fold_series(texts: pd.Series) -> pd.Series:
     """fold() for a column; call it on distinct values."""
     if len(texts) < 64:  # a few values: plain Python beats pandas' per-call overhead
         return pd.Series([fold(str(v)) for v in texts], index=texts.index, dtype=object)
-    s = texts.astype(str).str.lower().str.normalize("NFKD")
-    s = s.str.replace(r"[\u0300-\u036f]", "", regex=True).str.replace("ß", "ss", regex=False)
-    return s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    s = texts.astype(str)
+    # ASCII text needs no normalising: lower case and punctuation out, vectorised; the rest
+    # goes through fold() itself, so both ways give the same key.
+    out = s.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    other = ~s.str.isascii()
+    if other.any():
+        out[other] = [fold(v) for v in s[other]]
+    return out.astype(object)
 
 
 @cache
@@ -53,7 +62,7 @@ def words_pattern(words: list[str], compounds: bool = False) -> str:
 @cache
 def folded_set(section: str, *keys: str) -> frozenset[str]:
     """The folded words of columns.toml [section] keys, as one set."""
-    return frozenset(fold(w) for k in keys for w in columns()[section][k])
+    return frozenset(f for k in keys for w in columns()[section][k] if (f := fold(w)))
 
 
 @cache

@@ -104,6 +104,21 @@ def test_what_fast_readers_leave_goes_to_pandas(body: str) -> None:
     assert read_arrow(data, ",", 7, positions) is None
 
 
+@pytest.mark.parametrize("body", [
+    "a,2024-01,1,1,1,1,0\n\r,2024-02,1,1,1,1,0\n",  # a carriage return opening a line
+    "a,2024-01,1,1,1,1,0\na,20\r24-02,1,1,1,1,0\n",  # ... inside a cell
+    "a,2024-01,1,1,1,1,0\n" + "b" * 200_000 + ",2024-01,1,1,1,1,0\n",  # over csv's cell limit
+])
+def test_what_the_csv_module_cannot_read_goes_to_the_general_reader(body: str) -> None:
+    """Found by fuzzing the score endpoint: the csv module raised (a 500) where pandas reads
+    the file or words its problem. The small reader now steps aside; the outcome is an
+    ingested panel or a problem with its row, as for any other file."""
+    positions = dict(enumerate(["person_id", "month", "income", "expenses", "debt_payments",
+                                "liquid_savings", "missed_payments"]))
+    assert read_small(HEADER + body, ",", positions) is None
+    assert _outcome(_by_pandas, HEADER + body, IngestLimits())[0] in ("ok", "error")
+
+
 def test_a_large_file_reads_by_pyarrow_like_a_small_one() -> None:
     rows = "".join(f"p{i % 997},{2000 + i // 997 % 20}-{i % 12 + 1:02d},{i % 5000}.25,"
                    f"{i % 300},,{i % 7 - 3},{i % 2}\n" for i in range(12_000))

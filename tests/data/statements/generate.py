@@ -133,6 +133,15 @@ WORDS: dict[str, dict[str, str]] = {
            "card_payment": "KREDITO KORTELĖS ĮMOKA", "savings": "Į TAUPYMO SĄSKAITĄ",
            "refund": "GRĄŽINIMAS AMAZON", "electricity": "IGNITIS ELEKTRA",
            "loan": "PASKOLA ĮMOKA", "returned": "DELSPINIGIAI", "groceries2": "RIMI"},
+    "ja": {"salary": "給与 アクメ株式会社", "rent": "家賃 ハイゲート不動産",
+           "groceries": "イオン スーパー", "card_payment": "カード代金 ＪＣＢ",
+           "savings": "定期預金 振替", "refund": "返金 アマゾン",
+           "electricity": "東京電力 電気料金", "loan": "ローン返済 ０２月分",
+           "returned": "返却手数料", "groceries2": "ライフ スーパー"},
+    "ru": {"salary": "Зарплата ООО Акме", "rent": "Аренда квартиры", "groceries": "Пятёрочка",
+           "card_payment": "Погашение кредитной карты", "savings": "Перевод между своими счетами",
+           "refund": "Возврат Озон", "electricity": "Мосэнергосбыт", "loan": "Платеж по кредиту",
+           "returned": "Штраф за просрочку", "groceries2": "Перекрёсток"},
 }
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
@@ -551,6 +560,46 @@ def br_card(h, w):
     return join([head, *body]).encode()
 
 
+def de_neobank_card_types(h, w):
+    # N26-like: quoted ISO dates, a Transaction type column that calls a purchase with the
+    # account's debit card a "MasterCard Payment" (spending, not paying a credit card).
+    head = ["Date", "Payee", "Account number", "Transaction type", "Payment reference",
+            "Amount (EUR)", "Amount (Foreign Currency)", "Type Foreign Currency",
+            "Exchange Rate"]
+    kinds = {v: k for k, v in w.items()}
+    types = {"salary": "Income", "refund": "Income", "rent": "Outgoing Transfer",
+             "savings": "Outgoing Transfer", "card_payment": "Direct Debit",
+             "loan": "Direct Debit", "electricity": "Direct Debit", "returned": "Direct Debit"}
+    body = [[d.isoformat(), t, "", types.get(kinds[t], "MasterCard Payment"), "", plain(a), "",
+             "", ""] for d, t, a, _ in h]
+    return join([head, *body], quote=True).encode()
+
+
+def us_headerless_asterisk(h, w):
+    # Wells Fargo-like: no header; date, signed amount, a column of '*', an empty column, the
+    # description; every cell quoted.
+    body = [[d.strftime("%m/%d/%Y"), plain(a), "*", "", t] for d, t, a, _ in h]
+    return join(body, quote=True).encode()
+
+
+def jp_bank(h, w):
+    # Japanese bank: Shift_JIS (cp932), CRLF, Japanese headers, yyyy/mm/dd dates, paid-out and
+    # paid-in columns with thousands commas, the balance after each row.
+    head = ["日付", "摘要", "お支払金額", "お預り金額", "差引残高"]
+    body = [[d.strftime("%Y/%m/%d"), t, us(-a) if a < 0 else "", us(a) if a > 0 else "",
+             us(b)] for d, t, a, b in h]
+    return join([head, *body], end="\r\n").encode("cp932")
+
+
+def ru_bank(h, w):
+    # Russian bank: Windows-1251, semicolons, Cyrillic headers, dd.mm.yyyy dates, one signed
+    # amount with a decimal comma, and a short category column of Cyrillic words beside it.
+    head = ["Дата операции", "Категория", "Описание", "Сумма операции", "Валюта"]
+    body = [[d.strftime("%d.%m.%Y"), "Пополнения" if a > 0 else "Списания", t,
+             eu(a, group=" "), "RUB"] for d, t, a, _ in h]
+    return join([head, *body], sep=";").encode("cp1251")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -594,6 +643,11 @@ LAYOUTS = [
     Layout("ie_posted_transactions.csv", "account", True, ie_bank, "en", currency="EUR"),
     Layout("de_kreditkarte_saldo.csv", "card", True, de_card, "de", currency="EUR"),
     Layout("br_card_positive_charges.csv", "card", False, br_card, "pt"),
+    Layout("de_neobank_transaction_types.csv", "account", False, de_neobank_card_types, "de",
+           currency="EUR"),
+    Layout("us_headerless_asterisk_column.csv", "account", False, us_headerless_asterisk, "us"),
+    Layout("jp_shift_jis.csv", "account", True, jp_bank, "ja"),
+    Layout("ru_cp1251_category_column.csv", "account", False, ru_bank, "ru", currency="RUB"),
 ]
 
 
