@@ -142,6 +142,15 @@ WORDS: dict[str, dict[str, str]] = {
            "card_payment": "Погашение кредитной карты", "savings": "Перевод между своими счетами",
            "refund": "Возврат Озон", "electricity": "Мосэнергосбыт", "loan": "Платеж по кредиту",
            "returned": "Штраф за просрочку", "groceries2": "Перекрёсток"},
+    "sv": {"salary": "LÖN ACME AB", "rent": "HYRA LÄGENHET", "groceries": "ICA NÄRA",
+           "card_payment": "KREDITKORT BETALNING", "savings": "ÖVERFÖRING SPARKONTO",
+           "refund": "ÅTERBETALNING AMAZON", "electricity": "VATTENFALL EL",
+           "loan": "AMORTERING BOLÅN", "returned": "PÅMINNELSEAVGIFT",
+           "groceries2": "COOP KONSUM"},
+    "ko": {"salary": "급여 에이씨엠이", "rent": "월세 이체", "groceries": "이마트",
+           "card_payment": "카드대금 신한", "savings": "적금 자동이체", "refund": "환불 쿠팡",
+           "electricity": "한국전력 전기요금", "loan": "대출이자 02월", "returned": "연체료",
+           "groceries2": "홈플러스"},
 }
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
@@ -600,6 +609,28 @@ def ru_bank(h, w):
     return join([head, *body], sep=";").encode("cp1251")
 
 
+def se_bank(h, w):
+    # Swedbank-like: a preamble line, then row numbers, clearing and account numbers and the
+    # product before the dates; the amount (Belopp) comes after the description.
+    head = ["Radnummer", "Clearingnummer", "Kontonummer", "Produkt", "Valuta",
+            "Bokföringsdag", "Transaktionsdag", "Valutadag", "Referens", "Beskrivning",
+            "Belopp", "Bokfört saldo"]
+    body = [[str(i + 1), "8327-9", "123456789", "Privatkonto", "SEK", d.isoformat(),
+             d.isoformat(), d.isoformat(), t[:12], t, plain(a), plain(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    pre = "* Transaktioner Period 2024-01-01 – 2024-02-29 Skapad 2024-03-01 10:00 CEST\n"
+    return (pre + join([head, *body])).encode()
+
+
+def kr_bank(h, w):
+    # Korean bank: EUC-KR (cp949), Korean headers, yyyy.mm.dd hh:mm:ss times, withdrawal and
+    # deposit columns that write 0 rather than leave the cell empty, the balance after.
+    head = ["거래일시", "적요", "출금액", "입금액", "잔액", "거래점"]
+    body = [[d.strftime("%Y.%m.%d") + " 09:30:00", t, us(-a) if a < 0 else "0",
+             us(a) if a > 0 else "0", us(b), "본점"] for d, t, a, b in h]
+    return join([head, *body], quote=True).encode("cp949")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -648,6 +679,8 @@ LAYOUTS = [
     Layout("us_headerless_asterisk_column.csv", "account", False, us_headerless_asterisk, "us"),
     Layout("jp_shift_jis.csv", "account", True, jp_bank, "ja"),
     Layout("ru_cp1251_category_column.csv", "account", False, ru_bank, "ru", currency="RUB"),
+    Layout("se_row_numbers_first.csv", "account", True, se_bank, "sv", currency="SEK"),
+    Layout("kr_euc_kr_zero_cells.csv", "account", True, kr_bank, "ko"),
 ]
 
 
