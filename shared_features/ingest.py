@@ -339,6 +339,11 @@ def map_headers(headers: Iterable[Any], max_chars: int = 100
 
 
 _MONTH_TEXT = re.compile(r"(?:\d{4}-\d{2}\n)*")
+# How spreadsheets and exports write a month with its year: "Jan-24" (Excel's mmm-yy),
+# "Jan 2024", "January 2024", "01/2024", "2024/01", "2024.01", "202401".
+_MONTH_FORMS = ("%b-%y", "%b %y", "%b-%Y", "%b %Y", "%B %Y", "%B-%Y", "%m/%Y", "%Y/%m",
+                "%m-%Y", "%Y.%m", "%Y%m")
+_FIRST_MONTH, _LAST_MONTH = np.datetime64("1950-01", "M"), np.datetime64("2199-12", "M")
 
 
 def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.ndarray:
@@ -355,9 +360,13 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
 
     text = pd.Series(texts, dtype=object)
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-    todo = parsed.isna() & (text != "")
-    if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    # Month-and-year forms before any date reader, which would take "Jan-24" for January the
+    # 24th of no year: ISO dates, then spreadsheets' month formats.
+    for form in ("%Y-%m-%d", *_MONTH_FORMS):
+        todo = parsed.isna() & (text != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(text[todo], format=form, errors="coerce")
     todo = parsed.isna() & (text != "")
     if todo.any():
         reading = parse_dates(text[todo].reset_index(drop=True))
@@ -367,7 +376,11 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
     todo = parsed.isna() & (text != "")
     if todo.any():
         parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
-    return parsed.to_numpy().astype("datetime64[M]")
+    months = parsed.to_numpy().astype("datetime64[M]")
+    # A year outside these is a misreading (a date without its year comes out as year 1 or
+    # 1900), never a month of someone's finances: refused as not a month.
+    return np.where((months >= _FIRST_MONTH) & (months <= _LAST_MONTH), months,
+                    np.datetime64("NaT", "M"))
 
 
 def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:

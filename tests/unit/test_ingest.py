@@ -61,6 +61,31 @@ def test_synonym_headers_formatted_amounts_and_dates():
                                        "missed_payments"]
 
 
+@pytest.mark.parametrize("cells", [
+    ("Jan-24", "Feb-24"),  # Excel's mmm-yy
+    ("Jan 2024", "February 2024"),
+    ("01/2024", "02/2024"),
+    ("2024/01", "2024/02"),
+    ("202401", "202402"),
+    ("2024-01-31", "2024-02-29"),
+    ("1/31/2024", "2/29/2024"),
+])
+def test_months_in_the_forms_spreadsheets_write_them(cells):
+    """Found trying spreadsheet exports: "Jan-24" was read as January the 24th of year 1, and
+    "202401" was refused."""
+    text = "person_id,month,income,expenses\n" + "".join(f"a,{c},10,5\n" for c in cells)
+    months = ingest(text).panel.months  # (persons, months)
+    assert months.astype(str).tolist() == [["2024-01", "2024-02"]]
+
+
+@pytest.mark.parametrize("cell", ["24-Jan", "0001-01-05", "Jan"])
+def test_a_date_without_a_plausible_year_is_not_a_month(cell):
+    with pytest.raises(InputError) as caught:
+        ingest(f"person_id,month,income,expenses\na,{cell},10,5\n")
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "month", cell)
+
+
 def test_no_person_column_means_one_person():
     result = ingest("month,income,expenses\n2024-01,10,5\n2024-02,10,6\n")
     assert result.panel.person_ids.tolist() == ["person_1"]

@@ -36,6 +36,8 @@ TEXTS = {
     "day_first_dates": HEADER + "a,01.02.2026,3000,2500,1,1,0\na,01.03.2026,3000,2500,1,1,0\n",
     "bad_cells": HEADER + "a,2024-01,abc,-5,1,1,0.5\na,2024-13,1e13,2500,1,1,0\n"
                           ",2024-01,1,1,1,1,0\n",
+    "month_forms": HEADER + "a,Jan-24,1,1,1,1,0\na,202402,1,1,1,1,0\nb,03/2024,1,1,1,1,0\n"
+                            "b,Apr 2024,1,1,1,1,0\nc,24-Jan,1,1,1,1,0\n",
     "duplicate_month": HEADER + "a,2024-01,1,1,1,1,0\na,2024-01,2,2,2,2,0\n",
     "unknown_column": "person_id,notes,month,income,expenses\na,hi,2024-01,1,1\n",
 }
