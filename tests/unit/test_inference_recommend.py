@@ -80,3 +80,32 @@ def test_stressed_person_is_told_to_spend_less_or_build_a_buffer(scorer):
     assert recs[0]["action"] in {"cut_spending", "raise_income", "emergency_buffer",
                                  "lower_debt_payments"}
     assert len(recs) <= RecommendOptions().max_recommendations
+
+
+def test_the_flow_actions_batched_equal_each_flow_applied_alone():
+    """The three flow actions are built in one set of array calls; each must be, bit for bit,
+    the flow scaled on its own with the difference saved month by month."""
+    from shared_features.features import mean_over_months
+    from shared_features.schema import FIELD_NAMES
+
+    rng = np.random.default_rng(8)
+    persons, months = 9, 12
+    values = rng.gamma(2.0, 1500.0, size=(persons, months, len(FIELD_NAMES)))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    observed = np.ones((persons, months), dtype=bool)
+    panel = MonthlyPanel(values, observed, np.array([f"p{i}" for i in range(persons)],
+                                                    dtype=object))
+    options = RecommendOptions()
+    actions = {a.key: a for a in what_ifs(panel, options)}
+    savings = FIELD_INDEX["liquid_savings"]
+    for key, field, factor in (("cut_spending", "expenses", 1 - options.cut_spending_share),
+                               ("raise_income", "income", 1 + options.raise_income_share),
+                               ("lower_debt_payments", "debt_payments",
+                                1 - options.lower_payments_share)):
+        want = values.copy()
+        j = FIELD_INDEX[field]
+        want[:, :, j] = values[:, :, j] * factor
+        change = np.abs(values[:, :, j] - want[:, :, j])
+        want[:, :, savings] += np.cumsum(np.where(np.isnan(change), 0.0, change), axis=1)
+        assert np.array_equal(actions[key].values, want, equal_nan=True), key
+        assert np.array_equal(actions[key].amount, mean_over_months(change), equal_nan=True)
