@@ -667,10 +667,32 @@ def _parsed_ids(columns: Columns, n: int, max_chars: int
     return person_codes, np.asarray(persons, dtype=object), failed
 
 
+# A count column kept as "did it happen this month?" (a spreadsheet's yes/no or TRUE/FALSE
+# missed-payment column) counts 1 or 0. Compared lower-cased, surrounding spaces removed.
+COUNT_WORDS: dict[str, float] = {
+    "yes": 1.0, "y": 1.0, "true": 1.0, "ja": 1.0, "oui": 1.0, "si": 1.0, "sí": 1.0, "sim": 1.0,
+    "no": 0.0, "n": 0.0, "false": 0.0, "nein": 0.0, "non": 0.0, "não": 0.0, "nao": 0.0,
+}
+
+
+def _counted_words(cells: np.ndarray, parsed: np.ndarray, bad: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``parsed`` and ``bad`` with the yes/no cells among the bad ones counted 1 / 0."""
+    where = np.flatnonzero(bad)
+    words = pd.Series(np.asarray(cells, dtype=object)[where]).astype(str).str.strip().str.lower()
+    counted = words.map(COUNT_WORDS).to_numpy(dtype=np.float64, na_value=np.nan)
+    known = ~np.isnan(counted)
+    parsed, bad = parsed.copy(), bad.copy()
+    parsed[where[known]], bad[where[known]] = counted[known], False
+    return parsed, bad
+
+
 def _parsed_amount(cells: Column, spec: Field, european: bool, n: int
                    ) -> tuple[np.ndarray, list[RowCheck]]:
     """(one amount column as float64, NaN where empty; the checks its rows failed)."""
     parsed, bad = parse_amounts(cells, european)
+    if spec.is_count and bad.any():
+        parsed, bad = _counted_words(cells, parsed, bad)
     failed: list[RowCheck] = []
     # The column's range first: most columns need no row-by-row range or sign mask.
     low, high = np.fmin.reduce(parsed), np.fmax.reduce(parsed)  # NaN only if all are

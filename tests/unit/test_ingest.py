@@ -109,6 +109,16 @@ def test_excels_unicode_text_export_is_read(encoding, tmp_path):
         assert panel.field("expenses")[0].tolist() == [2500.0, 2600.0]
 
 
+def test_a_yes_no_missed_payments_column_counts_one_or_none():
+    text = ("person_id,month,income,expenses,missed_payments\na,2024-01,10,5,no\n"
+            "a,2024-02,10,5,Yes\na,2024-03,10,5,TRUE\na,2024-04,10,5,1\n")
+    assert ingest(text).panel.field("missed_payments")[0].tolist() == [0.0, 1.0, 1.0, 1.0]
+    with pytest.raises(InputError) as caught:  # other words are still not a number
+        ingest(text.replace("TRUE", "maybe"))
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (4, "missed_payments", "maybe")
+
+
 def test_no_person_column_means_one_person():
     result = ingest("month,income,expenses\n2024-01,10,5\n2024-02,10,6\n")
     assert result.panel.person_ids.tolist() == ["person_1"]

@@ -38,6 +38,9 @@ TEXTS = {
                           ",2024-01,1,1,1,1,0\n",
     "month_forms": HEADER + "a,Jan-24,1,1,1,1,0\na,202402,1,1,1,1,0\nb,03/2024,1,1,1,1,0\n"
                             "b,Apr 2024,1,1,1,1,0\nc,24-Jan,1,1,1,1,0\n",
+    "missed_as_yes_no": HEADER + "a,2024-01,1,1,1,1,no\na,2024-02,1,1,1,1,Yes\n"
+                                 "b,2024-01,1,1,1,1,TRUE\nb,2024-02,1,1,1,1, false \n"
+                                 "c,2024-01,1,1,1,1,maybe\n",
     "duplicate_month": HEADER + "a,2024-01,1,1,1,1,0\na,2024-01,2,2,2,2,0\n",
     "unknown_column": "person_id,notes,month,income,expenses\na,hi,2024-01,1,1\n",
 }
