@@ -35,7 +35,10 @@ def test_sign_in_score_history_sign_out(accounts_web: Any) -> None:
     run_url = page.url
     run_id = run_url.rsplit("/", 1)[1]
     page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
-    assert page.locator(f'tr[data-run-id="{run_id}"]').is_visible()
+    # Waited for: checked the moment the click returned, the run page could still be showing
+    # (seen once under load).
+    page.wait_for_url(re.compile(r"/runs$"))
+    page.locator(f'tr[data-run-id="{run_id}"]').wait_for(state="visible")
     accounts_web.screenshot("accounts-history")
 
     page.get_by_role("button", name="Sign out").click()
