@@ -375,7 +375,10 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
             warnings.append(f"month column: {reading.warning}")
     todo = parsed.isna() & (text != "")
     if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce")
+        # utc=True: a cell with a zone among cells without one would otherwise give a series
+        # of mixed kinds that cannot be put back (found by fuzzing: a 500).
+        anything = pd.to_datetime(text[todo], format="mixed", errors="coerce", utc=True)
+        parsed[todo] = anything.dt.tz_convert(None)
     months = parsed.to_numpy().astype("datetime64[M]")
     # A year outside these is a misreading (a date without its year comes out as year 1 or
     # 1900), never a month of someone's finances: refused as not a month.
@@ -409,7 +412,10 @@ def read_columns(data: bytes | str | Path, max_chars: int = 100
     if not first.strip() or '"' in first:
         return None
     delimiter = _sniff_delimiter(head)
-    headers = next(csv.reader([first], delimiter=delimiter, skipinitialspace=True))
+    try:
+        headers = next(csv.reader([first], delimiter=delimiter, skipinitialspace=True))
+    except csv.Error:  # a lone carriage return in the header: pandas' parser words it
+        return None
     mapping, unknown, problems = map_headers(headers, max_chars)
     if problems or len(set(headers)) != len(headers):
         return None

@@ -69,6 +69,7 @@ def test_synonym_headers_formatted_amounts_and_dates():
     ("202401", "202402"),
     ("2024-01-31", "2024-02-29"),
     ("1/31/2024", "2/29/2024"),
+    ("2024-01-05T10:00:00+05:00", "2024-02-03 10:00"),
 ])
 def test_months_in_the_forms_spreadsheets_write_them(cells):
     """Found trying spreadsheet exports: "Jan-24" was read as January the 24th of year 1, and
@@ -84,6 +85,15 @@ def test_a_date_without_a_plausible_year_is_not_a_month(cell):
         ingest(f"person_id,month,income,expenses\na,{cell},10,5\n")
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (2, "month", cell)
+
+
+def test_a_cell_read_with_a_time_zone_among_plain_months_is_a_problem_not_a_500():
+    """Found by fuzzing: dateutil reads '21 000025-02' as the 21st at 00:00:25, zone -02:00,
+    and such a value could not be put among months without a zone (TypeError, a 500)."""
+    with pytest.raises(InputError) as caught:
+        ingest("person_id,month,income,expenses\na,2024-01,10,5\na,21 000025-02,10,5\n")
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (3, "month")
 
 
 def test_no_person_column_means_one_person():

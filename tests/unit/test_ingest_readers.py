@@ -121,6 +121,13 @@ def test_what_the_csv_module_cannot_read_goes_to_the_general_reader(body: str) -
     assert _outcome(_by_pandas, HEADER + body, IngestLimits())[0] in ("ok", "error")
 
 
+def test_a_carriage_return_inside_the_header_goes_to_the_general_reader() -> None:
+    data = HEADER.replace("income", "inc\rome").encode() + b"a,2024-01,1,1,1,1,0\n"
+    assert read_columns(data) is None
+    with pytest.raises(InputError):
+        ingest_module.ingest(data)
+
+
 def test_a_large_file_reads_by_pyarrow_like_a_small_one() -> None:
     rows = "".join(f"p{i % 997},{2000 + i // 997 % 20}-{i % 12 + 1:02d},{i % 5000}.25,"
                    f"{i % 300},,{i % 7 - 3},{i % 2}\n" for i in range(12_000))
