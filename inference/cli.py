@@ -12,6 +12,7 @@ subcommand is added to the parser by its own ``add_*_command`` function, which s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -48,7 +49,27 @@ EXIT_BAD_CONFIG = 4
 
 
 def default_artifacts() -> str:
-    return os.environ.get(ARTIFACTS_ENV, DEFAULT_ARTIFACTS)
+    """$SCORER__ARTIFACTS__DIR, else ./artifacts, else the artifacts of the project this
+    command was installed from: run from any other directory, it still finds its model."""
+    if ARTIFACTS_ENV in os.environ:
+        return os.environ[ARTIFACTS_ENV]
+    if Path(DEFAULT_ARTIFACTS).is_dir():
+        return DEFAULT_ARTIFACTS
+    installed = Path(__file__).resolve().parents[1] / DEFAULT_ARTIFACTS
+    return str(installed) if installed.is_dir() else DEFAULT_ARTIFACTS
+
+
+def unwritable(out: Path) -> str | None:
+    """Why the results file cannot be written, told before any work is done; None if it can
+    (as far as can be known before writing: a full disk shows only then)."""
+    folder = out.parent
+    if out.is_dir():
+        return "it is a directory"
+    if not folder.is_dir():
+        return f"no such directory: {folder}"
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        return "permission denied"
+    return None
 
 
 def load_scorer(artifacts: str | Path, threads: int) -> Scorer:
@@ -99,6 +120,10 @@ def run_score(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (*SUFFIXES, ".ndjson"):
         print(f"error: --out must end in {', '.join(SUFFIXES)}, got {out.name!r}",
               file=sys.stderr)
+        return EXIT_BAD_INPUT
+    problem = unwritable(out)
+    if problem:
+        print(f"error: cannot write {out}: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # Blocks of persons are scored on ``workers`` threads at once (numpy and onnxruntime let go
     # of the GIL), each block's model call on one onnxruntime thread: the cores then share all
@@ -152,8 +177,15 @@ def run_score(args: argparse.Namespace) -> int:
                                              strict=True):
                 writer.append(encoded)
                 bar.update(end - first)
-    finally:
         writer.close()
+    except BaseException as exc:
+        with contextlib.suppress(OSError):  # a file being given up: a second error adds nothing
+            writer.close()
+        if not isinstance(exc, OSError):
+            raise
+        out.unlink(missing_ok=True)  # the disk filled up, the folder went away: no half file
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if not args.quiet:
         print(f"scored {rows.n_persons:,} persons in {time.perf_counter() - started:.1f} s "
               f"-> {out}", file=sys.stderr)
@@ -176,8 +208,8 @@ def add_score_command(commands: argparse._SubParsersAction) -> None:
                    help=f"add the {REASONS} strongest reasons per person (about 30x the model "
                         "work of scoring alone)")
     p.add_argument("--artifacts", default=default_artifacts(),
-                   help=f"model artifact directory (default: ${ARTIFACTS_ENV} or "
-                        f"{DEFAULT_ARTIFACTS!r})")
+                   help=f"model artifact directory (default: ${ARTIFACTS_ENV}, else "
+                        f"./{DEFAULT_ARTIFACTS}, else the installed project's)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="blocks of persons scored at once, one thread each (default: all "
                         "cores)")

@@ -4,6 +4,7 @@ installed console script."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -116,6 +117,49 @@ def test_unusable_model_or_output_name_is_a_clear_error(upload, tmp_path, capsys
     assert "does not exist" in capsys.readouterr().err
     assert main(["score", str(upload), "--out", str(tmp_path / "r.xlsx")]) == 1
     assert "--out must end in" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["missing_folder", "a_folder", "read_only"])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(
+        where, upload, tmp_path, artifact_dir, capsys):
+    """Was a traceback after the whole file had been scored."""
+    locked, folder = tmp_path / "locked", tmp_path / "named.csv"
+    locked.mkdir(mode=0o500)
+    folder.mkdir()
+    out = {"missing_folder": tmp_path / "nowhere" / "r.csv", "a_folder": folder,
+           "read_only": locked / "r.csv"}[where]
+    if where == "read_only" and os.access(locked, os.W_OK):
+        pytest.skip("running as root: a read-only folder is writable")
+    assert _score(upload, out, artifact_dir) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {out}: ") and "Traceback" not in err
+
+
+def test_a_failed_write_leaves_no_partial_file(upload, tmp_path, artifact_dir, capsys,
+                                               monkeypatch):
+    from inference import outputs
+
+    original, appended = outputs.CsvWriter.append, []
+
+    def full_after_one_block(self, encoded):  # the first block is written, then the disk fills
+        appended.append(encoded)
+        if len(appended) > 1:
+            raise OSError(28, "No space left on device")
+        original(self, encoded)
+    monkeypatch.setattr(outputs.CsvWriter, "append", full_after_one_block)
+    out = tmp_path / "r.csv"
+    assert _score(upload, out, artifact_dir, "--chunk-persons", "10") == 1
+    assert len(appended) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_model_is_found_from_any_directory(upload, tmp_path, monkeypatch):
+    monkeypatch.delenv("SCORER__ARTIFACTS__DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./artifacts here
+    from inference.cli import default_artifacts
+
+    assert Path(default_artifacts()) == Path(__file__).resolve().parents[2] / "artifacts"
 
 
 def test_person_ids_that_look_like_formulas_are_neutralised_in_csv(tmp_path, artifact_dir,
