@@ -213,11 +213,30 @@ def _located(source: Source) -> bytes | str | Path:
                                            and "," not in source and Path(source).exists()):
         path = Path(source)
         with open(path, "rb") as fh:
-            _refuse_binary(fh.read(4096))
+            head = fh.read(4096)
+        if _wide_encoding(head):
+            return _as_utf8(path.read_bytes())
+        _refuse_binary(head)
         return path
     if isinstance(source, bytes):
+        if _wide_encoding(source[:4096]):
+            return _as_utf8(source)
         _refuse_binary(source[:4096])
     return source
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    # Imported here: shared_features.statements builds on this module.
+    from .statements.decode import wide_encoding
+
+    return wide_encoding(head)
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """A UTF-16/32 table (Excel's "Unicode Text" export, tab-separated) as the UTF-8 the
+    readers take; it was refused as binary for its NUL bytes."""
+    text = data.decode(_wide_encoding(data[:4096]) or "utf-16", errors="replace")
+    return text.lstrip("\ufeff").encode("utf-8")
 
 
 def _refuse_binary(head: bytes) -> None:

@@ -36,6 +36,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """The encoding of a UTF-16 or UTF-32 file (by its byte-order mark, or UTF-16's NUL in
+    every other byte of ASCII text), else None: what Excel's "Unicode Text" export writes."""
+    bom = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if bom is not None:
+        return None if bom == "utf-8" else bom
+    return _utf16_without_bom(data)
+
+
 def _normalise_newlines(text: str) -> str:
     # CR CR LF first (a CRLF file saved again through a CRLF-adding tool), then CRLF, then CR.
     return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")

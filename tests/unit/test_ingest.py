@@ -96,6 +96,19 @@ def test_a_cell_read_with_a_time_zone_among_plain_months_is_a_problem_not_a_500(
     assert (problem.row, problem.column) == (3, "month")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_excels_unicode_text_export_is_read(encoding, tmp_path):
+    """Excel's "Unicode Text" (UTF-16, tab-separated) was refused as a binary file."""
+    text = "person_id\tmonth\tincome\texpenses\r\nZoë\t2024-01\t3000\t2500\r\n" \
+           "Zoë\t2024-02\t3000\t2600\r\n"
+    path = tmp_path / "table.txt"
+    path.write_bytes(text.encode(encoding))
+    for source in (text.encode(encoding), path):
+        panel = ingest(source).panel
+        assert panel.person_ids.tolist() == ["Zoë"]
+        assert panel.field("expenses")[0].tolist() == [2500.0, 2600.0]
+
+
 def test_no_person_column_means_one_person():
     result = ingest("month,income,expenses\n2024-01,10,5\n2024-02,10,6\n")
     assert result.panel.person_ids.tolist() == ["person_1"]
