@@ -59,26 +59,18 @@ def _zero_nan(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), 0.0, x)
 
 
-def _scale_flows(v: np.ndarray, flows: list[tuple[int, float]]
-                 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per (field, factor): a copy of ``v`` with that monthly flow scaled, the difference kept
-    in savings; (values, monthly difference). All flows in one set of array calls (on a
-    person's few values the calls cost more than the arithmetic), element for element what
-    each flow alone gives."""
-    if not flows:
-        return []
-    k, fields = len(flows), [field for field, _ in flows]
-    flow = v[:, :, fields]  # (persons, months, k)
-    scaled = flow * np.array([factor for _, factor in flows])
-    change = np.abs(flow - scaled)
-    out = np.repeat(v[None], k, axis=0)  # (k, persons, months, fields)
-    out[np.arange(k), :, :, fields] = scaled.transpose(2, 0, 1)
-    # The money freed each month goes into that and every later month's savings balance (a
-    # NaN balance stays NaN).
-    out[:, :, :, SAVINGS] += np.cumsum(_zero_nan(change), axis=1).transpose(2, 0, 1)
-    n, t = v.shape[:2]
-    monthly = mean_over_months(change.transpose(2, 0, 1).reshape(k * n, t)).reshape(k, n)
-    return [(out[j], monthly[j]) for j in range(k)]
+def _keep_in_savings(values: np.ndarray, freed: np.ndarray) -> None:
+    """Add the money freed each month to that and every later month's savings balance."""
+    values[:, :, SAVINGS] += np.cumsum(_zero_nan(freed), axis=1)  # NaN balances stay NaN
+
+
+def _scale_flow(v: np.ndarray, field: int, factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """A copy with one monthly flow scaled, the difference kept in savings; (values, monthly)."""
+    out = v.copy()
+    out[:, :, field] = v[:, :, field] * factor
+    change = np.abs(v[:, :, field] - out[:, :, field])
+    _keep_in_savings(out, change)
+    return out, mean_over_months(change)
 
 
 def what_ifs(panel: MonthlyPanel, options: RecommendOptions) -> list[WhatIf]:
@@ -87,26 +79,22 @@ def what_ifs(panel: MonthlyPanel, options: RecommendOptions) -> list[WhatIf]:
     actions: list[WhatIf] = []
     o = options
 
-    flows = iter(_scale_flows(v, [(field, factor) for field, factor, share in (
-        (EXPENSES, 1.0 - o.cut_spending_share, o.cut_spending_share),
-        (INCOME, 1.0 + o.raise_income_share, o.raise_income_share),
-        (PAYMENTS, 1.0 - o.lower_payments_share, o.lower_payments_share)) if share > 0]))
     if o.cut_spending_share > 0:
-        values, amount = next(flows)
+        values, amount = _scale_flow(v, EXPENSES, 1.0 - o.cut_spending_share)
         actions.append(WhatIf(
             "cut_spending", f"Cut discretionary spending by {w.pct(o.cut_spending_share)}",
             values, amount > 0, amount,
             lambda a: (f"Trim discretionary spending so your total spending falls by about "
                        f"{w.money(a)} a month, and keep the difference in savings.")))
     if o.raise_income_share > 0:
-        values, amount = next(flows)
+        values, amount = _scale_flow(v, INCOME, 1.0 + o.raise_income_share)
         actions.append(WhatIf(
             "raise_income", f"Raise your income by {w.pct(o.raise_income_share)}",
             values, amount > 0, amount,
             lambda a: (f"Bring in about {w.money(a)} more a month (extra hours, a side job or a "
                        "raise) and save it.")))
     if o.lower_payments_share > 0:
-        values, amount = next(flows)
+        values, amount = _scale_flow(v, PAYMENTS, 1.0 - o.lower_payments_share)
         actions.append(WhatIf(
             "lower_debt_payments",
             f"Lower your monthly debt payments by {w.pct(o.lower_payments_share)}",
