@@ -113,8 +113,10 @@ def _published(previous: dict[str, Any] | None, report: dict[str, Any], partial:
     the sections measured now replaced, and when and how busy the machine was noted."""
     if not partial or previous is None:
         return report
+    # The run's total stays the whole run's; the sections measured now replace theirs.
+    seconds = {k: v for k, v in report["seconds"].items() if k != "total"}
     merged = {**previous, "sections": {**previous["sections"], **report["sections"]},
-              "seconds": {**previous["seconds"], **report["seconds"]}}
+              "seconds": {**previous["seconds"], **seconds}}
     merged["partial_updates"] = [*previous.get("partial_updates", []), {
         "sections": sorted(report["sections"]), "started_at": report["started_at"],
         "load_average_at_start": report["machine"]["load_average_at_start"],
