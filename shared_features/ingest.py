@@ -214,13 +214,13 @@ def _located(source: Source) -> bytes | str | Path:
         path = Path(source)
         with open(path, "rb") as fh:
             head = fh.read(4096)
-        if _wide_encoding(head):
-            return _as_utf8(path.read_bytes())
+        if encoding := _wide_encoding(head):
+            return _as_utf8(path.read_bytes(), encoding)
         _refuse_binary(head)
         return path
     if isinstance(source, bytes):
-        if _wide_encoding(source[:4096]):
-            return _as_utf8(source)
+        if encoding := _wide_encoding(source[:4096]):
+            return _as_utf8(source, encoding)
         _refuse_binary(source[:4096])
     return source
 
@@ -232,10 +232,10 @@ def _wide_encoding(head: bytes) -> str | None:
     return wide_encoding(head)
 
 
-def _as_utf8(data: bytes) -> bytes:
+def _as_utf8(data: bytes, encoding: str) -> bytes:
     """A UTF-16/32 table (Excel's "Unicode Text" export, tab-separated) as the UTF-8 the
     readers take; it was refused as binary for its NUL bytes."""
-    text = data.decode(_wide_encoding(data[:4096]) or "utf-16", errors="replace")
+    text = data.decode(encoding, errors="replace")
     return text.lstrip("\ufeff").encode("utf-8")
 
 

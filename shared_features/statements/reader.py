@@ -224,22 +224,26 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
     return amount, readable
 
 
-def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, decimal: str, booked: np.ndarray,
-                         layout: Layout) -> None:
+def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, amount: np.ndarray,
+                         balance: np.ndarray | None, booked: np.ndarray, layout: Layout) -> None:
     """A booked amount or balance beyond ``MAX_AMOUNT`` (a trillion, inf included) is a corrupt
     cell or a typo, and no month built from it could be scored: refused here, with the file's
-    line and column, rather than later at a monthly record the person never wrote."""
-    cells = {role: parse_money(body[getattr(roles, role)], decimal).values
-             for role in ("amount", "debit", "credit", "balance")
-             if getattr(roles, role) is not None}
-    for role, values in cells.items():
+    line and column, rather than later at a monthly record the person never wrote.
+
+    Judged on the values already read (``_signed_amounts``'s amount, the balance column)."""
+    for values, kind in ((amount, "amount"), (balance, "balance")):
+        if values is None:
+            continue
         huge = booked & ~np.isnan(values) & ~(np.abs(values) <= MAX_AMOUNT)
-        if huge.any():
-            row = int(np.flatnonzero(huge)[0])
-            raise StatementError(f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)",
-                                 line=int(layout.body_lines[row]),
-                                 column=roles.named(layout.header)[role],
-                                 value=str(body.iloc[row, getattr(roles, role)]))
+        if not huge.any():
+            continue
+        row = int(np.flatnonzero(huge)[0])
+        role = kind if kind == "balance" or roles.amount is not None else (
+            "debit" if body.iloc[row, roles.debit] != "" else "credit")  # the cell that is set
+        raise StatementError(f"is out of range (at most {MAX_AMOUNT:,.0f} in magnitude)",
+                             line=int(layout.body_lines[row]),
+                             column=roles.named(layout.header)[role],
+                             value=str(body.iloc[row, getattr(roles, role)]))
 
 
 def _charges_positive(amount: np.ndarray, category: np.ndarray) -> bool:
@@ -316,7 +320,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
-    _refuse_out_of_range(body, roles, decimal, booked, layout)
+    balances = (parse_money(body[roles.balance], decimal).values if roles.balance is not None
+                else None)
+    _refuse_out_of_range(body, roles, amount, balances, booked, layout)
     category = classify(description[booked])
     a = amount[booked]
     if kind == "account":
@@ -329,8 +335,8 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         a = -a
         warnings.append("this card export writes charges as positive amounts; signs were "
                         "flipped so charges are money out")
-    balance = (parse_money(body[roles.balance], decimal).values[booked]
-               if roles.balance is not None else np.full(int(booked.sum()), np.nan))
+    balance = (balances[booked] if balances is not None
+               else np.full(int(booked.sum()), np.nan))
 
     lines = layout.body_lines
     transactions = pd.DataFrame({
