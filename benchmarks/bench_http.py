@@ -258,7 +258,7 @@ def bench_http(artifacts: Path, concurrency: tuple[int, ...], duration: float
                                                            2)})
         workers = len(children(server.pid))
     return {"workers": workers, "threads_per_worker": int(os.environ.get("GUNICORN_THREADS",
-                                                                         "4")),
+                                                                         "1")),
             "request_csv_bytes": len(one_person), "duration_s_per_point": duration,
             "points": rows}
 

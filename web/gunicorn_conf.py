@@ -2,10 +2,11 @@
 
     GUNICORN_BIND              127.0.0.1:8000 (use 0.0.0.0:8000 in a container)
     GUNICORN_WORKERS           2    processes; each loads its own model session
-    GUNICORN_THREADS           4    threads per worker (gthread worker)
+    GUNICORN_THREADS           1    threads per worker: 1 runs gunicorn's sync worker (one
+                                    request at a time per process); more runs its gthread worker
     GUNICORN_TIMEOUT           120  seconds a request may take (a 10,000-person file takes a few)
     GUNICORN_GRACEFUL_TIMEOUT  30   seconds to finish requests on shutdown/reload
-    GUNICORN_KEEPALIVE         5
+    GUNICORN_KEEPALIVE         5    (gthread only: a sync worker closes each connection)
     GUNICORN_LOGLEVEL          info
     GUNICORN_MAX_REQUESTS      0    restart a worker after this many requests (0 = never)
     PROMETHEUS_MULTIPROC_DIR   a new temporary directory: the workers' metric files (emptied
@@ -30,8 +31,14 @@ def _int(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _int("GUNICORN_WORKERS", 2)
-threads = _int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# Scoring is CPU work under one interpreter lock per process, so on few cores threads add no
+# throughput: they add a hand-off per request (~1 ms of CPU) and make requests queue behind one
+# another's lock (one person at concurrency 8 on 2 cores, docs/PERFORMANCE.md: gthread 2 x 4
+# p99 60-90 ms, sync 2 x 1 p99 22-28 ms). The sync worker wants a buffering proxy in front for
+# slow clients, which the compose stack has (nginx, deploy/nginx/). gunicorn itself switches to
+# the gthread worker when threads > 1.
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "sync"
 timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -93,7 +93,7 @@ def gunicorn_command() -> list[str]:
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, artifacts: Path, workers: int = 2, threads: int = 4,
+def gunicorn(tmp_path: Path, artifacts: Path, workers: int = 2, threads: int = 1,
              extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     port = free_port()
     db_path = tmp_path / "instance" / "scorer.sqlite3"

@@ -4,7 +4,9 @@ check."""
 
 from __future__ import annotations
 
+import os
 import re
+import runpy
 import tomllib
 from pathlib import Path
 
@@ -54,3 +56,35 @@ def test_compose_publishes_only_the_proxy():
     assert "ports:" in blocks["proxy"] and "image: nginx:stable" in blocks["proxy"]
     assert "./deploy/nginx:/etc/nginx/templates" in blocks["proxy"]
     assert "SCORER_UPSTREAM: serve:8000" in blocks["proxy"]
+
+
+def _gunicorn_config(monkeypatch, **env: str):
+    """web/gunicorn_conf.py read as gunicorn reads it, with only ``env`` set of its variables."""
+    from gunicorn.config import Config
+
+    for name in [n for n in os.environ if n.startswith("GUNICORN_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    cfg = Config()
+    for key, value in runpy.run_path(str(ROOT / "web" / "gunicorn_conf.py")).items():
+        if key in cfg.settings:
+            cfg.set(key, value)
+    return cfg
+
+
+def test_the_default_worker_is_sync_and_threads_switch_to_gthread(monkeypatch):
+    default = _gunicorn_config(monkeypatch)
+    assert default.worker_class.__name__ == "SyncWorker" and default.threads == 1
+    threaded = _gunicorn_config(monkeypatch, GUNICORN_THREADS="4")
+    assert threaded.worker_class.__name__ == "ThreadWorker" and threaded.threads == 4
+
+
+def test_the_images_and_compose_keep_the_config_defaults():
+    gunicorn_conf = (ROOT / "web" / "gunicorn_conf.py").read_text()
+    compose = (ROOT / "docker-compose.yml").read_text()
+    dockerfile = (ROOT / "Dockerfile.serve").read_text()
+    for name in ("WORKERS", "THREADS"):
+        default = re.search(rf'_int\("GUNICORN_{name}", (\d+)\)', gunicorn_conf).group(1)
+        assert f"GUNICORN_{name}: ${{GUNICORN_{name}:-{default}}}" in compose, name
+        assert re.search(rf"GUNICORN_{name}={default}\b", dockerfile), name
