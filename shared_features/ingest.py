@@ -358,8 +358,9 @@ def map_headers(headers: Iterable[Any], max_chars: int = 100
             if canon == "person_id" and _names_a_person(first) != _names_a_person(header):
                 # An id and a name (Customer ID, Customer Name): the id is the person.
                 name = first if _names_a_person(first) else header
-                mapping.pop(name, None)
-                mapping[first if name == header else header] = canon
+                if name == first:  # the id came second: it replaces the name
+                    del mapping[first]
+                    mapping[header] = canon
                 unknown.append(name)
                 continue
             problems.append(Problem(1, header, None,
@@ -522,7 +523,8 @@ def trailing_summary_rows(columns: Columns) -> int:
     is_summary = np.zeros(len(tail), dtype=bool)
     for name in ("person_id", "month"):
         if name in columns:
-            cells = _as_text(columns[name]).cells()[tail]
+            text = _as_text(columns[name])
+            cells = text.texts[text.codes[tail]]  # the last rows' cells, not all of them
             is_summary |= np.array([str(c).strip().rstrip(":").lower() in SUMMARY_WORDS
                                     for c in cells], dtype=bool)
     run = 0
