@@ -33,7 +33,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _int("GUNICORN_WORKERS", 2)
 # Scoring is CPU work under one interpreter lock per process, so on few cores threads add no
 # throughput: they add a hand-off per request (~1 ms of CPU) and make requests queue behind one
-# another's lock (one person at concurrency 8 on 2 cores, docs/PERFORMANCE.md: gthread 2 x 4
+# another's lock (one person at concurrency 8 on 2 cores, benchmarks/notes.md: gthread 2 x 4
 # p99 60-90 ms, sync 2 x 1 p99 22-28 ms). The sync worker wants a buffering proxy in front for
 # slow clients, which the compose stack has (nginx, deploy/nginx/). gunicorn itself switches to
 # the gthread worker when threads > 1.

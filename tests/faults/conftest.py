@@ -28,7 +28,7 @@ def start_server(tmp_path: Path, artifact_dir: Path
         if db_path is not None:
             extra["SCORER__DATABASE__PATH"] = str(db_path)
         try:
-            context = gunicorn(home, artifacts or artifact_dir, workers=workers, threads=4,
+            context = gunicorn(home, artifacts or artifact_dir, workers=workers,
                                extra_env=extra)
             server = context.__enter__()
         except pytest.fail.Exception:

@@ -82,7 +82,7 @@ def nginx(upstream: str, home: Path) -> Iterator[int]:
 
 
 def test_stalled_uploads_straight_at_gunicorn_and_through_nginx(tmp_path, artifact_dir):
-    with gunicorn(tmp_path, artifact_dir, workers=2, threads=4) as server:
+    with gunicorn(tmp_path, artifact_dir) as server:  # the default workers and threads
         wait_until_ready(server)
         host, port = server.url.removeprefix("http://").split(":")
         direct = _answered_while_stalled(host, int(port))
