@@ -70,6 +70,13 @@ class Columns:
     def __getitem__(self, name: str) -> Column:
         return self.by_name[name]
 
+    def first_rows(self, n_rows: int) -> Columns:
+        """The first ``n_rows`` rows; text columns factorised again, so no text is left that
+        only the rows cut off had (an id without rows would be a person without months)."""
+        return Columns({name: text_column(column.cells()[:n_rows])
+                        if isinstance(column, TextColumn) else column[:n_rows]
+                        for name, column in self.by_name.items()}, n_rows)
+
 
 def strip_texts(texts: np.ndarray) -> np.ndarray:
     """Distinct cells without surrounding spaces, None/NaN as "" (object array of str)."""

@@ -479,6 +479,37 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     return ingest_columns(columns_from_frame(frame, mapping), limits, warnings, unknown)
 
 
+# What a spreadsheet writes in the id or month cell of a summary row (totals, averages), lower
+# case and without a trailing colon.
+SUMMARY_WORDS = frozenset({
+    "total", "totals", "grand total", "sum", "subtotal", "average", "avg", "mean",
+    "summe", "gesamt", "insgesamt", "durchschnitt", "totaal", "gemiddelde", "totale", "media",
+    "suma", "promedio", "somme", "moyenne", "soma", "média", "razem", "średnia", "celkem",
+    "průměr", "összesen", "átlag", "yhteensä", "keskiarvo", "i alt", "totalt", "gennemsnit",
+    "genomsnitt", "итого", "всего", "среднее", "合計", "合计", "总计", "平均", "합계", "총계",
+    "평균"})
+MAX_SUMMARY_ROWS = 5  # at most this many rows at the end of a file are looked at
+
+
+def trailing_summary_rows(columns: Columns) -> int:
+    """How many of the last rows are a spreadsheet's summary (totals, averages) rather than
+    records: rows whose person or month cell is one of ``SUMMARY_WORDS``, at the very end of
+    the file. Only the end is looked at, so every row kept keeps its number in problems."""
+    tail = np.arange(max(0, columns.n_rows - MAX_SUMMARY_ROWS), columns.n_rows)
+    is_summary = np.zeros(len(tail), dtype=bool)
+    for name in ("person_id", "month"):
+        if name in columns:
+            cells = _as_text(columns[name]).cells()[tail]
+            is_summary |= np.array([str(c).strip().rstrip(":").lower() in SUMMARY_WORDS
+                                    for c in cells], dtype=bool)
+    run = 0
+    for flag in is_summary[::-1]:
+        if not flag:
+            break
+        run += 1
+    return run
+
+
 def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
                    warnings: list[str] | None = None, unknown: list[str] | None = None
                    ) -> IngestResult:
@@ -488,6 +519,13 @@ def ingest_columns(columns: Columns, limits: IngestLimits | None = None,
     problems = _Problems(limits.max_problems)
     if unknown:
         warnings.append(f"ignored unknown columns: {', '.join(unknown)}")
+    summary = trailing_summary_rows(columns)
+    if summary:
+        kept = columns.n_rows - summary
+        which = (f"row {kept + 2} is a summary row" if summary == 1
+                 else f"rows {kept + 2}-{kept + 1 + summary} are summary rows")
+        warnings.append(f"{which} (totals or averages), not a person's month: skipped")
+        columns = columns.first_rows(kept)
     if columns.n_rows == 0:
         raise InputError([Problem(None, None, None, "the file has no data rows")], 1, warnings)
     parsed = parse_rows(columns, limits, warnings)

@@ -131,14 +131,28 @@ class PiecewiseLinearEncoding(nn.Module):
         super().__init__()
         lo, width = edges[:, :-1], np.diff(edges, axis=1)
         active = width > 1e-6
-        self.bins = int(lo.shape[1])
-        self.register_buffer("lo", torch.tensor(np.where(active, lo, 0.0), dtype=torch.float32))
-        self.register_buffer("inv_width", torch.tensor(
-            np.where(active, 1.0 / np.where(active, width, 1.0), 0.0), dtype=torch.float32))
+        n_features, self.bins = lo.shape
+        inv_width = np.where(active, 1.0 / np.where(active, width, 1.0), 0.0)
+        # Column f * (1 + bins) + j of the output: j = 0 the feature itself, j = b + 1 bin b's
+        # ramp (x - lo) / width = x * inv_width - lo * inv_width, clamped to [0, 1]. Computed as
+        # one matrix product and one clamp: in onnxruntime the broadcast subtraction over
+        # (batch, features, bins) and the concatenation took ~40% of the whole model's time.
+        scale = np.zeros((n_features, n_features, 1 + self.bins))
+        offset = np.zeros((n_features, 1 + self.bins))
+        lower = np.full((n_features, 1 + self.bins), -np.inf)
+        upper = np.full((n_features, 1 + self.bins), np.inf)
+        features = np.arange(n_features)
+        scale[features, features, 0] = 1.0
+        scale[features, features, 1:] = inv_width
+        offset[:, 1:] = -np.where(active, lo, 0.0) * inv_width
+        lower[:, 1:], upper[:, 1:] = 0.0, 1.0
+        as_row = {"scale": scale.reshape(n_features, -1), "offset": offset.reshape(-1),
+                  "lower": lower.reshape(-1), "upper": upper.reshape(-1)}
+        for name, value in as_row.items():
+            self.register_buffer(name, torch.tensor(value, dtype=torch.float32))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        ramps = torch.clamp((x.unsqueeze(-1) - self.lo) * self.inv_width, 0.0, 1.0)
-        return torch.cat([x.unsqueeze(-1), ramps], dim=-1).flatten(1)
+        return torch.clamp(torch.addmm(self.offset, x, self.scale), self.lower, self.upper)
 
 
 def build_model(n_features: int, cfg: ModelConfig, feature_names: Sequence[str],

@@ -213,3 +213,39 @@ def test_blocks_of_persons_hold_the_whole_panels_rows(sim, layout):
         np.testing.assert_array_equal(block.observed, whole.observed[first:end, -width:])
         np.testing.assert_array_equal(block.months, whole.months[first:end, -width:])
         assert not whole.observed[first:end, :-width].any()
+
+
+@pytest.mark.parametrize("summary", [
+    "Total,,10000,7600,600,,,,1\n",  # the id cell says it
+    ",Total:,10000,7600,600,,,,1\n,Average,2500,1900,150,,,,0\n",  # the month cell, two rows
+    "TOTAAL,,10000,7600,600,,,,1\nGesamt,,10000,7600,600,,,,1\n",
+])
+def test_summary_rows_at_the_end_are_skipped_with_a_warning(summary):
+    plain = ingest(CSV)
+    result = ingest(CSV + summary)
+    n_summary = summary.count("\n")
+    np.testing.assert_array_equal(result.panel.values, plain.panel.values)
+    assert result.panel.person_ids.tolist() == ["b", "a"]
+    first = 6  # header on line 1, four records, then the summary
+    rows = f"row {first} is a summary row" if n_summary == 1 else \
+        f"rows {first}-{first + n_summary - 1} are summary rows"
+    assert result.warnings[0] == f"{rows} (totals or averages), not a person's month: skipped"
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_a_summary_row_before_records_is_still_refused_with_its_row(size):
+    body = CSV.split("\n", 1)[1]
+    records = body * (1 if size == "small" else 2000)
+    if size == "large":  # distinct ids so the months do not repeat; the pyarrow reader
+        records = "".join(line.replace("a,", f"a{i},", 1).replace("b,", f"b{i},", 1) + "\n"
+                          for i, line in enumerate(records.splitlines()))
+    text = HEADER + "Total,,10000,7600,600,,,,1\n" + records
+    with pytest.raises(InputError) as refused:
+        ingest(text)
+    assert any(p.row == 2 and p.column == "month" for p in refused.value.problems)
+
+
+def test_a_file_of_summary_rows_alone_has_no_data_rows():
+    with pytest.raises(InputError) as refused:
+        ingest(HEADER + "Total,,10000,7600,600,,,,1\n")
+    assert refused.value.problems[0].message == "the file has no data rows"
