@@ -44,6 +44,7 @@ from .schema import (
     REQUIRED_FIELDS,
     Field,
     canonical_column,
+    normalise_header,
 )
 
 DEFAULT_PERSON_ID = "person_1"
@@ -328,6 +329,14 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
+# Headers that name the person by name: the id column when no other column is one.
+PERSON_NAME_HEADERS = frozenset({"name", "fullname", "customername", "clientname", "personname"})
+
+
+def _names_a_person(header: str) -> bool:
+    return normalise_header(header).endswith("name")
+
+
 def map_headers(headers: Iterable[Any], max_chars: int = 100
                 ) -> tuple[dict[str, str], list[str], list[Problem]]:
     """(user header -> canonical column, unknown headers, problems) for a file's header row
@@ -346,10 +355,24 @@ def map_headers(headers: Iterable[Any], max_chars: int = 100
             unknown.append(header)
         elif canon in mapping.values():
             first = next(h for h, c in mapping.items() if c == canon)
+            if canon == "person_id" and _names_a_person(first) != _names_a_person(header):
+                # An id and a name (Customer ID, Customer Name): the id is the person.
+                name = first if _names_a_person(first) else header
+                mapping.pop(name, None)
+                mapping[first if name == header else header] = canon
+                unknown.append(name)
+                continue
             problems.append(Problem(1, header, None,
                                     f"columns {first!r} and {header!r} both mean {canon!r}"))
         else:
             mapping[header] = canon
+    if "person_id" not in mapping.values():
+        # "Name" is a person's name in a monthly table but a payee in a bank statement, so it is
+        # no synonym (which would make statements look like tables); here it can be the person.
+        named = next((h for h in unknown if normalise_header(h) in PERSON_NAME_HEADERS), None)
+        if named is not None:
+            mapping[named] = "person_id"
+            unknown.remove(named)
     missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
     for name in missing:
         problems.append(Problem(1, name, None, f"required column {name!r} is missing "

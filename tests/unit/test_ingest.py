@@ -249,3 +249,22 @@ def test_a_file_of_summary_rows_alone_has_no_data_rows():
     with pytest.raises(InputError) as refused:
         ingest(HEADER + "Total,,10000,7600,600,,,,1\n")
     assert refused.value.problems[0].message == "the file has no data rows"
+
+
+def test_a_name_column_is_the_person_when_no_id_column_is_given():
+    text = ("Name,Month,Income,Expenses\nAnna,Jan 2024,3000,2000\nAnna,Feb 2024,3100,2100\n"
+            "Ben,Jan 2024,2500,2400\n")
+    result = ingest(text)
+    assert result.panel.person_ids.tolist() == ["Anna", "Ben"]
+    assert not any("Name" in w for w in result.warnings)
+    # An id column wins; the name is then an unknown column, reported as such.
+    with_id = ingest("Customer ID,Customer Name,Month,Income,Expenses\n7,Anna,2024-01,3000,2000\n")
+    assert with_id.panel.person_ids.tolist() == ["7"]
+    assert "ignored unknown columns: Customer Name" in with_id.warnings
+
+
+def test_a_statement_with_a_payee_name_column_is_still_a_statement():
+    from shared_features.statements import is_monthly_table
+
+    statement = b"Date,Name,Amount,Balance\n2024-01-02,ACME PAYROLL,2450.00,3450.00\n"
+    assert not is_monthly_table(statement)
