@@ -15,15 +15,24 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 
 
+# Latin letters that NFKD leaves whole (the stroke or ligature is part of the letter, not an
+# accent), spelled as a bank exporting without diacritics spells them: 'SPŁATA' is 'SPLATA',
+# 'Beløp' is 'Belop', 'ödemesı' is 'odemesi'.
+_UNDECOMPOSABLE = str.maketrans({"ß": "ss", "ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae",
+                                 "œ": "oe", "ı": "i", "þ": "th", "ħ": "h", "ŧ": "t"})
+
+
 def fold(text: str) -> str:
-    """'Débit/Crédit (EUR)' -> 'debit credit eur'; '差引残高' stays '差引残高'.
+    """'Débit/Crédit (EUR)' -> 'debit credit eur'; 'SPŁATA' -> 'splata'; '差引残高' stays
+    '差引残高'.
 
     Letters of every script are kept (a Japanese or Cyrillic header is a word too); only
-    accents, punctuation and symbols go, so a cell of punctuation alone ('*', '-') folds to ''
-    and is never taken for a word."""
+    accents, punctuation and symbols go, and Latin letters with a stroke or a ligature become
+    their plain spelling, so text with and without diacritics folds alike. A cell of
+    punctuation alone ('*', '-') folds to '' and is never taken for a word."""
     text = unicodedata.normalize("NFKD", text.lower().lstrip("\ufeff"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ß", "ss")
-    return re.sub(r"[\W_]+", " ", text).strip()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", text.translate(_UNDECOMPOSABLE)).strip()
 
 
 def fold_series(texts: pd.Series) -> pd.Series:

@@ -151,7 +151,35 @@ WORDS: dict[str, dict[str, str]] = {
            "card_payment": "카드대금 신한", "savings": "적금 자동이체", "refund": "환불 쿠팡",
            "electricity": "한국전력 전기요금", "loan": "대출이자 02월", "returned": "연체료",
            "groceries2": "홈플러스"},
+    "pl": {"salary": "WYNAGRODZENIE ACME SP. Z O.O.", "rent": "CZYNSZ ZA MIESZKANIE",
+           "groceries": "BIEDRONKA 3021 WARSZAWA", "card_payment": "SPŁATA KARTY KREDYTOWEJ",
+           "savings": "PRZELEW WŁASNY NA RACHUNEK OSZCZĘDNOŚCIOWY",
+           "refund": "ZWROT TOWARU ALLEGRO.PL", "electricity": "PGE OBRÓT ENERGIA ELEKTRYCZNA",
+           "loan": "SPŁATA RATY KREDYTU GOTÓWKOWEGO", "returned": "OPŁATA ZA MONIT",
+           "groceries2": "ŻABKA Z4231 KRAKÓW"},
+    "cs": {"salary": "MZDA ACME S.R.O.", "rent": "NÁJEMNÉ BYT PRAHA 3",
+           "groceries": "ALBERT HYPERMARKET 1021 PRAHA", "card_payment": "SPLÁTKA KREDITNÍ KARTY",
+           "savings": "PŘEVOD NA SPOŘICÍ ÚČET", "refund": "VRÁCENÍ PLATBY ALZA.CZ",
+           "electricity": "ČEZ PRODEJ ZÁLOHA ELEKTŘINA", "loan": "SPLÁTKA ÚVĚRU 02/2024",
+           "returned": "POPLATEK ZA UPOMÍNKU", "groceries2": "LIDL ČESKÁ REPUBLIKA"},
 }
+# The counterparty a Polish or Czech export names beside the description ('' for a bank fee).
+PAYEES = {
+    "pl": {"salary": "ACME SP. Z O.O.", "rent": "SPÓŁDZIELNIA MIESZKANIOWA ZACISZE",
+           "card_payment": "JAN KOWALSKI", "savings": "JAN KOWALSKI", "loan": "JAN KOWALSKI",
+           "electricity": "PGE OBRÓT S.A.", "refund": "ALLEGRO.PL SP. Z O.O.",
+           "groceries": "JERONIMO MARTINS POLSKA", "groceries2": "ŻABKA POLSKA SP. Z O.O.",
+           "returned": ""},
+    "cs": {"salary": "ACME S.R.O.", "rent": "BYTOVÉ DRUŽSTVO VINOHRADY",
+           "card_payment": "JAN NOVÁK", "savings": "JAN NOVÁK", "loan": "JAN NOVÁK",
+           "electricity": "ČEZ PRODEJ A.S.", "refund": "ALZA.CZ A.S.", "groceries": "",
+           "groceries2": "", "returned": ""},
+}
+# Polish exported without diacritics, as older Polish banking systems and some exports do:
+# the same words must still be read (the vocabulary is written with the diacritics).
+_NO_DIACRITICS = str.maketrans("ĄĆĘŁŃÓŚŹŻ", "ACELNOSZZ")
+WORDS["pl_ascii"] = {k: v.translate(_NO_DIACRITICS) for k, v in WORDS["pl"].items()}
+PAYEES["pl_ascii"] = {k: v.translate(_NO_DIACRITICS) for k, v in PAYEES["pl"].items()}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -631,6 +659,90 @@ def kr_bank(h, w):
     return join([head, *body], quote=True).encode("cp949")
 
 
+def pl_bank(h, w):
+    # PKO BP-like: Windows-1250, CRLF, every cell quoted, ISO dates, amounts and balances
+    # signed with an explicit '+' and a decimal point, a transaction type column, and the
+    # description spread over the named column and two unnamed ones after it.
+    head = ["Data operacji", "Data waluty", "Typ transakcji", "Kwota", "Waluta",
+            "Saldo po transakcji", "Opis transakcji", "", ""]
+    kinds = {v: k for k, v in w.items()}
+    types = {"salary": "Przelew na konto", "rent": "Zlecenie stałe",
+             "groceries": "Płatność kartą", "groceries2": "Płatność kartą",
+             "refund": "Zwrot płatności kartą", "electricity": "Polecenie zapłaty",
+             "returned": "Opłata"}
+    body = []
+    for d, t, a, b in h:
+        kind = kinds[t]
+        kind_type = types.get(kind, "Przelew z rachunku")
+        if kind_type.startswith(("Płatność", "Zwrot")):
+            extra = [f"Lokalizacja: Adres: {t}", "Numer karty: 425125******1234"]
+            title = "Tytuł: 00000074230784012345678"
+        elif kind == "returned":
+            extra, title = ["", ""], f"Tytuł: {t}"
+        else:
+            side = "nadawcy" if a > 0 else "odbiorcy"
+            extra = [f"Nazwa {side}: {PAYEES['pl'][kind]}",
+                     f"Rachunek {side}: 61 1090 1014 0000 0712 1981 2874"]
+            title = f"Tytuł: {t}"
+        body.append([d.isoformat(), d.isoformat(), kind_type, f"{a:+.2f}", "PLN",
+                     f"{b:+.2f}", title, *extra])
+    return join([head, *body], quote=True, end="\r\n").encode("cp1250")
+
+
+def pl_ascii_bank(h, w):
+    # mBank-like: a '#' preamble of label/value lines, '#'-prefixed headers, semicolons and a
+    # trailing one, '1 234,56 PLN' amounts, a category column, the text without diacritics.
+    pre = [["mBank-like S.A. Bankowosc Detaliczna", ""], ["#Klient", ""],
+           ["JAN KOWALSKI", ""], ["#Za okres:", "01.01.2024", "29.02.2024", ""],
+           ["#Rodzaj rachunku", ""], ["eKONTO", ""], ["#Waluta", "PLN", ""], [""]]
+    head = ["#Data operacji", "#Data ksiegowania", "#Opis operacji", "#Tytul",
+            "#Nadawca/Odbiorca", "#Numer konta", "#Kwota", "#Saldo po operacji", ""]
+
+    def pln(x: float) -> str:
+        return f"{eu(x, ' ')} PLN"
+    kinds = {v: k for k, v in w.items()}
+    body = [[d.isoformat(), d.isoformat(), "PRZELEW PRZYCHODZACY" if a > 0 else
+             "PRZELEW WYCHODZACY", t, PAYEES["pl_ascii"][kinds[t]],
+             "'76114020040000320276543210'", pln(a), pln(b), ""] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";").encode("cp1250")
+
+
+def cz_bank(h, w):
+    # ČSOB / Česká spořitelna-like: Windows-1250, semicolons, a preamble, d.m.yyyy dates
+    # without leading zeros, decimal comma with space thousands, the account and counterparty
+    # numbers, variable and constant symbols (digits that are not amounts), an operation type
+    # ('Platba kartou' is a purchase with the debit card, not a card repayment), the
+    # description and the message, and opening and closing balance rows after the data.
+    pre = [["Číslo účtu:", "123456789/0300"], ["Období:", "1.1.2024 - 29.2.2024"], [""]]
+    head = ["Číslo účtu", "Datum zaúčtování", "Datum provedení", "Částka", "Měna", "Zůstatek",
+            "Protiúčet", "Název protiúčtu", "Variabilní symbol", "Konstantní symbol",
+            "Označení operace", "Popis transakce", "Zpráva pro příjemce"]
+    kinds = {v: k for k, v in w.items()}
+    card = {"groceries", "groceries2"}
+    types = {"salary": "Příchozí úhrada", "refund": "Příchozí úhrada", "rent": "Trvalý příkaz",
+             "electricity": "Inkaso", "returned": "Poplatek"}
+    messages = {"salary": "VÝPLATA 01", "rent": "NÁJEM 3+1", "savings": "SPOŘENÍ",
+                "electricity": "ZÁLOHA 2024", "loan": "SMLOUVA 4711"}
+
+    def cz(x: float) -> str:
+        return eu(x, " ")
+    body = []
+    for i, (d, t, a, b) in enumerate(h):
+        kind = kinds[t]
+        is_card = kind in card
+        day = f"{d.day}.{d.month}.{d.year}"
+        body.append(["123456789/0300", day, day, cz(a), "CZK", cz(b),
+                     "" if is_card or kind == "returned" else f"{2001234567 + 1111 * i}/0800",
+                     PAYEES["cs"][kind],
+                     "" if is_card or kind == "returned" else f"{20240100 + i}",
+                     "" if is_card or kind == "returned" else "0308",
+                     "Platba kartou" if is_card else types.get(kind, "Odchozí úhrada"), t,
+                     messages.get(kind, "")])
+    foot = [[""], ["Počáteční zůstatek:", cz(ACCOUNT_OPENING)],
+            ["Konečný zůstatek:", cz(h[-1][3])]]
+    return join([*pre, head, *body, *foot], sep=";").encode("cp1250")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -681,6 +793,11 @@ LAYOUTS = [
     Layout("ru_cp1251_category_column.csv", "account", False, ru_bank, "ru", currency="RUB"),
     Layout("se_row_numbers_first.csv", "account", True, se_bank, "sv", currency="SEK"),
     Layout("kr_euc_kr_zero_cells.csv", "account", True, kr_bank, "ko"),
+    Layout("pl_quoted_cp1250_signed.csv", "account", True, pl_bank, "pl", currency="PLN"),
+    Layout("pl_hash_headers_no_diacritics.csv", "account", True, pl_ascii_bank, "pl_ascii",
+           currency="PLN"),
+    Layout("cz_cp1250_space_thousands.csv", "account", True, cz_bank, "cs", skipped=2,
+           currency="CZK"),
 ]
 
 
