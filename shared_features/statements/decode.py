@@ -77,10 +77,33 @@ def decode(data: bytes) -> Decoded:
                     encoding = "cp1252"
             except UnicodeDecodeError:
                 pass
+            if _turkish_read_as_western(data, encoding):
+                encoding, text = "cp1254", data.decode("cp1254", errors="replace")
             warnings.append(f"the file is not UTF-8; it was read as {encoding}")
     if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.05:
         raise StatementError("the file is binary, not text (export it as CSV)")
     return Decoded(_normalise_newlines(text.lstrip("\ufeff")), encoding, tuple(warnings))
+
+
+# Windows-1254 (Turkish) differs from Windows-1252 in six letters only: where Turkish has
+# Ğ ğ İ ı Ş ş, cp1252 reads Ð ð Ý ý Þ þ, so a detector often calls a Turkish export cp1252 (or,
+# on a short file, Vietnamese cp1258). Those six are Icelandic letters in cp1252, and Icelandic
+# (like Vietnamese) writes them beside many á é í ó ú æ, which Turkish does not use: Turkish is
+# taken when those are at most one in ten of the six.
+_TURKISH_AS_WESTERN = frozenset("ÐðÝýÞþ")
+_ICELANDIC_ONLY = frozenset("áéíóúæÁÉÍÓÚÆ")
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_1", "iso8859_15", "iso8859_10", "cp1258"})
+
+
+def _turkish_read_as_western(data: bytes, encoding: str) -> bool:
+    """Whether bytes a detector took for a Western single-byte encoding are Turkish cp1254
+    (Central European, Baltic and Greek guesses are left as they are)."""
+    if encoding.lower().replace("-", "_") not in _WESTERN:
+        return False
+    text = data[:_SAMPLE].decode("cp1252", errors="replace")
+    turkish = sum(1 for ch in text if ch in _TURKISH_AS_WESTERN)
+    icelandic = sum(1 for ch in text if ch in _ICELANDIC_ONLY)
+    return turkish >= 2 and icelandic * 10 <= turkish
 
 
 def _control_share(text: str) -> float:

@@ -17,9 +17,10 @@ _CREDIT_MARK = r"(?:^|[\s\d)])(?:cr|h|haben|bij)\.?$|^(?:cr|bij)\s"
 _DEBIT_MARK = r"(?:^|[\s\d)])(?:dr|db|s|soll|af)\.?$|^(?:dr|af)\s"
 _GROUPING = r"[\s\u00a0\u202f'’`]"  # spaces and apostrophes only ever group thousands
 _NOT_NUMBER = r"[^\d,.+\-()]"
-# What may stand beside an amount: a currency code or symbol ('R$' too), a CR/DR/S/H marker.
+# What may stand beside an amount: a currency code or symbol ('R$' too, the Turkish lira's
+# 'TL'), a CR/DR/S/H marker.
 _MARKS = (r"(?i)\b[a-z]{1,2}\$|\b(?:[a-z]{3}|cr|dr|db|s|h|soll|haben|af|bij)\b"
-          r"|[$€£¥₹₣₩₽₺₱฿₫₪₴₦₲₵₡₭₮]|zł")
+          r"|(?<![a-z])tl\b|[$€£¥₹₣₩₽₺₱฿₫₪₴₦₲₵₡₭₮]|zł")
 
 
 @dataclass(frozen=True)

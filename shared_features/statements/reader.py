@@ -99,6 +99,8 @@ def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
             return code
+    if re.search(r"\d\s?TL\b", text):  # '1.100,00 TL': the lira as Turkish banks write it
+        return "TRY"
     return None
 
 
