@@ -162,6 +162,29 @@ WORDS: dict[str, dict[str, str]] = {
            "savings": "PŘEVOD NA SPOŘICÍ ÚČET", "refund": "VRÁCENÍ PLATBY ALZA.CZ",
            "electricity": "ČEZ PRODEJ ZÁLOHA ELEKTŘINA", "loan": "SPLÁTKA ÚVĚRU 02/2024",
            "returned": "POPLATEK ZA UPOMÍNKU", "groceries2": "LIDL ČESKÁ REPUBLIKA"},
+    "tr": {"salary": "MAAŞ ÖDEMESİ ACME TEKNOLOJİ A.Ş.", "rent": "KİRA BEDELİ MEHMET DEMİR",
+           "groceries": "BANKA KARTI İLE ALIŞVERİŞ MİGROS KADIKÖY İSTANBUL",
+           "card_payment": "KREDİ KARTI BORÇ ÖDEMESİ 5401********1234",
+           "savings": "HESAPLAR ARASI VİRMAN VADELİ HESABA", "refund": "İADE TRENDYOL.COM",
+           "electricity": "ENERJİSA ELEKTRİK FATURA ÖDEMESİ",
+           "loan": "İHTİYAÇ KREDİSİ TAKSİT ÖDEMESİ 2/24", "returned": "GECİKME FAİZİ VE MASRAFI",
+           "groceries2": "POS ŞOK MARKETLER TİC. A.Ş. ÜSKÜDAR"},
+    "ro": {"salary": "PLATĂ SALARIU ACME ROMÂNIA S.R.L.",
+           "rent": "CHIRIE APARTAMENT STR. VICTORIEI 12",
+           "groceries": "CUMPĂRARE POS KAUFLAND ROMÂNIA BUCUREȘTI",
+           "card_payment": "ALIMENTARE CARD DE CREDIT 4140****5678",
+           "savings": "TRANSFER ÎNTRE CONTURI PROPRII - CONT DE ECONOMII",
+           "refund": "RETUR CUMPĂRĂTURI EMAG.RO", "electricity": "PLATĂ FACTURĂ ENEL ENERGIE",
+           "loan": "RATĂ CREDIT NEVOI PERSONALE 02/2024",
+           "returned": "PENALITĂȚI ÎNTÂRZIERE RATĂ",
+           "groceries2": "CUMPĂRARE POS LIDL DISCOUNT CLUJ-NAPOCA"},
+    "el": {"salary": "ΜΙΣΘΟΔΟΣΙΑ ACME ΑΕ", "rent": "ΕΝΟΙΚΙΟ ΔΙΑΜΕΡΙΣΜΑΤΟΣ ΠΑΠΑΔΟΠΟΥΛΟΣ",
+           "groceries": "ΑΓΟΡΑ ΜΕ ΚΑΡΤΑ ΣΚΛΑΒΕΝΙΤΗΣ ΑΘΗΝΑ",
+           "card_payment": "ΠΛΗΡΩΜΗ ΠΙΣΤΩΤΙΚΗΣ ΚΑΡΤΑΣ VISA",
+           "savings": "ΜΕΤΑΦΟΡΑ ΜΕΤΑΞΥ ΛΟΓΑΡΙΑΣΜΩΝ ΜΟΥ ΠΡΟΘΕΣΜΙΑΚΗ",
+           "refund": "ΕΠΙΣΤΡΟΦΗ ΧΡΗΜΑΤΩΝ SKROUTZ", "electricity": "ΔΕΗ ΛΟΓΑΡΙΑΣΜΟΣ ΡΕΥΜΑΤΟΣ",
+           "loan": "ΔΟΣΗ ΚΑΤΑΝΑΛΩΤΙΚΟΥ ΔΑΝΕΙΟΥ", "returned": "ΤΟΚΟΙ ΥΠΕΡΗΜΕΡΙΑΣ",
+           "groceries2": "ΑΓΟΡΑ ΜΕ ΚΑΡΤΑ ΑΒ ΒΑΣΙΛΟΠΟΥΛΟΣ"},
 }
 # The counterparty a Polish or Czech export names beside the description ('' for a bank fee).
 PAYEES = {
@@ -180,6 +203,9 @@ PAYEES = {
 _NO_DIACRITICS = str.maketrans("ĄĆĘŁŃÓŚŹŻ", "ACELNOSZZ")
 WORDS["pl_ascii"] = {k: v.translate(_NO_DIACRITICS) for k, v in WORDS["pl"].items()}
 PAYEES["pl_ascii"] = {k: v.translate(_NO_DIACRITICS) for k, v in PAYEES["pl"].items()}
+# Romanian written in Windows-1250 has the cedilla letters ş ţ (it has no ș ț with a comma).
+_CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
+WORDS["ro_cedilla"] = {k: v.translate(_CEDILLA) for k, v in WORDS["ro"].items()}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -743,6 +769,86 @@ def cz_bank(h, w):
     return join([*pre, head, *body, *foot], sep=";").encode("cp1250")
 
 
+def tr_bank(h, w):
+    # Garanti BBVA-like: Windows-1254, semicolons, a preamble of account lines, dd.mm.yyyy
+    # dates, a label column (the bank's own category for the row), signed amounts and the
+    # balance with dot thousands, a decimal comma and 'TL' after them, a receipt number.
+    pre = [["Hesap Hareketleri", ""], ["Müşteri Adı Soyadı:", "AYŞE YILMAZ"],
+           ["IBAN:", "TR12 0006 2000 1230 0006 2987 65"], ["Tarih Aralığı:",
+           "01.01.2024 - 29.02.2024"], [""]]
+    head = ["Tarih", "Açıklama", "Etiket", "Tutar", "Bakiye", "Dekont No"]
+    kinds = {v: k for k, v in w.items()}
+    labels = {"salary": "Maaş", "rent": "Kira", "groceries": "Market", "groceries2": "Market",
+              "electricity": "Fatura", "card_payment": "Kredi Kartı", "loan": "Kredi",
+              "savings": "Virman", "refund": "Alışveriş", "returned": "Diğer"}
+
+    def tl(x: float) -> str:
+        return f"{eu(x)} TL"
+    body = [[d.strftime("%d.%m.%Y"), t, labels[kinds[t]], tl(a), tl(b), f"{48213570 + 17 * i}"]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body], sep=";", end="\r\n").encode("cp1254")
+
+
+def tr_debit_credit_bank(h, w):
+    # İş Bankası / Ziraat-like: UTF-8 with a byte-order mark, commas, every cell quoted,
+    # dd/mm/yyyy dates with the time, a value date, unsigned amounts in Borç (out) and Alacak
+    # (in) columns with dot thousands and a decimal comma, the balance after each row.
+    head = ["İşlem Tarihi", "Valör Tarihi", "Fiş No", "Açıklama", "Borç", "Alacak", "Bakiye",
+            "Döviz Cinsi"]
+    body = [[d.strftime("%d/%m/%Y") + " 10:42", d.strftime("%d/%m/%Y"), f"{9001 + i}", t,
+             eu(-a) if a < 0 else "", eu(a) if a > 0 else "", eu(b), "TRY"]
+            for i, (d, t, a, b) in enumerate(h)]
+    return ("\ufeff" + join([head, *body], quote=True)).encode("utf-8")
+
+
+def ro_bank(h, w):
+    # BCR / ING-like Romanian: Windows-1250 (ş ţ with a cedilla), semicolons, dd.mm.yyyy
+    # dates, the details of the transaction, unsigned Debit and Credit columns with dot
+    # thousands and a decimal comma, the balance ('Sold') after each row, a closing balance
+    # row after the data.
+    head = ["Data", "Detalii tranzacţie", "Debit", "Credit", "Sold"]
+    body = [[d.strftime("%d.%m.%Y"), t, eu(-a) if a < 0 else "", eu(a) if a > 0 else "", eu(b)]
+            for d, t, a, b in h]
+    foot = [["", "Sold final", "", "", eu(h[-1][3])]]
+    return join([head, *body, *foot], sep=";").encode("cp1250")
+
+
+def ro_utf8_bank(h, w):
+    # Banca Transilvania-like: UTF-8 (ș ț with a comma below), commas, a preamble, dd-mm-yyyy
+    # transaction and value dates, a description, a reference, Debit (negative) and Credit
+    # columns with a decimal point, and the booked balance ('Sold contabil').
+    pre = [["Extras de cont", ""], ["Titular cont:", "ION POPESCU"],
+           ["IBAN:", "RO49BTRL01301202345678XX"], ["Moneda:", "RON"], [""]]
+    head = ["Data tranzacție", "Data valutei", "Descriere", "Referință tranzacție", "Debit",
+            "Credit", "Sold contabil"]
+    body = [[d.strftime("%d-%m-%Y"), d.strftime("%d-%m-%Y"), t, f"BT{240100 + i:08d}",
+             us(a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body]).encode("utf-8")
+
+
+def gr_bank(h, w):
+    # Greek bank-like: Windows-1253, semicolons, dd/mm/yyyy transaction and value dates, the
+    # description, unsigned amounts with dot thousands and a decimal comma and a sign column
+    # (Χ = debit, Π = credit), the balance after each row.
+    head = ["Ημερομηνία", "Ημ/νία Αξίας", "Περιγραφή", "Ποσό", "Πρόσημο", "Υπόλοιπο"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, eu(abs(a)),
+             "Π" if a > 0 else "Χ", eu(b)] for d, t, a, b in h]
+    return join([head, *body], sep=";", end="\r\n").encode("cp1253")
+
+
+def gr_utf8_bank(h, w):
+    # Greek e-banking-like: UTF-8, commas, every cell quoted, a preamble, ISO-less d/m/yyyy
+    # dates, Χρέωση (out) and Πίστωση (in) columns with a decimal comma, the balance, and the
+    # currency.
+    pre = [["Κινήσεις Λογαριασμού", ""], ["Αριθμός Λογαριασμού:", "GR1601101250000000012300695"],
+           ["Περίοδος:", "01/01/2024 - 29/02/2024"], [""]]
+    head = ["Ημερομηνία Συναλλαγής", "Αιτιολογία", "Χρέωση", "Πίστωση", "Υπόλοιπο", "Νόμισμα"]
+    body = [[f"{d.day}/{d.month}/{d.year}", t.capitalize(), eu(-a) if a < 0 else "",
+             eu(a) if a > 0 else "", eu(b), "EUR"] for d, t, a, b in h]
+    return join([*pre, head, *body], quote=True).encode("utf-8")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -798,6 +904,13 @@ LAYOUTS = [
            currency="PLN"),
     Layout("cz_cp1250_space_thousands.csv", "account", True, cz_bank, "cs", skipped=2,
            currency="CZK"),
+    Layout("tr_cp1254_tl_amounts.csv", "account", True, tr_bank, "tr", currency="TRY"),
+    Layout("tr_borc_alacak_bom.csv", "account", True, tr_debit_credit_bank, "tr",
+           currency="TRY"),
+    Layout("ro_cp1250_debit_credit.csv", "account", True, ro_bank, "ro_cedilla", skipped=1),
+    Layout("ro_utf8_preamble.csv", "account", True, ro_utf8_bank, "ro", currency="RON"),
+    Layout("gr_cp1253_sign_column.csv", "account", True, gr_bank, "el"),
+    Layout("gr_utf8_debit_credit.csv", "account", True, gr_utf8_bank, "el", currency="EUR"),
 ]
 
 
