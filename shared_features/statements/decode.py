@@ -101,8 +101,8 @@ def _turkish_read_as_western(data: bytes, encoding: str) -> bool:
     if encoding.lower().replace("-", "_") not in _WESTERN:
         return False
     text = data[:_SAMPLE].decode("cp1252", errors="replace")
-    turkish = sum(1 for ch in text if ch in _TURKISH_AS_WESTERN)
-    icelandic = sum(1 for ch in text if ch in _ICELANDIC_ONLY)
+    turkish = sum(text.count(ch) for ch in _TURKISH_AS_WESTERN)
+    icelandic = sum(text.count(ch) for ch in _ICELANDIC_ONLY)
     return turkish >= 2 and icelandic * 10 <= turkish
 
 

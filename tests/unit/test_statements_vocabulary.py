@@ -226,3 +226,8 @@ def test_turkish_windows_1254_is_not_read_as_western_european() -> None:
 def test_the_lira_written_tl_beside_an_amount_is_an_amount() -> None:
     assert money_share(pd.Series(["-1.100,00 TL", "2.450,00 TL", "25,99TL"])) == 1.0
     assert money_share(pd.Series(["TL HAVALE", "KİRA 3 TL"])) == 0.0
+
+
+def test_the_forint_written_ft_beside_an_amount_is_an_amount() -> None:
+    assert money_share(pd.Series(["-1 100 Ft", "2 450,00 Ft", "25Ft"])) == 1.0
+    assert money_share(pd.Series(["Ft befizetés", "LAKBÉR 3 Ft-ért"])) == 0.0
