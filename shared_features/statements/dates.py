@@ -14,34 +14,51 @@ import numpy as np
 import pandas as pd
 
 # Month names in the languages met in exports -> the English abbreviation strptime reads.
+# Written without accents: dates are matched with theirs removed (``_without_accents``), so
+# "février", "fevrier" and "FÉVRIER" are one name, as are "şubat" and "subat".
 _MONTHS = {
     "jan": ("january", "januar", "janvier", "enero", "ene", "janeiro", "gennaio", "januari",
-            "jänner", "janv", "gen", "január", "sausis", "sty", "styczen"),
-    "feb": ("february", "februar", "fevrier", "février", "febrero", "fevereiro", "fev", "fév",
-            "févr", "fevr", "febbraio", "februari", "február", "vasaris"),
-    "mar": ("march", "märz", "maerz", "mars", "marzo", "março", "marco", "maart", "mrt", "mär",
-            "március", "marc", "kovas"),
-    "apr": ("april", "avril", "avr", "abril", "abr", "aprile", "április", "balandis"),
-    "may": ("mai", "mayo", "maio", "maggio", "mei", "maj", "május", "geguzė", "gegužė",
-            "mag"),
-    "jun": ("june", "juni", "juin", "junio", "junho", "giugno", "június", "birzelis",
-            "birželis", "giu"),
-    "jul": ("july", "juli", "juillet", "juil", "julio", "julho", "luglio", "július", "liepa",
-            "lug"),
-    "aug": ("august", "août", "aout", "agosto", "ago", "augustus", "augusztus", "rugpjutis",
-            "rugpjūtis", "aoû"),
+            "janner", "janv", "gen", "januar", "sausis", "sty", "styczen", "stycznia", "leden",
+            "ledna", "ianuarie", "ian", "ocak", "oca", "ιανουαριος", "ιανουαριου", "ιαν"),
+    "feb": ("february", "februar", "fevrier", "febrero", "fevereiro", "fev", "fevr", "febbraio",
+            "februari", "vasaris", "luty", "lutego", "lut", "unor", "unora", "februarie",
+            "subat", "sub", "φεβρουαριος", "φεβρουαριου", "φεβ"),
+    "mar": ("march", "marz", "maerz", "mars", "marzo", "marco", "maart", "mrt", "marcius",
+            "marc", "kovas", "marzec", "marca", "brezen", "brezna", "martie", "mart",
+            "μαρτιος", "μαρτιου", "μαρ"),
+    "apr": ("april", "avril", "avr", "abril", "abr", "aprile", "aprilis", "balandis",
+            "kwiecien", "kwietnia", "kwi", "duben", "dubna", "aprilie", "nisan", "nis",
+            "απριλιος", "απριλιου", "απρ"),
+    "may": ("mai", "mayo", "maio", "maggio", "mei", "maj", "majus", "geguze", "mag", "maja",
+            "kveten", "kvetna", "mayis", "μαιος", "μαιου", "μαι"),
+    "jun": ("june", "juni", "juin", "junio", "junho", "giugno", "junius", "birzelis", "giu",
+            "czerwiec", "czerwca", "cze", "cerven", "cervna", "iunie", "iun", "haziran", "haz",
+            "ιουνιος", "ιουνιου", "ιουν"),
+    "jul": ("july", "juli", "juillet", "juil", "julio", "julho", "luglio", "julius", "liepa",
+            "lug", "lipiec", "lipca", "lip", "cervenec", "cervence", "iulie", "iul", "temmuz",
+            "tem", "ιουλιος", "ιουλιου", "ιουλ"),
+    "aug": ("august", "aout", "agosto", "ago", "augustus", "augusztus", "rugpjutis", "aou",
+            "sierpien", "sierpnia", "sie", "srpen", "srpna", "agustos", "agu", "αυγουστος",
+            "αυγουστου", "αυγ"),
     "sep": ("september", "sept", "septembre", "septiembre", "setembro", "set", "settembre",
-            "szeptember", "rugsejis", "rugsėjis"),
+            "szeptember", "rugsejis", "wrzesien", "wrzesnia", "wrz", "zari", "septembrie",
+            "eylul", "eyl", "σεπτεμβριος", "σεπτεμβριου", "σεπ"),
     "oct": ("october", "oktober", "okt", "octobre", "octubre", "outubro", "out", "ottobre",
-            "ott", "október", "spalis"),
-    "nov": ("november", "novembre", "noviembre", "novembro", "lapkritis", "listopad"),
-    "dec": ("december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
-            "dezembro", "dicembre", "gruodis"),
+            "ott", "spalis", "pazdziernik", "pazdziernika", "paz", "rijen", "rijna",
+            "octombrie", "ekim", "eki", "οκτωβριος", "οκτωβριου", "οκτ"),
+    "nov": ("november", "novembre", "noviembre", "novembro", "lapkritis", "listopad",
+            "listopada", "lis", "listopadu", "noiembrie", "noi", "kasim", "kas", "νοεμβριος",
+            "νοεμβριου", "νοε"),
+    "dec": ("december", "dezember", "dez", "decembre", "dec", "diciembre", "dic", "dezembro",
+            "dicembre", "gruodis", "grudzien", "grudnia", "gru", "prosinec", "prosince",
+            "decembrie", "aralik", "ara", "δεκεμβριος", "δεκεμβριου", "δεκ"),
 }
 _MONTH_WORD = {w: en for en, words in _MONTHS.items() for w in (en, *words)}
-_MONTH_RE = re.compile(r"(?<![a-zà-ž])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
-                                                           key=len, reverse=True))
-                       + r")\.?(?![a-zà-ž])")
+# A name neither preceded nor followed by a letter of any script (digits may touch it:
+# "04nov2019").
+_MONTH_RE = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
+                                                             key=len, reverse=True))
+                       + r")\.?(?![^\W\d_])")
 # A time after the date, with optional seconds, AM/PM and zone: the booking day is the date.
 _TIME = (r"(?:[T\s,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
          r"\s*(?:z|utc|gmt|[a-z]{3,5}|[+-]\d{2}:?\d{2})?)$")
@@ -67,9 +84,20 @@ def normalise(values: pd.Series) -> pd.Series:
     """Lower case, time and zone removed, month names in English, trailing dots gone."""
     s = values.astype(str).str.strip().str.lower()
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
+    s = _without_accents(s)
     s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
     s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
     return s.str.strip(" .")
+
+
+def _without_accents(s: pd.Series) -> pd.Series:
+    """Accents and other combining marks removed ('é' -> 'e', Turkish 'i̇' -> 'i'), and the
+    letters NFKD keeps whole spelled plainly ('ł' -> 'l', 'ı' -> 'i')."""
+    s = s.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    return s.str.translate(_PLAIN_LETTERS)
+
+
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "ı": "i", "ø": "o", "đ": "d"})
 
 
 _PIECES = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}",
