@@ -329,12 +329,13 @@ def _parser_problem(exc: Exception) -> Problem:
 
 # -- mapping and parsing -----------------------------------------------------------------------
 
-# Headers that name the person by name: the id column when no other column is one.
+# Headers that name the person by name: the id column when no other column is one, and not
+# the id beside one that is (Customer ID, Customer Name).
 PERSON_NAME_HEADERS = frozenset({"name", "fullname", "customername", "clientname", "personname"})
 
 
 def _names_a_person(header: str) -> bool:
-    return normalise_header(header).endswith("name")
+    return normalise_header(header) in PERSON_NAME_HEADERS
 
 
 def map_headers(headers: Iterable[Any], max_chars: int = 100
@@ -370,7 +371,7 @@ def map_headers(headers: Iterable[Any], max_chars: int = 100
     if "person_id" not in mapping.values():
         # "Name" is a person's name in a monthly table but a payee in a bank statement, so it is
         # no synonym (which would make statements look like tables); here it can be the person.
-        named = next((h for h in unknown if normalise_header(h) in PERSON_NAME_HEADERS), None)
+        named = next((h for h in unknown if _names_a_person(h)), None)
         if named is not None:
             mapping[named] = "person_id"
             unknown.remove(named)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .vocabulary import plain_letters
+
 # Month names in the languages met in exports -> the English abbreviation strptime reads.
-# Written without accents: dates are matched with theirs removed (``_without_accents``), so
+# Written without accents: dates are matched with theirs removed (``plain_letters``), so
 # "février", "fevrier" and "FÉVRIER" are one name, as are "şubat" and "subat".
 _MONTHS = {
     "jan": ("january", "januar", "janvier", "enero", "ene", "janeiro", "gennaio", "januari",
@@ -84,20 +86,10 @@ def normalise(values: pd.Series) -> pd.Series:
     """Lower case, time and zone removed, month names in English, trailing dots gone."""
     s = values.astype(str).str.strip().str.lower()
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
-    s = _without_accents(s)
+    s = s.map(plain_letters)  # as the vocabulary folds them: one spelling per month name
     s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
     s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
     return s.str.strip(" .")
-
-
-def _without_accents(s: pd.Series) -> pd.Series:
-    """Accents and other combining marks removed ('é' -> 'e', Turkish 'i̇' -> 'i'), and the
-    letters NFKD keeps whole spelled plainly ('ł' -> 'l', 'ı' -> 'i')."""
-    s = s.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
-    return s.str.translate(_PLAIN_LETTERS)
-
-
-_PLAIN_LETTERS = str.maketrans({"ł": "l", "ı": "i", "ø": "o", "đ": "d"})
 
 
 _PIECES = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}",

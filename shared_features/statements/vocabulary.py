@@ -30,9 +30,14 @@ def fold(text: str) -> str:
     accents, punctuation and symbols go, and Latin letters with a stroke or a ligature become
     their plain spelling, so text with and without diacritics folds alike. A cell of
     punctuation alone ('*', '-') folds to '' and is never taken for a word."""
-    text = unicodedata.normalize("NFKD", text.lower().lstrip("\ufeff"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", " ", text.translate(_UNDECOMPOSABLE)).strip()
+    return re.sub(r"[\W_]+", " ", plain_letters(text.lower().lstrip("\ufeff"))).strip()
+
+
+def plain_letters(text: str) -> str:
+    """``text`` without accents and with the letters NFKD keeps whole spelled plainly
+    ('Février' -> 'Fevrier', 'ŞUBAT' -> 'SUBAT', 'spłata' -> 'splata'); punctuation stays."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_UNDECOMPOSABLE)
 
 
 def fold_series(texts: pd.Series) -> pd.Series:
