@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .vocabulary import HERE, fold, fold_series
+from .vocabulary import HERE, fold, fold_series, unspaced
 
 OTHER = "other"  # no category's words: ordinary spending or income, by the sign
 
@@ -38,8 +38,10 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     for name in config["order"]:
         words = sorted({fold(w) for w in config["categories"][name] if fold(w)}, key=len,
                        reverse=True)
-        parts = [re.escape(w) if len(w) >= 6 and " " not in w else rf"\b{re.escape(w)}\b"
-                 for w in words]
+        # A 6+ letter word also matches inside a compound; a word of an unspaced script
+        # (Chinese, Thai) anywhere, as its text has no word boundaries.
+        parts = [re.escape(w) if (len(w) >= 6 and " " not in w) or unspaced(w)
+                 else rf"\b{re.escape(w)}\b" for w in words]
         out.append((name, re.compile("|".join(parts))))
     return tuple(out)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .vocabulary import plain_letters
+from .vocabulary import best_word, columns, plain_letters
 
 # Month names in the languages met in exports -> the English abbreviation strptime reads.
 # Written without accents: dates are matched with theirs removed (``plain_letters``), so
@@ -203,3 +203,45 @@ def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReadin
         fmt, parsed = (day or month)[0]
     dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")[codes]
     return DateReading(dates, fmt, day_first, warning)
+
+
+# Excel's day numbers (days since 1899-12-30) for 1990-01-01 up to 2100-01-01: what a
+# spreadsheet saved as CSV writes for a date cell it was not told to format.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73051
+_SERIAL = r"\d{5}(?:\.\d+)?"  # a fraction is the time of day
+
+
+def excel_serial_dates(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Columns of Excel day numbers turned into ISO dates, and a note per column turned.
+
+    Whole numbers are amounts as often as dates, so a column is only read as day numbers
+    when its header cell names a date, nearly all its other cells are day numbers of
+    1990-2100, and they run in date order (ascending or descending), as a statement's
+    dates do. Columns are first judged on the head of the file (most are plainly not)."""
+    out, notes = cells, []
+    head = cells.iloc[:300]
+    for k in cells.columns:
+        if head[k].str.fullmatch(_SERIAL).sum() < 3:
+            continue
+        col = cells[k]
+        filled = col[col != ""]
+        serial = filled.str.fullmatch(_SERIAL)
+        rows = serial[serial].index
+        above = col.loc[: rows[0] - 1]
+        above = above[above != ""]
+        if above.empty or not best_word(above.iloc[-1], columns()["roles"]["date"]):
+            continue
+        if serial.loc[rows[0]:].mean() < 0.8:
+            continue
+        days = np.floor(pd.to_numeric(col[rows]).to_numpy())
+        step = np.diff(days)
+        if not (((days >= _SERIAL_MIN) & (days < _SERIAL_MAX)).all()
+                and ((step >= 0).all() or (step <= 0).all())):
+            continue
+        iso = (np.datetime64("1899-12-30") + days.astype("timedelta64[D]")).astype(str)
+        if out is cells:
+            out = cells.copy()
+        out.loc[rows, k] = iso
+        notes.append(f"column {above.iloc[-1]!r} holds spreadsheet day numbers (such as "
+                     f"{col[rows[0]]}); they were read as dates")
+    return out, notes

@@ -4,6 +4,7 @@ charset-normalizer finds; line endings (LF, CRLF, CR alone, CR CR LF) made plain
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -67,10 +68,9 @@ def decode(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             if b"\x00" in data[:4096]:
                 raise StatementError("the file is binary, not text (export it as CSV)") from None
-            best = charset_normalizer.from_bytes(data[:_SAMPLE]).best()
             # cp1252 is what a Western bank's "CSV (Excel)" export is when it is not UTF-8; a
             # guess charset-normalizer cannot make is read as that rather than refused.
-            encoding = best.encoding if best is not None else "cp1252"
+            encoding = _guess_encoding(data[:_SAMPLE]) or "cp1252"
             text = data.decode(encoding, errors="replace")
             try:  # Western text that cp1252 reads the same is reported as what it most likely is
                 if encoding != "cp1252" and data.decode("cp1252") == text:
@@ -82,7 +82,36 @@ def decode(data: bytes) -> Decoded:
             warnings.append(f"the file is not UTF-8; it was read as {encoding}")
     if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.05:
         raise StatementError("the file is binary, not text (export it as CSV)")
-    return Decoded(_normalise_newlines(text.lstrip("\ufeff")), encoding, tuple(warnings))
+    text = _BIDI_MARKS.sub("", text.lstrip("\ufeff")).translate(_DIGITS)
+    return Decoded(_normalise_newlines(text), encoding, tuple(warnings))
+
+
+# Arabic-Indic, Persian and full-width digits as ASCII, so dates and amounts written in them
+# read like any other; the Arabic decimal separator as '.', its thousands separator as an
+# apostrophe (which only ever groups thousands, and is never a CSV delimiter).
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
+           **{0xFF10 + i: str(i) for i in range(10)}, 0x066B: ".", 0x066C: "'"}
+
+
+# Invisible direction marks (LRM, RLM, ALM, embeddings, isolates): Hebrew and Arabic exports
+# put them around numbers and dates so they show left to right; they carry no text.
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+# Windows-1255 (Hebrew) and -1256 (Arabic) write LRM and RLM as the bytes FD and FE, which a
+# detector takes for noise: with enough of them it names a Cyrillic code page instead.
+_BIDI_BYTES = re.compile(rb"[\xfd\xfe]")
+_RIGHT_TO_LEFT = frozenset({"cp1255", "cp1256", "iso8859_8", "iso8859_6"})
+
+
+def _guess_encoding(sample: bytes) -> str | None:
+    """charset-normalizer's guess; when it recognises no language and the bytes of LRM / RLM
+    in the right-to-left code pages are present, asked again without them, and a Hebrew or
+    Arabic code page it then names (with a language it recognises) is taken."""
+    best = charset_normalizer.from_bytes(sample).best()
+    if (best is None or not best.coherence) and _BIDI_BYTES.search(sample):
+        plain = charset_normalizer.from_bytes(_BIDI_BYTES.sub(b"", sample)).best()
+        if plain is not None and plain.encoding in _RIGHT_TO_LEFT and plain.coherence > 0:
+            return plain.encoding
+    return best.encoding if best is not None else None
 
 
 # Windows-1254 (Turkish) differs from Windows-1252 in six letters only: where Turkish has

@@ -18,9 +18,9 @@ _DEBIT_MARK = r"(?:^|[\s\d)])(?:dr|db|s|soll|af)\.?$|^(?:dr|af)\s"
 _GROUPING = r"[\s\u00a0\u202f'’`]"  # spaces and apostrophes only ever group thousands
 _NOT_NUMBER = r"[^\d,.+\-()]"
 # What may stand beside an amount: a currency code or symbol ('R$' too, the Turkish lira's
-# 'TL', the forint's 'Ft'), a CR/DR/S/H marker.
+# 'TL', the forint's 'Ft', the rand's 'R' written against the digits), a CR/DR/S/H marker.
 _MARKS = (r"(?i)\b[a-z]{1,2}\$|\b(?:[a-z]{3}|cr|dr|db|s|h|soll|haben|af|bij)\b"
-          r"|(?<![a-z])(?:tl|ft)\b|[$€£¥₹₣₩₽₺₱฿₫₪₴₦₲₵₡₭₮]|zł")
+          r"|(?<![a-z])(?:tl|ft)\b|\br(?=\s?\d)|[$€£¥₹₣₩₽₺₱฿₫₪₴₦₲₵₡₭₮]|zł")
 
 
 @dataclass(frozen=True)

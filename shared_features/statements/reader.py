@@ -17,9 +17,9 @@ import pandas as pd
 
 from ..schema import MAX_AMOUNT
 from .classify import classify
-from .dates import parse_dates
+from .dates import excel_serial_dates, parse_dates
 from .decode import decode
-from .dialect import read_grid
+from .dialect import Grid, read_grid
 from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
@@ -85,32 +85,46 @@ def _decimal_mark(body: pd.DataFrame, roles: Roles | None, delimiter: str
 
 
 def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
+    """The currency a column, a code or a symbol names; ``BARE_DOLLAR`` for a '$' alone, which
+    the peso and other dollars are written with too (settled once the dates are read)."""
     if roles.currency is not None:
         values = body[roles.currency][body[roles.currency] != ""].str.upper()
         if not values.empty:
             return str(values.mode().iloc[0])
     text = " ".join([*layout.preamble, *(layout.header or [])])
     amount_cols = [k for k in (roles.amount, roles.debit, roles.credit) if k is not None]
-    text += " " + " ".join(body[k].iloc[:200].str.cat(sep=" ") for k in amount_cols)
+    amounts = " ".join(body[k].iloc[:200].str.cat(sep=" ") for k in amount_cols)
+    text += " " + amounts
     codes = re.findall(r"\b[A-Z]{3}\b", text)
     for code in codes:
         if code in CURRENCY_CODES:
             return code
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
-            return code
+            return BARE_DOLLAR if symbol == "$" else code
     if re.search(r"\d\s?TL\b", text):  # '1.100,00 TL': the lira as Turkish banks write it
         return "TRY"
+    if re.search(r"(?<![^\W\d_])R ?\d", amounts):  # 'R2,450.00': the rand, against its digits
+        return "ZAR"
     return None
 
 
+BARE_DOLLAR = "$"
+
+
 def _is_card(name: str, layout: Layout) -> bool:
+    """Card words in the file name, preamble or header, or a masked card number ('**** 1234')
+    in the preamble - unless that line names an account and no card: banks mask account
+    numbers too ('Account Number XXXXXXXX1234')."""
     words = columns()["kind"]["card"]
+    card = words_pattern(words)
+    account = words_pattern(columns()["kind"]["account"])
     text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble,
                           *(layout.header or [])]))
     masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
+                 and not (re.search(account, fold(line)) and not re.search(card, fold(line)))
                  for line in layout.preamble)
-    return masked or bool(re.search(words_pattern(words), text))
+    return masked or bool(re.search(card, text))
 
 
 _CARD_MIN_ROWS = 4  # fewer transactions than this cannot show a card's pattern
@@ -194,6 +208,31 @@ def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndar
     return hit
 
 
+def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
+                      ) -> np.ndarray:
+    """Rows under a section title that says pending ("Vorgemerkte Umsätze", "Pending
+    transactions"): a title is a row of one cell of words with no digit; its section runs to
+    the next title. The title just above the header opens the first section."""
+    filled = (body != "").sum(axis=1).to_numpy()
+    text = pd.Series("", index=body.index, dtype=object)
+    for _, col in body.items():  # a column at a time; on a one-cell row this is that cell
+        text = text + col.astype(str)
+    title = ((filled == 1) & text.str.contains(r"[^\W\d_]", regex=True).to_numpy()
+             & ~text.str.contains(r"\d", regex=True).to_numpy())
+    if not title.any() and not preamble:
+        return np.zeros(len(body), dtype=bool)
+    pattern = words_pattern(words, compounds=True)
+
+    def says_pending(t: str) -> bool:
+        folded = fold(t)
+        return folded.count(" ") <= 3 and bool(re.search(pattern, folded))
+
+    section = np.cumsum(title)  # 0: before any title in the body
+    first = bool(preamble) and says_pending(preamble[-1])
+    pending_titles = np.array([first] + [says_pending(t) for t in text[title]], dtype=bool)
+    return pending_titles[section] & ~title
+
+
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
                     ) -> tuple[np.ndarray, np.ndarray]:
     """(signed amount, readable) per row from one amount column, debit and credit columns or
@@ -262,6 +301,10 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     decoded = decode(data)
     warnings = list(decoded.warnings)
     grid = read_grid(decoded.text)
+    serial_cells, serial_notes = excel_serial_dates(grid.cells)
+    if serial_notes:
+        grid = Grid(serial_cells, grid.lines, grid.delimiter)
+        warnings += serial_notes
     layout = find_layout(grid)
     body = layout.body
     decimal, decimal_note = _decimal_mark(body, None, grid.delimiter)
@@ -289,7 +332,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
 
     currency = _currency(layout, body, roles)
     kind = "card" if _is_card(name, layout) else "account"
-    date_reading = parse_dates(body[roles.date], default_day_first=currency != "USD")
+    # A '$' alone is the US dollar when the dates read month-first, as in the US, or fit
+    # both ways; day-first dates with '$' are a peso's or another dollar's (Mexico,
+    # Argentina, Australia, Canada): the currency is left unknown.
+    dollar = currency in ("USD", BARE_DOLLAR)
+    date_reading = parse_dates(body[roles.date], default_day_first=not dollar)
+    if currency == BARE_DOLLAR:
+        currency = None if date_reading.day_first else "USD"
     if date_reading.warning:
         warnings.append(date_reading.warning)
     dates = date_reading.dates
@@ -297,8 +346,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     description = _joined(body, roles.description)
 
     blank = (body == "").all(axis=1).to_numpy()
+    if layout.header_index is not None:
+        # The header again further down (a page break in a multi-page export) is no row.
+        repeated = (body == grid.cells.iloc[layout.header_index].to_numpy()).all(axis=1)
+        blank = blank | repeated.to_numpy()
     status_words = columns()["status"]
     pending = _pending_rows(body, roles, status_words["pending"])
+    pending |= _pending_sections(body, layout.preamble, status_words["pending"])
     void = (_row_matches(body[[roles.status]], status_words["void"], exact=True)
             if roles.status is not None else np.zeros(len(body), dtype=bool))
     has_date = ~np.isnat(dates)
@@ -313,7 +367,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     reasons = np.full(len(body), None, dtype=object)
     reasons[~readable] = "no amount"
     reasons[~has_date] = "no date"
-    reasons[(~has_date | ~readable) & label] = "summary row (balance, total or account line)"
+    reasons[(~has_date | ~readable) & label] = "summary row (balance, total, account or page line)"
     reasons[has_date & readable & balance_line] = "balance line, not a transaction"
     reasons[void & has_date] = "not completed (declined, reverted or cancelled)"
     pending &= ~blank

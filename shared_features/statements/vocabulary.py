@@ -60,13 +60,26 @@ def columns() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+# Myanmar): "代发工资" holds "工资" with no word boundary, so their words match anywhere.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                       r"\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def unspaced(word: str) -> bool:
+    """Whether ``word`` is in a script with no spaces between words, so it is matched inside
+    longer text rather than as a whole word."""
+    return bool(_UNSPACED.search(word))
+
+
 def words_pattern(words: list[str], compounds: bool = False) -> str:
     """A regex matching any of the words (folded) as whole words; with ``compounds`` words of
-    5+ letters match inside longer words too (German compounds)."""
+    5+ letters match inside longer words too (German compounds). Words of unspaced scripts
+    (``unspaced``) match anywhere."""
     folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
     parts = []
     for w in folded:
-        if compounds and len(w) >= 5 and " " not in w:
+        if unspaced(w) or (compounds and len(w) >= 5 and " " not in w):
             parts.append(re.escape(w))
         else:
             parts.append(rf"\b{re.escape(w)}\b")
