@@ -206,6 +206,66 @@ PAYEES["pl_ascii"] = {k: v.translate(_NO_DIACRITICS) for k, v in PAYEES["pl"].it
 # Romanian written in Windows-1250 has the cedilla letters ş ţ (it has no ș ț with a comma).
 _CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
 WORDS["ro_cedilla"] = {k: v.translate(_CEDILLA) for k, v in WORDS["ro"].items()}
+# Nordic, Iberian, Latin American, South-East Asian, Chinese, Hebrew and Arabic words, as
+# banks there print them.
+WORDS["da"] = {"salary": "LØN ACME A/S", "rent": "HUSLEJE BOLIGSELSKABET",
+               "groceries": "NETTO 1234 KBH", "card_payment": "BETALING KREDITKORT",
+               "savings": "OVERFØRSEL TIL OPSPARING", "refund": "REFUSION AMAZON",
+               "electricity": "ØRSTED EL ACONTO", "loan": "AFDRAG BILLÅN",
+               "returned": "RYKKERGEBYR", "groceries2": "REMA 1000"}
+WORDS["no"] = {"salary": "LØNN ACME AS", "rent": "HUSLEIE MARS",
+               "groceries": "KIWI 123 GRÜNERLØKKA", "card_payment": "INNBETALING KREDITKORT",
+               "savings": "OVERFØRING TIL SPAREKONTO", "refund": "REFUSJON ELKJØP",
+               "electricity": "FJORDKRAFT STRØM", "loan": "AVDRAG LÅN", "returned": "PURREGEBYR",
+               "groceries2": "REMA 1000 MAJORSTUEN"}
+WORDS["fi"] = {"salary": "PALKKA ACME OY", "rent": "VUOKRA ASUNTO OY",
+               "groceries": "K-MARKET KALLIO", "card_payment": "LUOTTOKORTIN MAKSU",
+               "savings": "OMA TILISIIRTO SÄÄSTÖTILILLE", "refund": "PALAUTUS ZALANDO",
+               "electricity": "HELEN OY SÄHKÖ", "loan": "LAINAN LYHENNYS",
+               "returned": "MUISTUTUSMAKSU", "groceries2": "S-MARKET HAKANIEMI"}
+WORDS["pt_pt"] = {"salary": "TRF SALARIO ACME LDA", "rent": "RENDA CASA",
+                  "groceries": "PINGO DOCE LISBOA", "card_payment": "PAGAMENTO CARTAO CREDITO",
+                  "savings": "TRF CONTA POUPANCA", "refund": "DEVOLUCAO COMPRA AMAZON",
+                  "electricity": "DD EDP COMERCIAL", "loan": "PRESTACAO CREDITO PESSOAL",
+                  "returned": "COMISSAO DEBITO DIRECTO DEVOLVIDO",
+                  "groceries2": "CONTINENTE PORTO"}
+WORDS["es_la"] = {"salary": "DEPOSITO NOMINA ACME SA DE CV", "rent": "PAGO RENTA DEPTO",
+                  "groceries": "WALMART SUPERCENTER", "card_payment": "PAGO TARJETA DE CREDITO",
+                  "savings": "TRASPASO A CUENTA PROPIA", "refund": "DEVOLUCION MERCADO LIBRE",
+                  "electricity": "CFE SUMINISTRADOR", "loan": "PAGO CREDITO PERSONAL",
+                  "returned": "COMISION POR CHEQUE DEVUELTO", "groceries2": "SORIANA HIPER"}
+WORDS["id"] = {"salary": "GAJI ACME TBK", "rent": "SEWA KOS JAKARTA",
+               "groceries": "INDOMARET CIKINI", "card_payment": "PEMBAYARAN KARTU KREDIT",
+               "savings": "PEMINDAHBUKUAN KE TABUNGAN SENDIRI",
+               "refund": "PENGEMBALIAN DANA TOKOPEDIA", "electricity": "PLN TOKEN LISTRIK",
+               "loan": "ANGSURAN PINJAMAN", "returned": "DENDA KETERLAMBATAN",
+               "groceries2": "ALFAMART"}
+WORDS["vi"] = {"salary": "LUONG THANG 01 CONG TY ACME", "rent": "TIEN NHA THANG",
+               "groceries": "WINMART HA NOI", "card_payment": "THANH TOAN THE TIN DUNG",
+               "savings": "CHUYEN TIEN GUI TIET KIEM", "refund": "HOAN TIEN SHOPEE",
+               "electricity": "EVN TIEN DIEN", "loan": "TRA NO KHOAN VAY",
+               "returned": "PHI PHAT CHAM THANH TOAN", "groceries2": "CO.OPMART"}
+WORDS["zh"] = {"salary": "代发工资ACME公司", "rent": "支付宝房租", "groceries": "沃尔玛超市消费",
+               "card_payment": "信用卡还款", "savings": "转存定期存款", "refund": "京东退款",
+               "electricity": "国家电网电费", "loan": "个人贷款还款",
+               "returned": "信用卡逾期滞纳金", "groceries2": "永辉超市消费"}
+WORDS["he"] = {"salary": 'משכורת אקמה בע"מ', "rent": "שכר דירה", "groceries": "שופרסל דיל",
+               "card_payment": "חיוב כרטיס אשראי", "savings": "העברה לחיסכון",
+               "refund": "החזר כספי אמזון", "electricity": "חברת החשמל", "loan": "החזר הלוואה",
+               "returned": "עמלת החזרת חיוב", "groceries2": "רמי לוי"}
+WORDS["th"] = {"salary": "เงินเดือน ACME", "rent": "ค่าเช่าห้อง", "groceries": "เซเว่น อีเลฟเว่น",
+               "card_payment": "ชำระบัตรเครดิต", "savings": "โอนเข้าบัญชีออมทรัพย์ของตนเอง",
+               "refund": "คืนเงิน LAZADA", "electricity": "ค่าไฟฟ้า กฟน", "loan": "ชำระสินเชื่อ",
+               "returned": "ค่าปรับชำระล่าช้า", "groceries2": "โลตัส"}
+WORDS["ms"] = {"salary": "GAJI ACME SDN BHD", "rent": "SEWA RUMAH", "groceries": "MYDIN MART",
+               "card_payment": "BAYARAN KAD KREDIT",
+               "savings": "PINDAHAN KE AKAUN SIMPANAN SENDIRI", "refund": "BAYARAN BALIK SHOPEE",
+               "electricity": "TNB BIL ELEKTRIK", "loan": "BAYARAN PINJAMAN PERIBADI",
+               "returned": "CAJ LEWAT BAYAR", "groceries2": "AEON BIG"}
+WORDS["ar"] = {"salary": "راتب شهر يناير شركة أكمي", "rent": "إيجار الشقة", "groceries": "كارفور",
+               "card_payment": "سداد بطاقة ائتمان", "savings": "تحويل إلى حساب التوفير",
+               "refund": "استرداد أمازون", "electricity": "فاتورة كهرباء", "loan": "قسط قرض شخصي",
+               "returned": "غرامة تأخير سداد", "groceries2": "لولو هايبر ماركت"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -849,6 +909,233 @@ def gr_utf8_bank(h, w):
     return join([*pre, head, *body], quote=True).encode("utf-8")
 
 
+# Arabic-Indic digits and the Arabic decimal and thousands separators.
+_EASTERN = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
+
+
+def dk_bank(h, w):
+    # Danske-like: ';', cp1252, dd.mm.yyyy, Beløb and Saldo with dot thousands and a decimal
+    # comma, a Status column (Udført / Venter) and a reconciled column.
+    head = ["Dato", "Tekst", "Beløb", "Saldo", "Status", "Afstemt"]
+    body = [[d.strftime("%d.%m.%Y"), t, eu(a), eu(b), "Udført", "Nej"] for d, t, a, b in h]
+    body.append(["28.02.2024", "NETTO 1234 KBH", "-45,00", "", "Venter", "Nej"])
+    return join([head, *body], sep=";", quote=True).encode("cp1252")
+
+
+def dk_bogfort(h, w):
+    # Nordea-DK-like: Bogført / Tekst / Rentedato / Beløb / Saldo, newest first, UTF-8 BOM.
+    head = ["Bogført", "Tekst", "Rentedato", "Beløb", "Saldo"]
+    body = [[d.strftime("%d-%m-%Y"), t, d.strftime("%d-%m-%Y"), eu(a), eu(b)]
+            for d, t, a, b in reversed(h)]
+    return ("\ufeff" + join([head, *body], sep=";")).encode()
+
+
+def no_bank(h, w):
+    # Norwegian: Ut fra konto / Inn på konto (unsigned), dd.mm.yyyy, space thousands and a
+    # decimal comma, semicolons, cp1252.
+    head = ["Dato", "Beskrivelse", "Rentedato", "Ut fra konto", "Inn på konto"]
+    body = [[d.strftime("%d.%m.%Y"), t, d.strftime("%d.%m.%Y"), eu(-a, " ") if a < 0 else "",
+             eu(a, " ") if a > 0 else ""] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("cp1252")
+
+
+def fi_bank(h, w):
+    # Nordea-FI-like: Kirjauspäivä, Arvopäivä, Maksupäivä, Määrä with +/- and a decimal comma,
+    # Saaja/Maksaja, account, BIC, type, reference, message.
+    head = ["Kirjauspäivä", "Arvopäivä", "Maksupäivä", "Määrä", "Saaja/Maksaja",
+            "Tilinumero", "BIC", "Tapahtuma", "Viite", "Maksajan viite", "Viesti",
+            "Kortinnumero", "Kuitti"]
+    body = [[d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"),
+             f"{a:+.2f}".replace(".", ","), t, "FI2112345600000785", "NDEAFIHH",
+             "Tilisiirto" if a > 0 else "Korttiosto", "", "", "", "", ""] for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body], sep="\t")).encode()
+
+
+def pt_bank(h, w):
+    # Portuguese (PT): a preamble, Data Mov. / Data Valor / Descrição / Débito / Crédito /
+    # Saldo Contabilístico, dd-mm-yyyy, dot thousands and a decimal comma, cp1252.
+    pre = [["Consultar saldos e movimentos à ordem"], ["Conta", "0001234567890 - EUR"],
+           ["Data de início", "01-01-2024"], ["Data de fim", "29-02-2024"], [""]]
+    head = ["Data Mov.", "Data Valor", "Descrição", "Débito", "Crédito", "Saldo Contabilístico",
+            "Saldo Disponível"]
+    body = [[d.strftime("%d-%m-%Y"), d.strftime("%d-%m-%Y"), t, eu(-a) if a < 0 else "",
+             eu(a) if a > 0 else "", eu(b), eu(b)] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";").encode("cp1252")
+
+
+def mx_bank(h, w):
+    # Mexican: Fecha / Concepto / Cargo / Abono / Saldo, dd/mm/yyyy, '$ 1,234.56'.
+    head = ["Fecha", "Concepto", "Referencia", "Cargo", "Abono", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"{1000 + i}", f"$ {us(-a)}" if a < 0 else "",
+             f"$ {us(a)}" if a > 0 else "", f"$ {us(b)}"] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode("utf-8")
+
+
+def ar_bank(h, w):
+    # Argentine / Colombian: '$ 1.234,56' with a decimal comma, Débito / Crédito, a preamble.
+    pre = [["Movimientos de Cuenta"], ["Cuenta:", "CA $ 123-456789/0"], [""]]
+    head = ["Fecha", "Descripción", "Débito", "Crédito", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"$ {eu(-a)}" if a < 0 else "",
+             f"$ {eu(a)}" if a > 0 else "", f"$ {eu(b)}"] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";").encode("cp1252")
+
+
+def in_dr_cr(h, w):
+    # Kotak-like: Amount with a 'Dr / Cr' column after it and the balance with another one;
+    # '02-01-2024' dates; a serial-number column; INR header hints.
+    head = ["Sl. No.", "Transaction Date", "Value Date", "Description", "Chq / Ref No.",
+            "Amount", "Dr / Cr", "Balance", "Dr / Cr"]
+    body = [[str(i + 1), d.strftime("%d-%m-%Y"), d.strftime("%d-%m-%Y"), t,
+             f"UPI-{400123456789 + i}", us(abs(a)), "CR" if a > 0 else "DR", us(b), "CR"]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body], quote=True).encode()
+
+
+def in_withdrawal_inr(h, w):
+    # ICICI-like: a preamble with a masked account number, 'Withdrawal Amount (INR )',
+    # zeros in the empty side, dd/mm/yyyy, lakh-grouped amounts ('1,00,000.00').
+    pre = [["DETAILED STATEMENT"], ["Account Number", "XXXXXXXX1234 ( INR ) - JOHN DOE"],
+           ["Transaction Period", "From 01/01/2024 To 29/02/2024"], [""]]
+    head = ["S No.", "Value Date", "Transaction Date", "Cheque Number", "Transaction Remarks",
+            "Withdrawal Amount (INR )", "Deposit Amount (INR )", "Balance (INR )"]
+
+    def lakh(x: float) -> str:
+        whole, cents = f"{x:.2f}".split(".")
+        head_, tail = whole[:-3], whole[-3:]
+        groups = []
+        while len(head_) > 2:
+            groups.insert(0, head_[-2:])
+            head_ = head_[:-2]
+        if head_:
+            groups.insert(0, head_)
+        return ",".join([*groups, tail]) + "." + cents
+    body = [[str(i + 1), d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), "-", t,
+             lakh(-a) if a < 0 else "0.00", lakh(a) if a > 0 else "0.00", lakh(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body]).encode()
+
+
+def au_headerless(h, w):
+    # CommBank-like: no header; date, signed amount with '+', description, balance with '+'.
+    body = [[d.strftime("%d/%m/%Y"), f"{a:+.2f}", t, f"{b:+.2f}"] for d, t, a, b in h]
+    return join(body, quote=True, end="\r\n").encode()
+
+
+def za_bank(h, w):
+    # South African: preamble, Date / Description / Amount / Balance with an 'R' prefix,
+    # yyyy/mm/dd.
+    pre = [["ACCOUNT TRANSACTION HISTORY"], ["Name:", "J SMITH"], ["Account:", "62123456789"],
+           ["Opening Balance:", f"R{us(ACCOUNT_OPENING)}"], [""]]
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[d.strftime("%Y/%m/%d"), t, ("-" if a < 0 else "") + f"R{us(abs(a))}", f"R{us(b)}"]
+            for d, t, a, b in h]
+    return join([*pre, head, *body]).encode()
+
+
+def id_bank(h, w):
+    # Indonesian: Tanggal / Keterangan / Cabang / Jumlah with CR/DB suffixes / Saldo.
+    pre = [["Informasi Rekening - Mutasi Rekening"], ["No. rekening", '="1234567890"'],
+           ["Nama", "BUDI SANTOSO"], ["Periode", "01/01/2024 - 29/02/2024"],
+           ["Kode Mata Uang", "IDR"], [""]]
+    head = ["Tanggal Transaksi", "Keterangan", "Cabang", "Jumlah", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), t, "0000", f"{us(abs(a))} {'CR' if a > 0 else 'DB'}", us(b)]
+            for d, t, a, b in h]
+    return join([*pre, head, *body]).encode()
+
+
+def vn_bank(h, w):
+    # Vietnamese: a row-number column, Ghi nợ (out) / Ghi có (in) / Số dư, dot thousands.
+    head = ["STT", "Ngày giao dịch", "Mô tả", "Ghi nợ", "Ghi có", "Số dư"]
+    body = [[str(i + 1), d.strftime("%d/%m/%Y"), t, eu(-a) if a < 0 else "",
+             eu(a) if a > 0 else "", eu(b)] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body], sep=";").encode()
+
+
+def cn_bank(h, w):
+    # Chinese: GBK, 交易日期 / 交易时间 / 摘要 / 收入 / 支出 / 余额 / 对方户名.
+    pre = [["账户明细查询"], ["账号:", "6222021234567890123"], ["币种:", "人民币"], [""]]
+    head = ["交易日期", "交易时间", "摘要", "收入", "支出", "余额", "对方户名"]
+    body = [[d.strftime("%Y%m%d"), "08:15:00", t, us(a) if a > 0 else "",
+             us(-a) if a < 0 else "", us(b), ""] for d, t, a, b in h]
+    return join([*pre, head, *body]).encode("gbk")
+
+
+def il_bank(h, w):
+    # Hebrew: cp1255, right-to-left marks around numbers, dd/mm/yyyy, חובה / זכות / יתרה.
+    head = ["תאריך", "תאריך ערך", "תיאור", "אסמכתא", "חובה", "זכות", "יתרה בש\"ח"]
+    rlm, lrm = "\u200f", "\u200e"
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, f"{99000 + i}",
+             f"{lrm}{us(-a)}{lrm}" if a < 0 else "", f"{lrm}{us(a)}{lrm}" if a > 0 else "",
+             f"{rlm}{us(b)}{rlm}"] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode("cp1255")
+
+
+def th_bank(h, w):
+    # Thai: UTF-8 with a BOM, Thai headers, withdrawal / deposit / balance columns.
+    head = ["วันที่", "รายการ", "ถอนเงิน", "ฝากเงิน", "ยอดคงเหลือ"]
+    body = [[d.strftime("%d/%m/%Y"), t, us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body])).encode()
+
+
+def my_bank(h, w):
+    # Malaysian: Tarikh / Keterangan / Debit / Kredit / Baki, '02 Jan 2024'.
+    head = ["Tarikh", "Keterangan", "Debit", "Kredit", "Baki"]
+    body = [[d.strftime("%d %b %Y"), t, us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def at_trailing_minus(h, w):
+    # Austrian-like: a trailing minus ('EUR 1.100,00-'), the currency code before the
+    # amount, ISO timestamps with a 'T', a value date in another format.
+    head = ["Buchungsdatum", "Partnername", "Buchungstext", "Betrag", "Valutadatum"]
+    body = [[d.isoformat() + "T08:15:00", t.split()[0], t,
+             f"EUR {eu(abs(a))}" + ("-" if a < 0 else ""), d.strftime("%d.%m.%Y")]
+            for d, t, a, b in h]
+    return join([head, *body], sep=";").encode()
+
+
+def excel_serial(h, w):
+    # Spreadsheet saved as CSV without date formatting: dates as Excel serial numbers.
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[str((d - date(1899, 12, 30)).days), t, plain(a), plain(b)] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def multipage(h, w):
+    # A PDF-to-CSV style export: header repeated mid-file with a page footer and blank lines,
+    # quoted multi-line descriptions.
+    head = ["Date", "Description", "Withdrawals", "Deposits", "Balance"]
+    rows = [[d.strftime("%d %b %Y"), t if i % 3 else f"{t}\nREF {1000 + i}",
+             us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    out = [["Statement of Account"], [""], head, *rows[:6], [""], ["Page 1 of 2"], [""],
+           head, *rows[6:], [""], ["Page 2 of 2"]]
+    return join(out, quote=True).encode()
+
+
+def de_pending_section(h, w):
+    # A section of pending rows ('Vorgemerkte Umsätze') before the booked ones, each section
+    # with a title line and no status column.
+    head = ["Buchungstag", "Verwendungszweck", "Betrag"]
+    pend = [["29.02.2024", "ALDI SUED", "-23,40"], ["29.02.2024", "SHELL TANKSTELLE", "-40,00"]]
+    body = [[d.strftime("%d.%m.%Y"), t, eu(a)] for d, t, a, b in reversed(h)]
+    return join([["Vorgemerkte Umsätze"], head, *pend, [""], ["Gebuchte Umsätze"], head, *body],
+                sep=";").encode("cp1252")
+
+
+def ar_eastern_digits(h, w):
+    # Arabic (Gulf): UTF-8, Arabic headers, dates and amounts in Arabic-Indic digits with the
+    # Arabic decimal and thousands separators, debit and credit columns, the balance.
+    head = ["التاريخ", "الوصف", "مدين", "دائن", "الرصيد"]
+    def arabic(x: float) -> str:
+        return us(x).translate(_EASTERN)
+    body = [[d.strftime("%d/%m/%Y").translate(_EASTERN), t, arabic(-a) if a < 0 else "",
+             arabic(a) if a > 0 else "", arabic(b)] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -911,6 +1198,30 @@ LAYOUTS = [
     Layout("ro_utf8_preamble.csv", "account", True, ro_utf8_bank, "ro", currency="RON"),
     Layout("gr_cp1253_sign_column.csv", "account", True, gr_bank, "el"),
     Layout("gr_utf8_debit_credit.csv", "account", True, gr_utf8_bank, "el", currency="EUR"),
+    Layout("dk_status_udfort.csv", "account", True, dk_bank, "da", pending=1),
+    Layout("dk_bogfort_newest_first.csv", "account", True, dk_bogfort, "da"),
+    Layout("no_ut_inn_konto.csv", "account", False, no_bank, "no"),
+    Layout("fi_tab_signed.csv", "account", False, fi_bank, "fi"),
+    Layout("pt_debito_credito_preamble.csv", "account", True, pt_bank, "pt_pt", currency="EUR"),
+    Layout("mx_cargo_abono_dollar.csv", "account", True, mx_bank, "es_la"),
+    Layout("ar_peso_decimal_comma.csv", "account", True, ar_bank, "es_la"),
+    Layout("in_amount_dr_cr_columns.csv", "account", True, in_dr_cr, "en"),
+    Layout("in_inr_lakh_grouping.csv", "account", True, in_withdrawal_inr, "en", currency="INR"),
+    Layout("au_headerless_signed_balance.csv", "account", True, au_headerless, "en"),
+    Layout("za_rand_prefix.csv", "account", True, za_bank, "en", currency="ZAR"),
+    Layout("id_cr_db_suffix.csv", "account", True, id_bank, "id", currency="IDR"),
+    Layout("vn_ghi_no_ghi_co.csv", "account", True, vn_bank, "vi"),
+    Layout("cn_gbk_income_first.csv", "account", True, cn_bank, "zh"),
+    Layout("il_cp1255_rtl_marks.csv", "account", True, il_bank, "he"),
+    Layout("th_utf8_bom.csv", "account", True, th_bank, "th"),
+    Layout("my_tarikh_baki.csv", "account", True, my_bank, "ms"),
+    Layout("at_trailing_minus_iso_times.csv", "account", False, at_trailing_minus, "de",
+           currency="EUR"),
+    Layout("excel_serial_dates.csv", "account", True, excel_serial, "en"),
+    Layout("multipage_repeated_header.csv", "account", True, multipage, "en", skipped=2),
+    Layout("de_pending_section.csv", "account", False, de_pending_section, "de", pending=2,
+           skipped=1),
+    Layout("ae_arabic_indic_digits.csv", "account", True, ar_eastern_digits, "ar"),
 ]
 
 
