@@ -209,10 +209,11 @@ def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndar
 
 
 def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
-                      ) -> np.ndarray:
-    """Rows under a section title that says pending ("Vorgemerkte Umsätze", "Pending
-    transactions"): a title is a row of one cell of words with no digit; its section runs to
-    the next title. The title just above the header opens the first section."""
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(rows under a section title that says pending, title rows): a title ("Vorgemerkte
+    Umsätze", "Pending transactions", "Posted transactions") is a row of one cell of words
+    with no digit; its section runs to the next title. The title just above the header opens
+    the first section."""
     filled = (body != "").sum(axis=1).to_numpy()
     text = pd.Series("", index=body.index, dtype=object)
     for _, col in body.items():  # a column at a time; on a one-cell row this is that cell
@@ -220,7 +221,7 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
     title = ((filled == 1) & text.str.contains(r"[^\W\d_]", regex=True).to_numpy()
              & ~text.str.contains(r"\d", regex=True).to_numpy())
     if not title.any() and not preamble:
-        return np.zeros(len(body), dtype=bool)
+        return np.zeros(len(body), dtype=bool), title
     pattern = words_pattern(words, compounds=True)
 
     def says_pending(t: str) -> bool:
@@ -230,7 +231,7 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
     section = np.cumsum(title)  # 0: before any title in the body
     first = bool(preamble) and says_pending(preamble[-1])
     pending_titles = np.array([first] + [says_pending(t) for t in text[title]], dtype=bool)
-    return pending_titles[section] & ~title
+    return pending_titles[section] & ~title, title
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
@@ -352,7 +353,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         blank = blank | repeated.to_numpy()
     status_words = columns()["status"]
     pending = _pending_rows(body, roles, status_words["pending"])
-    pending |= _pending_sections(body, layout.preamble, status_words["pending"])
+    in_pending_section, title = _pending_sections(body, layout.preamble,
+                                                  status_words["pending"])
+    pending = (pending | in_pending_section) & ~title  # a title is no transaction
     void = (_row_matches(body[[roles.status]], status_words["void"], exact=True)
             if roles.status is not None else np.zeros(len(body), dtype=bool))
     has_date = ~np.isnat(dates)
@@ -370,6 +373,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     reasons[(~has_date | ~readable) & label] = "summary row (balance, total, account or page line)"
     reasons[has_date & readable & balance_line] = "balance line, not a transaction"
     reasons[void & has_date] = "not completed (declined, reverted or cancelled)"
+    reasons[title & ~label] = "section title"
     pending &= ~blank
     reasons[pending] = None
     reasons[blank] = None

@@ -1,0 +1,220 @@
+"""The general rules behind the layouts added for exports from banks nobody here had seen:
+each rule on the smallest file or values that need it, and the case it must leave alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from shared_features.statements import read_statement
+from shared_features.statements.classify import classify
+from shared_features.statements.dates import excel_serial_dates
+from shared_features.statements.decode import decode
+from shared_features.statements.money import decimal_votes, money_share, parse_money
+from shared_features.statements.roles import _header_roles
+from shared_features.statements.vocabulary import unspaced
+
+
+def _csv(rows: list[str]) -> bytes:
+    return ("\n".join(rows) + "\n").encode()
+
+
+# -- words of scripts written without spaces ------------------------------------------------------
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("代发工资ACME公司", "income"),  # 工资 inside a run of Chinese with no word boundary
+    ("转存定期存款", "own_transfer"),
+    ("京东退款", "refund"),
+    ("个人贷款还款", "loan_payment"),
+    ("信用卡逾期滞纳金", "missed"),
+    ("ชำระบัตรเครดิต", "card_payment"),  # Thai: 'pay credit card' written as one run
+    ("เงินเดือน ACME", "income"),
+])
+def test_unspaced_scripts_match_inside_text(description: str, category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category
+
+
+def test_spaced_scripts_still_match_whole_words_only() -> None:
+    assert unspaced("工资") and unspaced("เงินเดือน") and not unspaced("pay")
+    # 'pay' (income) must not match inside 'paypal' or 'repay'.
+    assert list(classify(pd.Series(["PAYPAL *EBAY", "PAY ACME"]))) == ["other", "income"]
+
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("LØNN ACME AS", "income"), ("PALKKA ACME OY", "income"), ("GAJI ACME TBK", "income"),
+    ("LUONG THANG 01", "income"), ('משכורת אקמה בע"מ', "income"), ("راتب شهر يناير", "income"),
+    ("LUOTTOKORTIN MAKSU", "card_payment"), ("PEMBAYARAN KARTU KREDIT", "card_payment"),
+    ("THANH TOAN THE TIN DUNG", "card_payment"), ("חיוב כרטיס אשראי", "card_payment"),
+    ("OVERFØRING TIL SPAREKONTO", "own_transfer"), ("OMA TILISIIRTO SÄÄSTÖTILILLE", "own_transfer"),
+    ("העברה לחיסכון", "own_transfer"), ("AFDRAG BILLÅN", "loan_payment"),
+    ("LAINAN LYHENNYS", "loan_payment"), ("ANGSURAN PINJAMAN", "loan_payment"),
+    ("PAGO CREDITO PERSONAL", "loan_payment"), ("MUISTUTUSMAKSU", "missed"),
+    ("DENDA KETERLAMBATAN", "missed"), ("COMISION POR CHEQUE DEVUELTO", "missed"),
+    ("COMISSAO DEBITO DIRECTO DEVOLVIDO", "missed"), ("REFUSJON ELKJØP", "refund"),
+    ("PENGEMBALIAN DANA TOKOPEDIA", "refund"), ("HOAN TIEN SHOPEE", "refund"),
+    # Not what only looks like them: a shop, a bill.
+    ("K-MARKET KALLIO", "other"), ("PLN TOKEN LISTRIK", "other"), ("EVN TIEN DIEN", "other"),
+])
+def test_new_languages_descriptions(description: str, category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category
+
+
+@pytest.mark.parametrize(("header", "roles"), [
+    (["Dato", "Tekst", "Beløb", "Saldo", "Status"],
+     ["date", "description", "amount", "balance", "status"]),
+    (["Dato", "Beskrivelse", "Rentedato", "Ut fra konto", "Inn på konto"],
+     ["date", "description", "value_date", "debit", "credit"]),
+    (["Kirjauspäivä", "Arvopäivä", "Määrä", "Saaja/Maksaja"],
+     ["date", "value_date", "amount", "description"]),
+    (["Tanggal Transaksi", "Keterangan", "Cabang", "Jumlah", "Saldo"],
+     ["date", "description", "ignore", "amount", "balance"]),
+    (["Tarikh", "Keterangan", "Debit", "Kredit", "Baki"],
+     ["date", "description", "debit", "credit", "balance"]),
+    (["Ngày giao dịch", "Mô tả", "Ghi nợ", "Ghi có", "Số dư"],
+     ["date", "description", "debit", "credit", "balance"]),
+    (["วันที่", "รายการ", "ถอนเงิน", "ฝากเงิน", "ยอดคงเหลือ"],
+     ["date", "description", "debit", "credit", "balance"]),
+    (["תאריך", "תאריך ערך", "תיאור", "חובה", "זכות", 'יתרה בש"ח'],
+     ["date", "value_date", "description", "debit", "credit", "balance"]),
+    (["التاريخ", "الوصف", "مدين", "دائن", "الرصيد"],
+     ["date", "description", "debit", "credit", "balance"]),
+])
+def test_new_languages_headers_name_their_columns(header: list[str], roles: list[str]) -> None:
+    found = _header_roles(header)
+    assert [found.get(k) for k in range(len(header))] == roles
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+_HEBREW = ["תאריך,תיאור,חובה,זכות,יתרה"] + [
+    f"{d:02d}/01/2024,{t},\u200e{o}\u200e,,\u200f{b}\u200f" for d, t, o, b in (
+        (2, "שכר דירה", "1,100.00", "2,350.00"), (5, "שופרסל דיל", "84.35", "2,265.65"),
+        (8, "חברת החשמל", "61.20", "2,204.45"), (12, "רמי לוי", "92.10", "2,112.35"))]
+
+
+def test_hebrew_cp1255_with_direction_marks_is_read_as_hebrew() -> None:
+    # The marks' bytes (FD, FE) made the detector name a Cyrillic code page.
+    decoded = decode(_csv(_HEBREW).replace(b"\n", b"\r\n").decode().encode("cp1255"))
+    assert decoded.encoding == "cp1255"
+    assert "שופרסל" in decoded.text
+    assert "\u200e" not in decoded.text and "\u200f" not in decoded.text
+
+
+def test_arabic_cp1256_with_direction_marks_is_read_as_arabic() -> None:
+    rows = ["التاريخ,الوصف,مدين,دائن,الرصيد"] + [
+        f"{d:02d}/01/2024,{t},\u200f{o}\u200f,,\u200f{b}\u200f" for d, t, o, b in (
+            (3, "إيجار الشقة", "1,100.00", "2,350.00"), (5, "كارفور", "84.35", "2,265.65"),
+            (9, "فاتورة كهرباء", "61.20", "2,204.45"), (14, "لولو هايبر ماركت", "92.10",
+                                                        "2,112.35"))]
+    decoded = decode(_csv(rows).decode().encode("cp1256"))
+    assert decoded.encoding == "cp1256"
+    assert "كارفور" in decoded.text and "\u200f" not in decoded.text
+
+
+def test_arabic_indic_persian_and_full_width_digits_read_as_ascii() -> None:
+    text = decode("٠٢/٠١/٢٠٢٤,٢٬٤٥٠٫٠٠,۱۲۳,１２３\n".encode()).text
+    assert text == "02/01/2024,2'450.00,123,123\n"
+
+
+# -- currency ------------------------------------------------------------------------------------
+
+def _dollar_file(dates: list[str]) -> bytes:
+    rows = ["Fecha,Concepto,Cargo,Abono,Saldo"]
+    balance = 1000.0
+    for i, d in enumerate(dates):
+        balance -= 10 + i
+        rows.append(f'{d},TIENDA {i},"$ {10 + i:.2f}",,"$ {balance:,.2f}"')
+    return _csv(rows)
+
+
+def test_a_bare_dollar_with_day_first_dates_is_not_taken_for_usd() -> None:
+    # Mexico, Argentina, Australia, Canada write '$' too; the US writes month-first dates.
+    peso = read_statement(_dollar_file(["02/01/2024", "15/01/2024", "28/01/2024"]), "mx.csv")
+    assert peso.currency is None and peso.format["day_first"] is True
+    usd = read_statement(_dollar_file(["01/02/2024", "01/15/2024", "01/28/2024"]), "us.csv")
+    assert usd.currency == "USD" and usd.format["day_first"] is False
+    named = read_statement(_dollar_file(["02 Jan 2024", "15 Jan 2024", "28 Jan 2024"]), "x.csv")
+    assert named.currency == "USD"
+
+
+def test_the_rand_prefix_reads_as_an_amount_and_names_the_currency() -> None:
+    values = pd.Series(["R2,450.00", "-R84.35", "R 1,100.00", "-R 61.20"])
+    assert money_share(values) == 1.0
+    assert list(parse_money(values, ".").values) == [2450.0, -84.35, 1100.0, -61.2]
+    rows = ["Date,Description,Amount,Balance", "2024/01/02,SALARY,R2450.00,R3450.00",
+            "2024/01/03,RENT,-R1100.00,R2350.00", "2024/01/05,SPAR,-R84.35,R2265.65"]
+    assert read_statement(_csv(rows), "za.csv").currency == "ZAR"
+
+
+# -- amounts -------------------------------------------------------------------------------------
+
+def test_lakh_grouping_and_trailing_minus_with_a_code() -> None:
+    lakh = pd.Series(["1,23,456.78", "12,34,567.00", "99,999.50"])
+    comma, dot = decimal_votes(lakh)
+    assert dot > comma
+    assert list(parse_money(lakh, ".").values) == [123456.78, 1234567.0, 99999.5]
+    assert list(parse_money(pd.Series(["EUR 1.100,00-", "EUR 2.450,00"]), ",").values) == [
+        -1100.0, 2450.0]
+
+
+# -- what is a card ------------------------------------------------------------------------------
+
+def _masked(preamble: str) -> bytes:
+    return _csv([preamble, "", "Date,Description,Withdrawal,Deposit,Balance",
+                 "02/01/2024,SALARY ACME,,2450.00,3450.00",
+                 "03/01/2024,RENT,1100.00,,2350.00", "05/01/2024,GROCER,84.35,,2265.65"])
+
+
+def test_a_masked_account_number_does_not_make_a_card() -> None:
+    account = read_statement(_masked("Account Number,XXXXXXXX1234 ( INR ) - JOHN DOE"), "s.csv")
+    assert account.kind == "account"
+    card = read_statement(_masked("Card,XXXX XXXX XXXX 1234"), "s.csv")
+    assert card.kind == "card"
+    card_account = read_statement(_masked("Credit card account,**** 1234"), "s.csv")
+    assert card_account.kind == "card"
+
+
+# -- rows that are not transactions ---------------------------------------------------------------
+
+def test_a_header_repeated_mid_file_is_no_row_and_a_page_footer_is_a_summary_row() -> None:
+    rows = ["Date,Description,Amount", "02/01/2024,SALARY,2450.00", "03/01/2024,RENT,-1100.00",
+            "", "Page 1 of 2", "Date,Description,Amount", "05/01/2024,GROCER,-84.35",
+            "10/01/2024,GROCER,-20.00"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert len(f.transactions) == 4
+    assert f.rows_skipped == [{"row": 5, "reason": "summary row (balance, total, account or "
+                                                   "page line)"}]
+
+
+def test_a_section_titled_pending_holds_pending_rows() -> None:
+    rows = ["Pending transactions", "Date,Description,Amount", "29/02/2024,ALDI,-23.40",
+            "29/02/2024,SHELL,-40.00", "", "Posted transactions", "Date,Description,Amount",
+            "27/02/2024,GROCER,-92.10", "14/02/2024,FEE,-25.00", "01/02/2024,SALARY,2450.00"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert f.pending == 2
+    assert sorted(f.transactions["amount"]) == [-92.10, -25.0, 2450.0]
+    assert f.rows_skipped == [{"row": 6, "reason": "section title"}]
+    # A title that does not say pending ends the pending section and opens no other.
+    booked_first = ["Posted transactions", *rows[1:4], "", "Pending transactions", *rows[6:]]
+    assert read_statement(_csv(booked_first), "s.csv").pending == 3
+
+
+# -- Excel day numbers ---------------------------------------------------------------------------
+
+def test_excel_day_numbers_under_a_date_header_read_as_dates() -> None:
+    cells = pd.DataFrame({0: ["Date", "45293", "45294", "45296.5", "45301"],
+                          1: ["Amount", "45293", "45100", "45296", "45301"]})
+    out, notes = excel_serial_dates(cells)
+    assert list(out[0]) == ["Date", "2024-01-02", "2024-01-03", "2024-01-05", "2024-01-10"]
+    assert list(out[1]) == list(cells[1])  # an amount column keeps its whole numbers
+    assert len(notes) == 1 and "'Date'" in notes[0]
+
+
+@pytest.mark.parametrize("values", [
+    ["45293", "45100", "45296", "45301"],  # out of date order
+    ["12345", "12346", "12350", "12360"],  # before 1990
+])
+def test_whole_numbers_that_are_not_day_numbers_are_left_alone(values: list[str]) -> None:
+    cells = pd.DataFrame({0: ["Date", *values]})
+    out, notes = excel_serial_dates(cells)
+    assert out is cells and notes == []
