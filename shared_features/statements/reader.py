@@ -112,19 +112,35 @@ def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
 BARE_DOLLAR = "$"
 
 
-def _is_card(name: str, layout: Layout) -> bool:
-    """Card words in the file name, preamble or header, or a masked card number ('**** 1234')
-    in the preamble - unless that line names an account and no card: banks mask account
-    numbers too ('Account Number XXXXXXXX1234')."""
+def _is_card(name: str, layout: Layout) -> str | None:
+    """What says the file is a card's: "file" for card words in the file name or preamble or
+    a masked card number ('**** 1234') in the preamble - unless that line names an account
+    and no card: banks mask account numbers too ('Account Number XXXXXXXX1234'); "header"
+    for card words in the header only (an account's export may have a 'Card Last Four
+    Digits' column for its debit card); None."""
     words = columns()["kind"]["card"]
     card = words_pattern(words)
     account = words_pattern(columns()["kind"]["account"])
-    text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble,
-                          *(layout.header or [])]))
+    text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble]))
     masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
                  and not (re.search(account, fold(line)) and not re.search(card, fold(line)))
                  for line in layout.preamble)
-    return masked or bool(re.search(card, text))
+    if masked or re.search(card, text):
+        return "file"
+    if re.search(card, fold(" ".join(layout.header or []))):
+        return "header"
+    return None
+
+
+def _pay_comes_in(amount: np.ndarray, category: np.ndarray) -> bool:
+    """Pay or benefits among the money on the other side of most rows: an account's, as what
+    reaches a card is its payments and refunds."""
+    nonzero = amount != 0
+    a, cat = amount[nonzero], category[nonzero]
+    if not len(a):
+        return False
+    minority = (a < 0) if (a > 0).mean() >= 0.5 else (a > 0)
+    return bool((minority & (cat == "income")).any())
 
 
 _CARD_MIN_ROWS = 4  # fewer transactions than this cannot show a card's pattern
@@ -332,7 +348,8 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                              "credit columns)", line=header_line)
 
     currency = _currency(layout, body, roles)
-    kind = "card" if _is_card(name, layout) else "account"
+    card_words = _is_card(name, layout)
+    kind = "card" if card_words else "account"
     # A '$' alone is the US dollar when the dates read month-first, as in the US, or fit
     # both ways; day-first dates with '$' are a peso's or another dollar's (Mexico,
     # Argentina, Australia, Canada): the currency is left unknown.
@@ -383,8 +400,17 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     balances = (parse_money(body[roles.balance], decimal).values if roles.balance is not None
                 else None)
     _refuse_out_of_range(body, roles, amount, balances, booked, layout)
+    if balances is not None and _unmoving(amount[booked], balances[booked]):
+        warnings.append(f"column {roles.named(layout.header)['balance']!r} holds one value on "
+                        "every row while the amounts change: the balance when exported, not "
+                        "after each transaction; month-end balances were left unknown")
+        roles.balance, balances = None, None
     category = classify(description[booked])
     a = amount[booked]
+    if card_words == "header" and _pay_comes_in(a, category):
+        kind = "account"
+        warnings.append("the header names a card, but pay comes in among the rows: read as "
+                        "a bank account")
     if kind == "account":
         is_card, note = _card_from_values(a, category, roles.balance is not None)
         kind = "card" if is_card else kind
@@ -426,6 +452,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
            "columns": roles.named(layout.header)}
     return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
                          len(where), warnings, fmt, balance_is_debt)
+
+
+def _unmoving(amount: np.ndarray, balance: np.ndarray) -> bool:
+    """A balance column that keeps one value over rows whose amounts are not zero (3 or more):
+    the account's balance at export, repeated on every row."""
+    ok = ~np.isnan(balance) & (amount != 0)
+    return int(ok.sum()) >= 3 and np.unique(balance[ok]).size == 1
 
 
 def _file_order(t: pd.DataFrame) -> np.ndarray:

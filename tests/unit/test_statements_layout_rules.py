@@ -218,3 +218,71 @@ def test_whole_numbers_that_are_not_day_numbers_are_left_alone(values: list[str]
     cells = pd.DataFrame({0: ["Date", *values]})
     out, notes = excel_serial_dates(cells)
     assert out is cells and notes == []
+
+
+# -- balance columns that do not run -------------------------------------------------------------
+
+def test_a_balance_repeated_on_every_row_is_not_a_running_balance() -> None:
+    rows = ["dateOp;label;amount;accountbalance", "2024-01-02;SALAIRE ACME;2450,00;2813,34",
+            "2024-01-03;LOYER;-1100,00;2813,34", "2024-01-05;CARREFOUR;-84,35;2813,34",
+            "2024-02-01;SALAIRE ACME;2450,00;2813,34"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert not f.has_balance and "balance" not in f.format["columns"]
+    assert any("holds one value on every row" in w for w in f.warnings)
+    # A running balance is kept, and so is one that stands still over zero amounts.
+    running = ["date;label;amount;balance", "2024-01-02;A;10,00;110,00", "2024-01-03;B;0,00;110,00",
+               "2024-01-04;C;-5,00;105,00", "2024-01-05;D;0,00;105,00"]
+    assert read_statement(_csv(running), "s.csv").has_balance
+
+
+# -- card words in the header alone --------------------------------------------------------------
+
+def _wise(salary: bool) -> bytes:
+    rows = ["Date,Amount,Currency,Description,Running Balance,Card Last Four Digits"]
+    balance = 1000.0
+    lines = [("02-01-2024", 2450.0 if salary else -12.0,
+              "SALARY ACME LTD" if salary else "PRET A MANGER")]
+    lines += [(f"{d:02d}-01-2024", -a, t) for d, a, t in (
+        (3, 84.35, "TESCO"), (5, 61.20, "OCTOPUS ENERGY"), (8, 20.0, "UBER"),
+        (12, 9.99, "SPOTIFY"))]
+    for d, a, t in lines:
+        balance += a
+        rows.append(f"{d},{a:.2f},EUR,{t},{balance:.2f},{'' if t.isupper() else '1234'}")
+    return _csv(rows)
+
+
+def test_card_words_in_the_header_alone_yield_to_pay_coming_in() -> None:
+    account = read_statement(_wise(salary=True), "statement.csv")
+    assert account.kind == "account"
+    assert any("the header names a card" in w for w in account.warnings)
+    # With nothing that says otherwise, the header's word still makes it a card.
+    assert read_statement(_wise(salary=False), "statement.csv").kind == "card"
+
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("PLAĆA ACME D.O.O.", "income"), ("Заробітна плата ТОВ Акме", "income"),
+    ("ЗАПЛАТА АКМЕ ЕООД", "income"), ("PALK ACME OÜ", "income"),
+    ("PLAĆANJE KREDITNE KARTICE", "card_payment"), ("Погашення кредитної картки", "card_payment"),
+    ("KREDIITKAARDI TAGASIMAKSE", "card_payment"), ("LAENU TAGASIMAKSE", "loan_payment"),
+    ("ВНОСКА ПО КРЕДИТ", "loan_payment"), ("ÜLEKANNE OMA HOIUKONTOLE", "own_transfer"),
+    ("PRIJENOS NA ŠTEDNI RAČUN", "own_transfer"), ("Повернення коштів Rozetka", "refund"),
+    ("ZATEZNE KAMATE", "missed"), ("НАКАЗАТЕЛНА ЛИХВА", "missed"), ("VIIVIS", "missed"),
+])
+def test_croatian_ukrainian_bulgarian_and_estonian_descriptions(description: str,
+                                                                 category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category
+
+
+@pytest.mark.parametrize(("header", "roles"), [
+    (["Datum valute", "Datum knjiženja", "Opis plaćanja", "Isplata", "Uplata", "Stanje"],
+     ["value_date", "date", "description", "debit", "credit", "balance"]),
+    (["Дата", "Основание", "Дебит", "Кредит", "Салдо"],
+     ["date", "description", "debit", "credit", "balance"]),
+    (["Kuupäev", "Saaja/Maksja", "Selgitus", "Summa", "Deebet/Kreedit"],
+     ["date", "description", "description", "amount", "indicator"]),
+    (["F.Valor", "Fecha", "Concepto", "Importe", "Disponible"],
+     ["value_date", "date", "description", "amount", "balance"]),
+])
+def test_more_headers_name_their_columns(header: list[str], roles: list[str]) -> None:
+    found = _header_roles(header)
+    assert [found.get(k) for k in range(len(header))] == roles

@@ -266,6 +266,26 @@ WORDS["ar"] = {"salary": "راتب شهر يناير شركة أكمي", "rent":
                "card_payment": "سداد بطاقة ائتمان", "savings": "تحويل إلى حساب التوفير",
                "refund": "استرداد أمازون", "electricity": "فاتورة كهرباء", "loan": "قسط قرض شخصي",
                "returned": "غرامة تأخير سداد", "groceries2": "لولو هايبر ماركت"}
+# Croatian, Ukrainian, Bulgarian and Estonian.
+WORDS["hr"] = {"salary": "PLAĆA ACME D.O.O.", "rent": "NAJAMNINA STANA",
+               "groceries": "KONZUM ZAGREB", "card_payment": "PLAĆANJE KREDITNE KARTICE",
+               "savings": "PRIJENOS NA ŠTEDNI RAČUN", "refund": "POVRAT NOVCA AMAZON",
+               "electricity": "HEP ELEKTRA RAČUN", "loan": "RATA KREDITA",
+               "returned": "ZATEZNE KAMATE", "groceries2": "LIDL HRVATSKA"}
+WORDS["uk"] = {"salary": "Заробітна плата ТОВ Акме", "rent": "Оренда квартири",
+               "groceries": "Сільпо", "card_payment": "Погашення кредитної картки",
+               "savings": "Переказ між своїми рахунками", "refund": "Повернення коштів Rozetka",
+               "electricity": "Київенерго", "loan": "Платіж за кредитом",
+               "returned": "Пеня за прострочення", "groceries2": "АТБ Маркет"}
+WORDS["bg"] = {"salary": "ЗАПЛАТА АКМЕ ЕООД", "rent": "НАЕМ АПАРТАМЕНТ",
+               "groceries": "КАУФЛАНД СОФИЯ", "card_payment": "ПОГАСЯВАНЕ КРЕДИТНА КАРТА",
+               "savings": "ПРЕХВЪРЛЯНЕ КЪМ СПЕСТОВНА СМЕТКА",
+               "refund": "ВЪЗСТАНОВЯВАНЕ НА СУМА AMAZON", "electricity": "ЕВН БЪЛГАРИЯ ТОК",
+               "loan": "ВНОСКА ПО КРЕДИТ", "returned": "НАКАЗАТЕЛНА ЛИХВА", "groceries2": "БИЛЛА"}
+WORDS["et"] = {"salary": "PALK ACME OÜ", "rent": "ÜÜR KORTER", "groceries": "RIMI TALLINN",
+               "card_payment": "KREDIITKAARDI TAGASIMAKSE", "savings": "ÜLEKANNE OMA HOIUKONTOLE",
+               "refund": "TAGASTUS AMAZON", "electricity": "EESTI ENERGIA",
+               "loan": "LAENU TAGASIMAKSE", "returned": "VIIVIS", "groceries2": "PRISMA"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -1136,6 +1156,150 @@ def ar_eastern_digits(h, w):
     return join([head, *body]).encode()
 
 
+def us_running_bal(h, w):
+    # Bank of America-like: a summary block above, a blank line, then Date / Description /
+    # Amount / Running Bal. with a 'Beginning balance' row that has a date and no amount.
+    pre = [["Description", "", "Summary Amt."],
+           ["Beginning balance as of 01/01/2024", "", us(ACCOUNT_OPENING)],
+           ["Total credits", "", us(4925.99)], ["Total debits", "", us(-3112.65)],
+           ["Ending balance as of 02/29/2024", "", us(h[-1][3])], [""]]
+    head = ["Date", "Description", "Amount", "Running Bal."]
+    body = [["01/01/2024", "Beginning balance as of 01/01/2024", "", us(ACCOUNT_OPENING)]]
+    body += [[d.strftime("%m/%d/%Y"), t, us(a), us(b)] for d, t, a, b in h]
+    return join([*pre, head, *body]).encode()
+
+
+def de_dkb_new(h, w):
+    # DKB-like (2023 format): a preamble, two-digit years, a status column 'Gebucht', payer and
+    # payee columns, amounts with no decimals when whole ('-1.100'), the '€' in the header.
+    pre = [["Girokonto", "DE12120300001234567890"], [""], ["Zeitraum:", "01.01.2024 - 29.02.2024"],
+           ["Kontostand vom 29.02.2024:", "2.813,34 €"], [""]]
+    head = ["Buchungsdatum", "Wertstellung", "Status", "Zahlungspflichtige*r",
+            "Zahlungsempfänger*in", "Verwendungszweck", "Umsatztyp", "IBAN", "Betrag (€)",
+            "Gläubiger-ID", "Mandatsreferenz", "Kundenreferenz"]
+
+    def dkb(x: float) -> str:
+        return eu(x)[:-3] if round(x) == x else eu(x)
+    body = [[d.strftime("%d.%m.%y"), d.strftime("%d.%m.%y"), "Gebucht",
+             *((t.split()[0], "Max Mustermann") if a > 0 else ("Max Mustermann", t.split()[0])),
+             t, "Eingang" if a > 0 else "Ausgang", "DE89370400440532013000", dkb(a), "", "", ""]
+            for d, t, a, b in reversed(h)]
+    return join([*pre, head, *body], sep=";", quote=True).encode("utf-8")
+
+
+def fr_camel(h, w):
+    # Boursorama-like: camelCase headers, a category, space thousands, the balance of the
+    # account on every row (not a running balance).
+    head = ["dateOp", "dateVal", "label", "category", "categoryParent", "supplierFound", "amount",
+            "comment", "accountNum", "accountLabel", "accountbalance"]
+    body = [[d.isoformat(), d.isoformat(), t, "Divers", "Divers", t.split()[-1].lower(),
+             eu(a, " "), "", "00040123456", "BoursoBank", eu(h[-1][3], " ")] for d, t, a, b in h]
+    return join([head, *body], sep=";", quote=True).encode("utf-8")
+
+
+def wise(h, w):
+    # Wise-like: an id, dd-mm-yyyy, amount, currency, running balance, card columns (empty for
+    # transfers) on a multi-currency account, which is no card.
+    head = ["TransferWise ID", "Date", "Amount", "Currency", "Description", "Payment Reference",
+            "Running Balance", "Exchange From", "Exchange To", "Exchange Rate", "Payer Name",
+            "Payee Name", "Payee Account Number", "Merchant", "Card Last Four Digits",
+            "Card Holder Full Name", "Attachment", "Note", "Total fees"]
+    body = [[f"TRANSFER-{880000 + i}", d.strftime("%d-%m-%Y"), plain(a), "EUR", t, "",
+             plain(b), "", "", "", "", "", "", t.split()[0] if "groceries" in t else "",
+             "", "", "", "", "0.00"] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def it_conto_carta(h, w):
+    # Intesa-like: Data / Operazione / Dettagli / Conto o carta / Contabilizzazione / Categoria /
+    # Valuta / Importo; the account is named in a column whose header says 'carta'.
+    head = ["Data", "Operazione", "Dettagli", "Conto o carta", "Contabilizzazione", "Categoria",
+            "Valuta", "Importo"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"{t} - {d.strftime('%d/%m')}", "Conto XXXX1234",
+             "Contabilizzato",
+             "Altre uscite" if a < 0 else "Entrate", "EUR", eu(a)] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("cp1252")
+
+
+def es_bbva(h, w):
+    # BBVA-like: title preamble, F.Valor before Fecha, Concepto / Movimiento / Importe /
+    # Divisa / Disponible / Divisa / Observaciones.
+    pre = [["", "Últimos movimientos"], [""], ["", "Cuenta", "ES12 0182 1234 5612 3456 7890"], [""]]
+    head = ["", "F.Valor", "Fecha", "Concepto", "Movimiento", "Importe", "Divisa", "Disponible",
+            "Divisa", "Observaciones"]
+    body = [["", d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t,
+             "Transferencia recibida" if a > 0 else "Adeudo", eu(a), "EUR", eu(b), "EUR", ""]
+            for d, t, a, b in reversed(h)]
+    return join([*pre, head, *body], sep=";").encode("cp1252")
+
+
+def ca_rbc(h, w):
+    # RBC-like: the amount under a 'CAD$' header, an empty 'USD$' column, M/D/YYYY.
+    head = ["Account Type", "Account Number", "Transaction Date", "Cheque Number",
+            "Description 1", "Description 2", "CAD$", "USD$"]
+    body = [["Chequing", "01234-5678901", f"{d.month}/{d.day}/{d.year}", "", t, "", plain(a), ""]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def ee_swedbank(h, w):
+    # Swedbank Estonia-like: row types (10 opening, 20 transaction, 82 turnover, 86 closing),
+    # Kuupäev / Saaja/Maksja / Selgitus / Summa / Valuuta / Deebet/Kreedit.
+    head = ["Kliendi konto", "Reatüüp", "Kuupäev", "Saaja/Maksja", "Selgitus", "Summa", "Valuuta",
+            "Deebet/Kreedit", "Arhiveerimistunnus", "Tehingu tüüp", "Viitenumber",
+            "Dokumendi number"]
+    acct = "EE382200221020145685"
+    first, last = h[0][0].strftime("%d.%m.%Y"), h[-1][0].strftime("%d.%m.%Y")
+    body = [[acct, "10", first, "", "Algsaldo", eu(ACCOUNT_OPENING, ""), "EUR", "K", "", "AS", "",
+             ""]]
+    body += [[acct, "20", d.strftime("%d.%m.%Y"), t.split()[0], t, eu(abs(a), ""), "EUR",
+              "K" if a > 0 else "D", f"2024{i:012d}", "MK", "", str(i + 1)]
+             for i, (d, t, a, b) in enumerate(h)]
+    body += [[acct, "82", last, "", "Käive", eu(3112.65, ""), "EUR", "D", "", "K2", "", ""],
+             [acct, "86", last, "", "Lõppsaldo", eu(h[-1][3], ""), "EUR", "K", "", "LS", "", ""]]
+    return join([head, *body], sep=";", quote=True).encode("utf-8")
+
+
+def hr_bank(h, w):
+    # Croatian: Datum valute / Datum knjiženja / Opis / Isplata / Uplata / Stanje, cp1250.
+    head = ["Datum valute", "Datum knjiženja", "Opis plaćanja", "Isplata", "Uplata", "Stanje"]
+    body = [[d.strftime("%d.%m.%Y."), d.strftime("%d.%m.%Y."), t, eu(-a) if a < 0 else "",
+             eu(a) if a > 0 else "", eu(b)] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("cp1250")
+
+
+def ua_bank(h, w):
+    # Ukrainian: cp1251, Дата операції / Опис операції / Сума / Валюта / Залишок.
+    head = ["Дата операції", "Опис операції", "Сума", "Валюта", "Залишок"]
+    body = [[d.strftime("%d.%m.%Y %H:%M"), t, eu(a, " "), "UAH", eu(b, " ")] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("cp1251")
+
+
+def bg_bank(h, w):
+    # Bulgarian: UTF-8, Дата / Описание / Дебит / Кредит / Салдо, dd.mm.yyyy.
+    head = ["Дата", "Основание", "Дебит", "Кредит", "Салдо"]
+    body = [[d.strftime("%d.%m.%Y"), t, eu(-a, " ") if a < 0 else "", eu(a, " ") if a > 0 else "",
+             eu(b, " ")] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode()
+
+
+def ch_ubs(h, w):
+    # UBS-like: preamble of label;value lines, trade/booking/value dates, Debit negative and
+    # Credit positive in their own columns, an 'Individual amount' column, the balance, three
+    # description columns and a trailing ';'.
+    pre = [["Account number:", "0233 00123456.01"], ["IBAN:", "CH93 0076 2011 6238 5295 7"],
+           ["From:", "2024-01-01"], ["Until:", "2024-02-29"],
+           ["Opening balance:", plain(ACCOUNT_OPENING)], ["Closing balance:", plain(h[-1][3])],
+           ["Valued in:", "CHF"], ["Numbers of transactions in this period:", str(len(h))], [""]]
+    head = ["Trade date", "Trade time", "Booking date", "Value date", "Currency", "Debit",
+            "Credit", "Individual amount", "Balance", "Transaction no.", "Description1",
+            "Description2", "Description3", "Footnotes", ""]
+    body = [[d.isoformat(), "", d.isoformat(), d.isoformat(), "CHF", plain(a) if a < 0 else "",
+             plain(a) if a > 0 else "", "", plain(b), f"9930{i:06d}TI", t, "", "", "", ""]
+            for i, (d, t, a, b) in enumerate(reversed(h))]
+    return join([*pre, head, *body], sep=";").encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1222,6 +1386,18 @@ LAYOUTS = [
     Layout("de_pending_section.csv", "account", False, de_pending_section, "de", pending=2,
            skipped=1),
     Layout("ae_arabic_indic_digits.csv", "account", True, ar_eastern_digits, "ar"),
+    Layout("us_running_bal_summary_block.csv", "account", True, us_running_bal, "us", skipped=1),
+    Layout("de_status_whole_amounts.csv", "account", False, de_dkb_new, "de", currency="EUR"),
+    Layout("fr_camelcase_headers.csv", "account", False, fr_camel, "fr"),
+    Layout("wise_multi_currency.csv", "account", True, wise, "en", currency="EUR"),
+    Layout("it_conto_o_carta.csv", "account", False, it_conto_carta, "it", currency="EUR"),
+    Layout("es_fvalor_disponible.csv", "account", True, es_bbva, "es", currency="EUR"),
+    Layout("ca_cad_dollar_header.csv", "account", False, ca_rbc, "en", currency="CAD"),
+    Layout("ee_row_types.csv", "account", False, ee_swedbank, "et", skipped=3, currency="EUR"),
+    Layout("hr_isplata_uplata.csv", "account", True, hr_bank, "hr"),
+    Layout("ua_cp1251_zalyshok.csv", "account", True, ua_bank, "uk", currency="UAH"),
+    Layout("bg_debit_kredit_saldo.csv", "account", True, bg_bank, "bg"),
+    Layout("ch_debit_credit_signed.csv", "account", True, ch_ubs, "en", currency="CHF"),
 ]
 
 
