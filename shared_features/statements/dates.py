@@ -61,6 +61,26 @@ _MONTH_WORD = {w: en for en, words in _MONTHS.items() for w in (en, *words)}
 _MONTH_RE = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
                                                              key=len, reverse=True))
                        + r")\.?(?![^\W\d_])")
+# A weekday before the date ('Tue, 02 Jan 2024', 'Dienstag, 2. Januar 2024'): the date says
+# the day on its own. Written without accents, as dates are matched with theirs removed.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+             "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+             "mo", "di", "mi", "do", "fr", "sa", "so",
+             "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+             "lun", "mer", "jeu", "ven", "sam", "dim",  # not "mar": March
+             "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+             "mie", "jue", "vie", "sab", "dom",
+             "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+             "ma", "wo", "vr", "za", "zo",
+             "lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica",
+             "gio", "segunda feira", "terca feira", "quarta feira", "quinta feira",
+             "sexta feira", "segunda", "terca", "quarta", "quinta", "sexta", "seg", "ter",
+             "qua", "qui", "sex")
+WEEKDAY = (r"(?:" + "|".join(sorted((w.replace(" ", "[ -]") for w in _WEEKDAYS), key=len,
+                                    reverse=True))
+           + r")\.?,?\s+")
+_WEEKDAY_RE = re.compile(r"^" + WEEKDAY + r"(?=\d|[^\W\d_]{3,9}\.? \d)")
 # A time after the date, with optional seconds, AM/PM and zone: the booking day is the date.
 _TIME = (r"(?:[T\s,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
          r"\s*(?:z|utc|gmt|[a-z]{3,5}|[+-]\d{2}:?\d{2})?)$")
@@ -87,6 +107,9 @@ def normalise(values: pd.Series) -> pd.Series:
     s = values.astype(str).str.strip().str.lower()
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
     s = s.map(plain_letters)  # as the vocabulary folds them: one spelling per month name
+    s = s.str.replace(_WEEKDAY_RE, "", regex=True)
+    # Spanish and Portuguese long dates: '14 de enero de 2024'.
+    s = s.str.replace(r"(?<=\d) de (?=[a-z])|(?<=[a-z]) de (?=\d)", " ", regex=True)
     s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
     s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
     return s.str.strip(" .")

@@ -17,8 +17,10 @@ from .dialect import Grid
 from .errors import StatementError
 
 _HEAD_ROWS = 300  # the layout is decided on this many rows; the body can be any length
-_DATE_LIKE = (r"^(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}|\d{1,2}\.? ?[-./ ]?[^\W\d_]{3,9}"
-              r"\.?[-./ ]\d{2,4}|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
+_DATE_LIKE = (r"^(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
+              r"(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}"
+              r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ](?:de )?\d{2,4}"
+              r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
               r"(?:[ T]\d{1,2}:\d{2}.*)?$")
 _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
                r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")
@@ -63,7 +65,11 @@ def find_layout(grid: Grid) -> Layout:
     header_index = None
     above = start - 1
     while above >= 0 and above >= start - 4:
-        if filled[above] == 0:
+        # Blank rows, and a lone balance between the header and the rows (a 'Beginning
+        # Balance' cell on a row of its own), do not end the search for the header.
+        lone_amount = (filled[above] <= 2 and bool(money.iloc[above].any())
+                       and not date.iloc[above].any() and 2 * filled[above] < filled[start])
+        if filled[above] == 0 or lone_amount:
             above -= 1
             continue
         words = head.iloc[above]

@@ -8,7 +8,7 @@ import pytest
 
 from shared_features.statements import read_statement
 from shared_features.statements.classify import classify
-from shared_features.statements.dates import excel_serial_dates
+from shared_features.statements.dates import excel_serial_dates, parse_dates
 from shared_features.statements.decode import decode
 from shared_features.statements.money import decimal_votes, money_share, parse_money
 from shared_features.statements.roles import _header_roles
@@ -286,3 +286,28 @@ def test_croatian_ukrainian_bulgarian_and_estonian_descriptions(description: str
 def test_more_headers_name_their_columns(header: list[str], roles: list[str]) -> None:
     found = _header_roles(header)
     assert [found.get(k) for k in range(len(header))] == roles
+
+
+# -- dates with a weekday or in long form --------------------------------------------------------
+
+@pytest.mark.parametrize(("values", "first"), [
+    (["Tue, 02 Jan 2024", "Fri, 05 Jan 2024"], "2024-01-02"),
+    (["Tuesday, January 02, 2024", "Friday, January 05, 2024"], "2024-01-02"),
+    (["Dienstag, 2. Januar 2024", "Freitag, 5. Januar 2024"], "2024-01-02"),
+    (["martes, 2 de enero de 2024", "2 de fevereiro de 2024"], "2024-01-02"),
+    (["So, 14.01.2024", "Mo, 15.01.2024"], "2024-01-14"),
+    (["Mar 02, 2024", "Mar 15, 2024"], "2024-03-02"),  # 'mar' is March here, not mardi/martes
+])
+def test_weekday_and_long_form_dates(values: list[str], first: str) -> None:
+    reading = parse_dates(pd.Series(values))
+    assert str(reading.dates[0]) == first and not pd.isna(reading.dates).any()
+
+
+def test_a_lone_balance_between_header_and_rows_does_not_hide_the_header() -> None:
+    rows = ["Account Activity", ",ID,Datetime,Note,Amount (total),Beginning Balance",
+            ",,,,,$1000.00", ",1,2024-01-02T08:15:00,SALARY ACME,+ $2450.00,",
+            ",2,2024-01-03T08:15:00,RENT,- $1100.00,", ",3,2024-01-05T08:15:00,GROCER,- $84.35,"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert f.format["header_row"] == 2
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
+    assert [r["row"] for r in f.rows_skipped] == [3]

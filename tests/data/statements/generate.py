@@ -1299,6 +1299,115 @@ def ch_ubs(h, w):
             for i, (d, t, a, b) in enumerate(reversed(h))]
     return join([*pre, head, *body], sep=";").encode()
 
+def us_card_type_column(h, w):
+    # Chase-like card activity, newest first, with a Type column (Sale, Payment, Return, Fee)
+    # and a file name that does not say card: the values must.
+    head = ["Transaction Date", "Post Date", "Description", "Category", "Type", "Amount", "Memo"]
+    kinds = {v: k for k, v in w.items()}
+    types = {"payment": "Payment", "refund": "Return", "late_fee": "Fee", "interest": "Fee"}
+    body = [[d.strftime("%m/%d/%Y"), d.strftime("%m/%d/%Y"), t, "Shopping",
+             types.get(kinds[t], "Sale"), plain(a), ""] for d, t, a, b in reversed(h)]
+    return join([head, *body]).encode()
+
+
+def us_card_charges_positive(h, w):
+    # Discover-like: charges positive and the payment negative, a file name without 'card'.
+    head = ["Trans. Date", "Post Date", "Description", "Amount", "Category"]
+    body = [[d.strftime("%m/%d/%Y"), d.strftime("%m/%d/%Y"), t, plain(-a), "Merchandise"]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def us_card_status_debit_credit(h, w):
+    # Citi-like: a Status column ('Cleared'), Debit for charges, Credit for payments and
+    # refunds written negative.
+    head = ["Status", "Date", "Description", "Debit", "Credit"]
+    body = [["Cleared", d.strftime("%m/%d/%Y"), t, plain(-a) if a < 0 else "",
+             plain(-a) if a > 0 else ""] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def mobile_money(h, w):
+    # M-Pesa-like: receipt numbers, a completion time, a status, Paid In and Withdrawn (written
+    # negative) and the balance, newest first.
+    head = ["Receipt No.", "Completion Time", "Details", "Transaction Status", "Paid In",
+            "Withdrawn", "Balance"]
+    body = [[f"SAB{i:07d}X", d.strftime("%Y-%m-%d") + " 08:15:00", t, "Completed",
+             plain(a) if a > 0 else "", plain(a) if a < 0 else "", plain(b)]
+            for i, (d, t, a, b) in enumerate(reversed(h))]
+    return join([head, *body]).encode()
+
+
+def cz_objem(h, w):
+    # Fio-like: a preamble of sentences with the period and balances, the amount named 'Objem'
+    # (volume), movement ids of 11 digits, a decimal comma with no thousands.
+    pre = [['Výpis č. 2/2024 z účtu "2900123456/2010"'], ["Období: 01.01.2024 - 29.02.2024"],
+           ["Počáteční stav účtu k 01.01.2024: 1 000,00 CZK"],
+           ["Koncový stav účtu k 29.02.2024: 2 813,34 CZK"], [""]]
+    head = ["ID pohybu", "Datum", "Objem", "Měna", "Protiúčet", "Název protiúčtu", "Kód banky",
+            "KS", "VS", "SS", "Poznámka", "Zpráva pro příjemce", "Typ", "Provedl"]
+    body = [[str(25800000000 + i), d.strftime("%d.%m.%Y"), eu(a, ""), "CZK", "", "", "", "", "",
+             "", t, "", "Platba kartou" if a < 0 else "Příjem převodem", ""]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body], sep=";").encode("utf-8")
+
+
+def weekday_dates(h, w):
+    # Dates with the weekday first ('Tue, 02 Jan 2024'), every cell quoted, a balance.
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[d.strftime("%a, %d %b %Y"), t, plain(a), plain(b)] for d, t, a, b in h]
+    return join([head, *body], quote=True).encode()
+
+
+def es_long_dates(h, w):
+    # Spanish long dates with the weekday ('martes, 2 de enero de 2024'), Cargo / Abono.
+    days = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+    months = ["enero", "febrero"]
+    head = ["Fecha", "Concepto", "Cargo", "Abono"]
+    body = [[f"{days[d.weekday()]}, {d.day} de {months[d.month - 1]} de {d.year}", t,
+             eu(-a) if a < 0 else "", eu(a) if a > 0 else ""] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def p2p_wallet(h, w):
+    # Venmo-like: a title and 'Account Activity' above a header with an empty first column,
+    # a beginning-balance row of its own between the header and the rows and an ending one
+    # after them, ISO timestamps, amounts written '- $1,100.00' and '+ $2,450.00'.
+    pre = [["Account Statement - (@jane-doe) - January 1st to February 29th 2024 "],
+           ["Account Activity"]]
+    head = ["", "ID", "Datetime", "Type", "Status", "Note", "From", "To", "Amount (total)",
+            "Amount (tip)", "Amount (tax)", "Amount (fee)", "Tax Rate", "Tax Exempt",
+            "Funding Source", "Destination", "Beginning Balance", "Ending Balance",
+            "Statement Period Venmo Fees", "Terminal Location", "Year to Date Venmo Fees",
+            "Disclaimer"]
+    blank = [""] * len(head)
+    begin = list(blank)
+    begin[16] = f"${us(ACCOUNT_OPENING)}"
+    end = list(blank)
+    end[17], end[18], end[20], end[21] = f"${us(h[-1][3])}", "$0.00", "$0.00", "In case of errors"
+    me = "Jane Doe"
+    body = [["", f"39{i:017d}", d.isoformat() + "T08:15:00", "Payment", "Complete", t,
+             *((me, t.split()[0]) if a < 0 else (t.split()[0], me)),
+             ("- " if a < 0 else "+ ") + f"${us(abs(a))}", "", "0", "", "0", "",
+             "Venmo balance", "", "", "", "", "Venmo", "", ""] for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, begin, *body, end]).encode()
+
+
+def cash_app(h, w):
+    # Cash App-like: timestamps with a zone name, '-$1,100.00', Amount, Fee and Net Amount,
+    # an upper-case status, newest first.
+    head = ["Transaction ID", "Date", "Transaction Type", "Currency", "Amount", "Fee",
+            "Net Amount", "Asset Type", "Asset Price", "Asset Amount", "Status", "Notes",
+            "Name of sender/receiver", "Account"]
+
+    def usd(a: float) -> str:
+        return ("-" if a < 0 else "") + f"${us(abs(a))}"
+    body = [[f"ab{i:06d}", d.isoformat() + " 08:15:00 EST",
+             "Cash Card Debit" if a < 0 else "Direct Deposit", "USD", usd(a), "$0", usd(a), "",
+             "", "", "COMPLETE", t, t.split()[0], "Visa Debit 1234"]
+            for i, (d, t, a, b) in enumerate(reversed(h))]
+    return join([head, *body]).encode()
+
 
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
@@ -1398,6 +1507,16 @@ LAYOUTS = [
     Layout("ua_cp1251_zalyshok.csv", "account", True, ua_bank, "uk", currency="UAH"),
     Layout("bg_debit_kredit_saldo.csv", "account", True, bg_bank, "bg"),
     Layout("ch_debit_credit_signed.csv", "account", True, ch_ubs, "en", currency="CHF"),
+    Layout("Chase1234_Activity20240301.CSV", "card", False, us_card_type_column, "en"),
+    Layout("Discover-Statement-20240301.csv", "card", False, us_card_charges_positive, "en"),
+    Layout("citi_export_2024.csv", "card", False, us_card_status_debit_credit, "en"),
+    Layout("mobile_money_completion_time.csv", "account", True, mobile_money, "en"),
+    Layout("cz_objem_sentence_preamble.csv", "account", False, cz_objem, "cs", currency="CZK"),
+    Layout("weekday_first_dates.csv", "account", True, weekday_dates, "en"),
+    Layout("es_long_dates_weekday.csv", "account", False, es_long_dates, "es"),
+    Layout("p2p_wallet_balance_rows.csv", "account", False, p2p_wallet, "us", skipped=2,
+           currency="USD"),
+    Layout("cash_app_zone_names.csv", "account", False, cash_app, "us", currency="USD"),
 ]
 
 
