@@ -82,7 +82,9 @@ def decode(data: bytes) -> Decoded:
             warnings.append(f"the file is not UTF-8; it was read as {encoding}")
     if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.05:
         raise StatementError("the file is binary, not text (export it as CSV)")
-    text = _BIDI_MARKS.sub("", text.lstrip("\ufeff")).translate(_DIGITS)
+    text = text.lstrip("\ufeff")
+    if not text.isascii():  # what follows only changes non-ASCII text
+        text = _BIDI_MARKS.sub("", text).translate(_DIGITS)
     return Decoded(_normalise_newlines(text), encoding, tuple(warnings))
 
 

@@ -224,29 +224,48 @@ def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndar
     return hit
 
 
+def _repeated_header(body: pd.DataFrame, header: pd.Series) -> np.ndarray:
+    """Rows that are the header again (a page break in a multi-page export): no rows at all.
+    Only rows whose first named cell matches are compared whole."""
+    named = np.flatnonzero(header.to_numpy() != "")
+    repeated = np.zeros(len(body), dtype=bool)
+    if not len(named):
+        return repeated
+    k = body.columns[named[0]]
+    maybe = (body[k] == header.iloc[named[0]]).to_numpy()
+    if maybe.any():
+        repeated[maybe] = (body[maybe] == header.to_numpy()).all(axis=1).to_numpy()
+    return repeated
+
+
 def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
                       ) -> tuple[np.ndarray, np.ndarray]:
     """(rows under a section title that says pending, title rows): a title ("Vorgemerkte
     Umsätze", "Pending transactions", "Posted transactions") is a row of one cell of words
     with no digit; its section runs to the next title. The title just above the header opens
     the first section."""
-    filled = (body != "").sum(axis=1).to_numpy()
-    text = pd.Series("", index=body.index, dtype=object)
-    for _, col in body.items():  # a column at a time; on a one-cell row this is that cell
-        text = text + col.astype(str)
-    title = ((filled == 1) & text.str.contains(r"[^\W\d_]", regex=True).to_numpy()
-             & ~text.str.contains(r"\d", regex=True).to_numpy())
+    one = (body != "").sum(axis=1).to_numpy() == 1
+    title = np.zeros(len(body), dtype=bool)
+    text = pd.Series([], dtype=object)
+    if one.any():  # only rows of one cell can be titles
+        text = body[one].max(axis=1).astype(str)  # that cell ('' sorts first)
+        is_title = (text.str.contains(r"[^\W\d_]", regex=True)
+                    & ~text.str.contains(r"\d", regex=True))
+        title[one] = is_title.to_numpy()
+        text = text[is_title]
     if not title.any() and not preamble:
-        return np.zeros(len(body), dtype=bool), title
+        return title, title
     pattern = words_pattern(words, compounds=True)
 
-    def says_pending(t: str) -> bool:
-        folded = fold(t)
-        return folded.count(" ") <= 3 and bool(re.search(pattern, folded))
+    def says_pending(titles: pd.Series) -> np.ndarray:
+        codes, uniq = pd.factorize(titles, use_na_sentinel=False)
+        folded = fold_series(pd.Series(uniq, dtype=object))
+        short = folded.str.count(" ") <= 3
+        return (short & folded.str.contains(pattern, regex=True)).to_numpy(dtype=bool)[codes]
 
     section = np.cumsum(title)  # 0: before any title in the body
-    first = bool(preamble) and says_pending(preamble[-1])
-    pending_titles = np.array([first] + [says_pending(t) for t in text[title]], dtype=bool)
+    first = pd.Series(preamble[-1:] or [""], dtype=object)
+    pending_titles = np.concatenate([says_pending(first), says_pending(text)])
     return pending_titles[section] & ~title, title
 
 
@@ -365,9 +384,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
 
     blank = (body == "").all(axis=1).to_numpy()
     if layout.header_index is not None:
-        # The header again further down (a page break in a multi-page export) is no row.
-        repeated = (body == grid.cells.iloc[layout.header_index].to_numpy()).all(axis=1)
-        blank = blank | repeated.to_numpy()
+        blank = blank | _repeated_header(body, grid.cells.iloc[layout.header_index])
     status_words = columns()["status"]
     pending = _pending_rows(body, roles, status_words["pending"])
     in_pending_section, title = _pending_sections(body, layout.preamble,
@@ -397,8 +414,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
-    balances = (parse_money(body[roles.balance], decimal).values if roles.balance is not None
-                else None)
+    balances = _balances(body[roles.balance], decimal) if roles.balance is not None else None
     _refuse_out_of_range(body, roles, amount, balances, booked, layout)
     if balances is not None and _unmoving(amount[booked], balances[booked]):
         warnings.append(f"column {roles.named(layout.header)['balance']!r} holds one value on "
@@ -452,6 +468,14 @@ def read_statement(data: bytes, name: str) -> StatementFile:
            "columns": roles.named(layout.header)}
     return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
                          len(where), warnings, fmt, balance_is_debt)
+
+
+def _balances(col: pd.Series, decimal: str) -> np.ndarray:
+    """The balance column's values, signed by a DR / CR (S / H) mark where it has one: Indian
+    and German exports write an overdrawn balance '1,234.56 Dr' or '1.234,56 S'."""
+    reading = parse_money(col, decimal)
+    marked = reading.marked
+    return np.where(marked != 0, np.abs(reading.values) * marked, reading.values)
 
 
 def _unmoving(amount: np.ndarray, balance: np.ndarray) -> bool:

@@ -311,3 +311,12 @@ def test_a_lone_balance_between_header_and_rows_does_not_hide_the_header() -> No
     assert f.format["header_row"] == 2
     assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
     assert [r["row"] for r in f.rows_skipped] == [3]
+
+
+def test_an_overdrawn_balance_marked_dr_is_negative() -> None:
+    rows = ["Date,Description,Amount,Dr / Cr,Balance", "02/01/2024,SALARY,2450.00,CR,2200.00 Cr",
+            "03/01/2024,RENT,1100.00,DR,1100.00 Cr", "05/01/2024,GROCER,1200.00,DR,100.00 Dr",
+            "08/01/2024,FUEL,50.00,DR,150.00 Dr"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["balance"]) == [2200.0, 1100.0, -100.0, -150.0]
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -1200.0, -50.0]
