@@ -112,7 +112,15 @@ def normalise(values: pd.Series) -> pd.Series:
     s = s.str.replace(r"(?<=\d) de (?=[a-z])|(?<=[a-z]) de (?=\d)", " ", regex=True)
     s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
     s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
+    s = s.str.replace(_BUDDHIST_YEAR, lambda m: str(int(m.group(0)) - BUDDHIST_OFFSET),
+                      regex=True)
     return s.str.strip(" .")
+
+
+# Thai exports write the year of the Buddhist era, 543 years ahead ('02/01/2567' is 2 January
+# 2024); no statement holds a date of the years 2540-2599 of the common era.
+BUDDHIST_OFFSET = 543
+_BUDDHIST_YEAR = r"(?<!\d)25[4-9]\d(?!\d)"
 
 
 _PIECES = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}",
@@ -225,6 +233,10 @@ def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReadin
         day_first = bool(day)
         fmt, parsed = (day or month)[0]
     dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")[codes]
+    if uniq[present].str.contains(_BUDDHIST_YEAR, regex=True).any():
+        warning = "; ".join(w for w in (warning, (
+            f"years of the Buddhist era such as {uniq[present].iloc[0]!r} were read "
+            f"{BUDDHIST_OFFSET} years earlier")) if w)
     return DateReading(dates, fmt, day_first, warning)
 
 

@@ -320,3 +320,10 @@ def test_an_overdrawn_balance_marked_dr_is_negative() -> None:
     f = read_statement(_csv(rows), "s.csv")
     assert list(f.transactions["balance"]) == [2200.0, 1100.0, -100.0, -150.0]
     assert list(f.transactions["amount"]) == [2450.0, -1100.0, -1200.0, -50.0]
+
+
+def test_buddhist_era_years_read_as_common_era() -> None:
+    reading = parse_dates(pd.Series(["02/01/2567", "29/02/2567", "15/03/2567"]))
+    assert [str(d) for d in reading.dates] == ["2024-01-02", "2024-02-29", "2024-03-15"]
+    assert reading.warning and "Buddhist era" in reading.warning
+    assert parse_dates(pd.Series(["02/01/2024", "15/03/2024"])).warning is None

@@ -1408,6 +1408,14 @@ def cash_app(h, w):
             for i, (d, t, a, b) in enumerate(reversed(h))]
     return join([head, *body]).encode()
 
+def th_buddhist_era(h, w):
+    # Thai bank-like: years of the Buddhist era ('02/01/2567'), a time column, the Thai
+    # headers, one signed amount, the balance.
+    head = ["วันที่", "เวลา", "รายการ", "จำนวนเงิน", "ยอดคงเหลือ"]
+    body = [[f"{d.day:02d}/{d.month:02d}/{d.year + 543}", "08:15", t, us(a), us(b)]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
 
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
@@ -1517,6 +1525,7 @@ LAYOUTS = [
     Layout("p2p_wallet_balance_rows.csv", "account", False, p2p_wallet, "us", skipped=2,
            currency="USD"),
     Layout("cash_app_zone_names.csv", "account", False, cash_app, "us", currency="USD"),
+    Layout("th_buddhist_era_years.csv", "account", True, th_buddhist_era, "th"),
 ]
 
 
