@@ -474,8 +474,9 @@ def _balances(col: pd.Series, decimal: str) -> np.ndarray:
     """The balance column's values, signed by a DR / CR (S / H) mark where it has one: Indian
     and German exports write an overdrawn balance '1,234.56 Dr' or '1.234,56 S'."""
     reading = parse_money(col, decimal)
-    marked = reading.marked
-    return np.where(marked != 0, np.abs(reading.values) * marked, reading.values)
+    values, marked = reading.values.copy(), reading.marked != 0
+    values[marked] = np.abs(values[marked]) * reading.marked[marked]
+    return values
 
 
 def _unmoving(amount: np.ndarray, balance: np.ndarray) -> bool:
