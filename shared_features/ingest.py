@@ -408,7 +408,7 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
     where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
     if _MONTH_TEXT.fullmatch("".join(t + "\n" for t in texts.tolist())):
         try:  # the usual column, all YYYY-MM: numpy reads it without pandas' setup
-            return np.array(texts, dtype="datetime64[M]")
+            return _plausible(np.array(texts, dtype="datetime64[M]"))
         except ValueError:
             pass  # a month 13: worded below
     # Imported here: shared_features.statements builds on this module.

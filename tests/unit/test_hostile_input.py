@@ -160,3 +160,14 @@ def test_a_missing_column_lists_a_bounded_number_of_the_headers_found(client):
     assert any("col19 and 130 more" in m for m in messages), messages
     assert all("col20," not in m for m in messages)
 
+
+@pytest.mark.parametrize("persons", [1, 3000])  # the small-file reader and pyarrow's
+def test_a_month_in_year_9999_is_refused_with_its_row_by_every_reader(client, persons):
+    rows = "".join(f"p{i},2024-01,3000,100\n" for i in range(persons))
+    body = HEADER + rows + "p0,9999-12,3000,100\n"
+    assert (len(body) > 64 * 1024) == (persons > 1)
+    r = client.post("/api/v1/score", data=body.encode(), content_type="text/csv")
+    assert r.status_code == 400
+    [problem] = _assert_error_shape(r.json, 400)["problems"]
+    assert problem["row"] == persons + 2 and problem["column"] == "month"
+    assert problem["value"] == "9999-12"
