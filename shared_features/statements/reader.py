@@ -24,7 +24,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CURRENCY_CODES, Roles, assign_roles
-from .vocabulary import columns, fold, fold_series, folded_set, words_pattern
+from .vocabulary import columns, contains_pattern, fold, fold_series, folded_set
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
@@ -110,7 +110,7 @@ def _is_card(name: str, layout: Layout) -> bool:
                           *(layout.header or [])]))
     masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
                  for line in layout.preamble)
-    return masked or bool(re.search(words_pattern(words), text))
+    return masked or bool(re.search(contains_pattern(words), text))
 
 
 _CARD_MIN_ROWS = 4  # fewer transactions than this cannot show a card's pattern
@@ -149,7 +149,7 @@ def _card_from_values(amount: np.ndarray, category: np.ndarray, has_balance: boo
 
 def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarray:
     """Rows where some cell (folded) is one of ``words`` (exact) or starts with one."""
-    pattern = words_pattern(words)
+    pattern = contains_pattern(words)
     pattern = f"^{pattern}$" if exact else f"^{pattern}"
     hit = np.zeros(len(body), dtype=bool)
     for _, col in body.items():
@@ -182,7 +182,7 @@ def _folded_words(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
 def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndarray:
     """A status cell saying pending, or any short cell that does ("Umsatz vorgemerkt" in an
     info column, "Pending" in place of a date)."""
-    pattern = words_pattern(words)
+    pattern = contains_pattern(words)
     numeric = {roles.amount, roles.debit, roles.credit, roles.balance}
     cols = ([roles.status] if roles.status is not None
             else [k for k in body.columns if k not in numeric])
