@@ -61,6 +61,9 @@ class IngestLimits:
     max_persons: int = 1_000_000
     max_problems: int = 20  # problems listed; the total is always counted
     max_text_chars: int = 100  # longest person id, month text or column name accepted
+    # Most columns a header may have. Matching a header's words costs ~0.3 ms a column, so a
+    # 600 kB header of 100,000 columns held a worker for a minute before its 400.
+    max_columns: int = 200
 
 
 @dataclass(frozen=True)
@@ -338,11 +341,14 @@ def _names_a_person(header: str) -> bool:
     return normalise_header(header) in PERSON_NAME_HEADERS
 
 
-def map_headers(headers: Iterable[Any], max_chars: int = 100
+def map_headers(headers: Iterable[Any], max_chars: int = 100,
+                max_columns: int = IngestLimits.max_columns
                 ) -> tuple[dict[str, str], list[str], list[Problem]]:
     """(user header -> canonical column, unknown headers, problems) for a file's header row
     (a DataFrame's column names are its headers)."""
     headers = [str(h) for h in headers]
+    if len(headers) > max_columns:
+        return {}, [], [_too_wide(len(headers), max_columns)]
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
@@ -378,8 +384,14 @@ def map_headers(headers: Iterable[Any], max_chars: int = 100
     missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
     for name in missing:
         problems.append(Problem(1, name, None, f"required column {name!r} is missing "
-                                f"(found: {', '.join(headers) or 'none'})"))
+                                f"(found: {_listed(headers)})"))
     return mapping, unknown, problems
+
+
+def _listed(headers: list[str], most: int = 20) -> str:
+    """The first ``most`` headers, comma-separated, and how many more."""
+    shown = ", ".join(_shown(h) for h in headers[:most]) or "none"
+    return shown + (f" and {len(headers) - most} more" if len(headers) > most else "")
 
 
 _MONTH_TEXT = re.compile(r"(?:\d{4}-\d{2}\n)*")
@@ -396,7 +408,7 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
     where unreadable. The assumption made for ambiguous dates goes to ``warnings``."""
     if _MONTH_TEXT.fullmatch("".join(t + "\n" for t in texts.tolist())):
         try:  # the usual column, all YYYY-MM: numpy reads it without pandas' setup
-            return np.array(texts, dtype="datetime64[M]")
+            return _plausible(np.array(texts, dtype="datetime64[M]"))
         except ValueError:
             pass  # a month 13: worded below
     # Imported here: shared_features.statements builds on this module.
@@ -423,9 +435,13 @@ def _parse_months(texts: np.ndarray, warnings: list[str] | None = None) -> np.nd
         # of mixed kinds that cannot be put back (found by fuzzing: a 500).
         anything = pd.to_datetime(text[todo], format="mixed", errors="coerce", utc=True)
         parsed[todo] = anything.dt.tz_convert(None)
-    months = parsed.to_numpy().astype("datetime64[M]")
-    # A year outside these is a misreading (a date without its year comes out as year 1 or
-    # 1900), never a month of someone's finances: refused as not a month.
+    return _plausible(parsed.to_numpy().astype("datetime64[M]"))
+
+
+def _plausible(months: np.ndarray) -> np.ndarray:
+    """A year outside 1950-2199 is a misreading or a typo (a date without its year comes out as
+    year 1 or 1900; 9999-12 is no month of anyone's finances): NaT, refused with its row. Both
+    readers end here, the fast YYYY-MM one too (it once let 9999-12 through)."""
     return np.where((months >= _FIRST_MONTH) & (months <= _LAST_MONTH), months,
                     np.datetime64("NaT", "M"))
 
@@ -438,12 +454,29 @@ def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
     """
     limits = limits or IngestLimits()
     data = _located(source)
+    _check_width(_head_text(data), limits.max_columns)
     fast = read_columns(data, limits.max_text_chars)
     if fast is None:  # pandas reads what the fast readers leave, and words its problems
         frame, warnings = read_frame(data.read_bytes() if isinstance(data, Path) else data)
         return ingest_frame(frame, limits, warnings)
     unknown, columns = fast
     return ingest_columns(columns, limits, unknown=unknown)
+
+
+def _check_width(head: str, max_columns: int) -> None:
+    """InputError when the header row has more than ``max_columns`` cells, before any column
+    is read or matched. Counted by delimiters (a quoted one overcounts, which only matters at
+    the limit); a header longer than the head read is over any sensible limit anyway."""
+    first = head.split("\n", 1)[0]
+    width = first.count(_sniff_delimiter(head)) + 1 if first.strip() else 0
+    if width > max_columns:
+        raise InputError([_too_wide(width, max_columns, whole="\n" in head)])
+
+
+def _too_wide(width: int, max_columns: int, whole: bool = True) -> Problem:
+    count = f"{width:,}" if whole else f"more than {width:,}"  # only the head was looked at
+    return Problem(1, None, None, f"the header has {count} columns; a monthly table has at "
+                                  f"most {max_columns} (is this the right file?)")
 
 
 def read_columns(data: bytes | str | Path, max_chars: int = 100
@@ -497,7 +530,8 @@ def ingest_frame(frame: pd.DataFrame, limits: IngestLimits | None = None,
     """Validate a frame of user records (any header names, cells as text or numbers)."""
     limits = limits or IngestLimits()
     problems = _Problems(limits.max_problems)
-    mapping, unknown, header_problems = map_headers(frame.columns, limits.max_text_chars)
+    mapping, unknown, header_problems = map_headers(frame.columns, limits.max_text_chars,
+                                                    limits.max_columns)
     for p in header_problems:
         problems.add(p.row, p.column, p.value, p.message)
     problems.raise_if_any(list(warnings or []))

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .vocabulary import HERE, fold, fold_series, unspaced
+from .vocabulary import HERE, contains_pattern, fold_series
 
 OTHER = "other"  # no category's words: ordinary spending or income, by the sign
 
@@ -36,13 +36,10 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     config = load_categories()
     out = []
     for name in config["order"]:
-        words = sorted({fold(w) for w in config["categories"][name] if fold(w)}, key=len,
-                       reverse=True)
-        # A 6+ letter word also matches inside a compound; a word of an unspaced script
-        # (Chinese, Thai) anywhere, as its text has no word boundaries.
-        parts = [re.escape(w) if (len(w) >= 6 and " " not in w) or unspaced(w)
-                 else rf"\b{re.escape(w)}\b" for w in words]
-        out.append((name, re.compile("|".join(parts))))
+        # Words of 6+ letters match inside longer ones (compounds), shorter ones whole; words
+        # of unspaced scripts (Chinese, Thai) anywhere, as their text has no word boundaries.
+        out.append((name, re.compile(contains_pattern(config["categories"][name],
+                                                      compounds=True, inside_from=6))))
     return tuple(out)
 
 

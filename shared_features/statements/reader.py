@@ -24,7 +24,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CURRENCY_CODES, Roles, assign_roles
-from .vocabulary import columns, fold, fold_series, folded_set, words_pattern
+from .vocabulary import columns, contains_pattern, fold, fold_series, folded_set
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
@@ -119,8 +119,8 @@ def _is_card(name: str, layout: Layout) -> str | None:
     for card words in the header only (an account's export may have a 'Card Last Four
     Digits' column for its debit card); None."""
     words = columns()["kind"]["card"]
-    card = words_pattern(words)
-    account = words_pattern(columns()["kind"]["account"])
+    card = contains_pattern(words)
+    account = contains_pattern(columns()["kind"]["account"])
     text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble]))
     masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
                  and not (re.search(account, fold(line)) and not re.search(card, fold(line)))
@@ -179,7 +179,7 @@ def _card_from_values(amount: np.ndarray, category: np.ndarray, has_balance: boo
 
 def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarray:
     """Rows where some cell (folded) is one of ``words`` (exact) or starts with one."""
-    pattern = words_pattern(words)
+    pattern = contains_pattern(words)
     pattern = f"^{pattern}$" if exact else f"^{pattern}"
     hit = np.zeros(len(body), dtype=bool)
     for _, col in body.items():
@@ -212,7 +212,7 @@ def _folded_words(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
 def _pending_rows(body: pd.DataFrame, roles: Roles, words: list[str]) -> np.ndarray:
     """A status cell saying pending, or any short cell that does ("Umsatz vorgemerkt" in an
     info column, "Pending" in place of a date)."""
-    pattern = words_pattern(words)
+    pattern = contains_pattern(words)
     numeric = {roles.amount, roles.debit, roles.credit, roles.balance}
     cols = ([roles.status] if roles.status is not None
             else [k for k in body.columns if k not in numeric])
@@ -255,7 +255,7 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
         text = text[is_title]
     if not title.any() and not preamble:
         return title, title
-    pattern = words_pattern(words, compounds=True)
+    pattern = contains_pattern(words, compounds=True)
 
     def says_pending(titles: pd.Series) -> np.ndarray:
         codes, uniq = pd.factorize(titles, use_na_sentinel=False)

@@ -366,7 +366,9 @@ def test_the_kinds_of_stress_show_on_the_person_page_when_the_model_has_heads(
     run_id = _run_id(_upload(client, sim.csv(2, seed=9), "two.csv"))
     page = client.get(f"/runs/{run_id}/person?id=p00001").get_data(as_text=True)
     assert 'data-testid="kinds"' in page
-    assert "Chance of missed payment" in page and "Chance of low liquidity" in page
+    assert "Missed payment" in page and "Running out of cash" in page
+    # What a kind means is there too, for whoever points at it.
+    assert 'title="a debt payment missed or paid late"' in page
     plain = make_app().test_client()
     run_id = _run_id(_upload(plain, sim.csv(2, seed=9), "two.csv"))
     assert 'data-testid="kinds"' not in plain.get(f"/runs/{run_id}/person?id=p00001").get_data(

@@ -119,3 +119,55 @@ def test_a_too_large_body_is_reported_with_the_size_limit(make_app):
     client = make_app(limits={"max_upload_mb": 0.001}).test_client()
     r = client.post("/api/v1/score", data=b"x" * 5000, content_type="text/csv")
     assert r.status_code == 413 and "larger than" in r.json["error"]["message"]
+
+
+def test_a_header_of_thousands_of_columns_is_400_before_any_is_read(client, monkeypatch):
+    """Matching a header's words costs ~0.3 ms a column: 100,000 columns held a worker for a
+    minute. The width is checked first; no column name is matched at all."""
+    import importlib
+
+    # The package re-exports a function of the same name, which hides the module.
+    ingest_module = importlib.import_module("shared_features.ingest")
+
+    def no_matching(header):
+        raise AssertionError("a column name was matched")
+    monkeypatch.setattr(ingest_module, "canonical_column", no_matching)
+    width = 100_000
+    body = (",".join(f"c{i}" for i in range(width)) + "\n" + ",".join("1" * width) + "\n")
+    r = client.post("/api/v1/score", data=body.encode(), content_type="text/csv")
+    assert r.status_code == 400
+    [problem] = _assert_error_shape(r.json, 400)["problems"]
+    assert problem["row"] == 1 and "more than" in problem["message"]
+    assert "at most 200" in problem["message"]
+
+
+def test_a_header_just_over_the_limit_is_counted_exactly_and_one_under_reads(client):
+    body = HEADER.rstrip("\n") + "".join(f",extra{i}" for i in range(196)) + "\n"
+    row = "a,2024-01,3000,100" + ",x" * 196 + "\n"
+    assert client.post("/api/v1/score", data=(body + row).encode(),
+                       content_type="text/csv").status_code == 200  # 200 columns: read
+    wide = body.rstrip("\n") + ",one_more\n"
+    r = client.post("/api/v1/score", data=(wide + row.rstrip("\n") + ",x\n").encode(),
+                    content_type="text/csv")
+    assert r.status_code == 400
+    assert "the header has 201 columns" in r.json["error"]["problems"][0]["message"]
+
+
+def test_a_missing_column_lists_a_bounded_number_of_the_headers_found(client):
+    body = ",".join(f"col{i}" for i in range(150)) + "\n" + ",".join("1" * 150) + "\n"
+    r = client.post("/api/v1/score", data=body.encode(), content_type="text/csv")
+    messages = [p["message"] for p in _assert_error_shape(r.json, 400)["problems"]]
+    assert any("col19 and 130 more" in m for m in messages), messages
+    assert all("col20," not in m for m in messages)
+
+
+@pytest.mark.parametrize("persons", [1, 3000])  # the small-file reader and pyarrow's
+def test_a_month_in_year_9999_is_refused_with_its_row_by_every_reader(client, persons):
+    rows = "".join(f"p{i},2024-01,3000,100\n" for i in range(persons))
+    body = HEADER + rows + "p0,9999-12,3000,100\n"
+    assert (len(body) > 64 * 1024) == (persons > 1)
+    r = client.post("/api/v1/score", data=body.encode(), content_type="text/csv")
+    assert r.status_code == 400
+    [problem] = _assert_error_shape(r.json, 400)["problems"]
+    assert problem["row"] == persons + 2 and problem["column"] == "month"
+    assert problem["value"] == "9999-12"

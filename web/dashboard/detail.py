@@ -8,7 +8,7 @@ from typing import Any
 from inference.result import ResultRow, decode
 
 from . import charts
-from .present import band_class, fmt_number, fmt_percent, key_metric_items
+from .present import band_class, fmt_number, fmt_percent, key_metric_items, kind_items
 
 # (history field, legend label, CSS series key) per chart; the fields are the upload's columns.
 CASH_FLOW = (("income", "Income", "income"), ("expenses", "Expenses", "expenses"),
@@ -53,10 +53,7 @@ def person_view(row: ResultRow, thresholds: tuple[float, float] | None) -> dict[
         "gauge": charts.gauge(person["risk_score"], person["risk_band"], thresholds),
         "key_metrics": key_metric_items(person.get("key_metrics") or {}),
         # The kinds of stress the model has a head for, likeliest first.
-        "components": [{"label": f"Chance of {rule.replace('_', ' ')}",
-                        "value": fmt_percent(p)}
-                       for rule, p in sorted((person.get("components") or {}).items(),
-                                             key=lambda kv: -(kv[1] or 0.0))],
+        "components": kind_items(person.get("components") or {}),
         "insights": person.get("insights") or [],
         "contributions": person.get("contributions"),
         "recommendations": recommendations,

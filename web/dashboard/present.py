@@ -17,6 +17,26 @@ from shared_features.schema import AMOUNT_FIELDS, ID_SYNONYMS, MONTH_SYNONYMS
 BANDS: tuple[str, ...] = ("Low", "Moderate", "High")
 METRIC_UNITS: dict[str, str] = {key: unit for key, _label, unit, _src in KEY_METRICS}
 METRIC_LABELS: dict[str, str] = {key: label for key, label, _unit, _src in KEY_METRICS}
+# The kinds of stress (the labeler's rules, the model's per-kind heads) as a person reads them:
+# a short label and what the rule means, in words: its thresholds live in training/config.toml
+# [labeler] and the model card. A rule a retrained model adds without a wording here shows
+# under its own name.
+KIND_WORDING: dict[str, tuple[str, str]] = {
+    "missed_payment": ("Missed payment", "a debt payment missed or paid late"),
+    "low_liquidity": ("Running out of cash", "savings nearly gone while more goes out than "
+                                             "comes in, months in a row"),
+    "debt_service": ("Debt payments too heavy", "debt payments taking too large a share of "
+                                                "income, months in a row"),
+    "utilization": ("Card maxed out", "card balances at or near their limit, months in a row"),
+}
+
+
+def kind_items(components: dict[str, Any]) -> list[dict[str, str]]:
+    """Per-kind probabilities for the person page, likeliest first."""
+    ordered = sorted(components.items(), key=lambda kv: -(kv[1] if _finite(kv[1]) else 0.0))
+    return [{"label": KIND_WORDING.get(rule, (rule.replace("_", " ").capitalize(), ""))[0],
+             "meaning": KIND_WORDING.get(rule, ("", ""))[1], "value": fmt_percent(p)}
+            for rule, p in ordered]
 
 
 # -- numbers -------------------------------------------------------------------------------------
