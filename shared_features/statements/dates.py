@@ -56,6 +56,7 @@ _MONTHS = {
             "decembrie", "aralik", "ara", "δεκεμβριος", "δεκεμβριου", "δεκ"),
 }
 _MONTH_WORD = {w: en for en, words in _MONTHS.items() for w in (en, *words)}
+MONTH_WORDS = tuple(sorted(w for w in _MONTH_WORD if w.isascii()))  # for the layout's shapes
 # A name neither preceded nor followed by a letter of any script (digits may touch it:
 # "04nov2019").
 _MONTH_RE = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
@@ -100,11 +101,35 @@ class DateReading:
     format: str | None  # the strptime format used, for the report
     day_first: bool | None
     warning: str | None  # the assumption made, when the values could not settle it
+    missing_year: str | None = None  # a value such as '03 Nov' when no year could be given
+
+
+@dataclass(frozen=True)
+class YearAnchor:
+    """What a statement says of its dates' years, for dates written without one: no date is
+    later than ``last`` (the period's end, the statement or export date, the end of the month
+    or year named) by more than ``YEARLESS_SLACK_DAYS``."""
+
+    last: np.datetime64  # datetime64[D]
+    source: str  # where it was found, for the warning
+    day_first: bool | None = None  # how the dates stating it were written, if they tell
+
+
+YEARLESS_SLACK_DAYS = 7  # a row booked a few days after the stated period's end
 
 
 def normalise(values: pd.Series) -> pd.Series:
-    """Lower case, time and zone removed, month names in English, trailing dots gone."""
+    """Lower case, time and zone removed, month names in English, trailing dots gone; years of
+    the Japanese eras, the Minguo calendar and the Buddhist era as the common era, Chinese,
+    Japanese and Korean 年月日 dates as ISO, a year-less '03.11.' or '10月3日' as '03 nov'."""
     s = values.astype(str).str.strip().str.lower()
+    s = s.str.replace(_CJK_WEEKDAY, "", regex=True)
+    if s.str.contains(_CJK_DATE_CHARS, regex=True).any():  # only a CJK export has them
+        s = s.str.replace(_ERA_DATE, _era_date, regex=True)
+        s = s.str.replace(_CJK_YEARLESS, _named_yearless, regex=True)
+    s = s.str.replace(_ERA_LETTER, _era_date, regex=True)
+    s = s.str.replace(_MINGUO, _minguo_date, regex=True)
+    s = s.str.replace(_DOTTED_YEARLESS, _named_yearless, regex=True)
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
     s = s.map(plain_letters)  # as the vocabulary folds them: one spelling per month name
     s = s.str.replace(_WEEKDAY_RE, "", regex=True)
@@ -115,6 +140,47 @@ def normalise(values: pd.Series) -> pd.Series:
     s = s.str.replace(_BUDDHIST_YEAR, lambda m: str(int(m.group(0)) - BUDDHIST_OFFSET),
                       regex=True)
     return s.str.strip(" .")
+
+
+# Japanese exports write the year of the emperor's era (令和6年 or R06 is 2024: Reiwa 1 is
+# 2019, 元年 its first year); Taiwanese ones the Minguo year (民國113年, or 113/10/03 alone: year
+# 1 is 1912). Year numbers of the common era are what every other date here is read in.
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "民国": 1911,
+         "r": 2018, "h": 1988, "s": 1925}
+_CJK_DATE_CHARS = r"[年년]"
+_ERA_DATE = re.compile(r"^(令和|平成|昭和|民國|民国)?\s*(\d{1,4}|元)\s*[年년]\s*(\d{1,2})\s*[月월]"
+                       r"\s*(\d{1,2})\s*[日일]?")
+_ERA_LETTER = re.compile(r"^([rhs])(\d{1,2})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
+# A three-digit year first (100-149: 2011-2060) is a Minguo year; no other calendar in use
+# writes one.
+_MINGUO = re.compile(r"^(1[0-4]\d)([./-])(\d{1,2})\2(\d{1,2})(?!\d)")
+_ERA_YEARS = (r"^(?:令和|平成|昭和|民國|民国|[rhs]\d{1,2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"
+               r"|1[0-4]\d[./-]\d{1,2}[./-]\d{1,2}(?!\d))")
+_CJK_YEARLESS = re.compile(r"^(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$")
+_DOTTED_YEARLESS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")  # '03.11.': German, day first
+_CJK_WEEKDAY = r"\s*[(（][月火水木金土日一二三四五六天월화수목금토일][)）]"  # '2024/10/03(木)'
+_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _era_date(m: re.Match[str]) -> str:
+    era, year, month, day = m.groups()
+    offset = _ERAS.get(era or "", 0)
+    number = 1 if year == "元" else int(year)
+    if offset == 0 and number < 1000:  # '6年10月3日' with no era: not a year we can place
+        return m.group(0)
+    return f"{number + offset:04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _minguo_date(m: re.Match[str]) -> str:
+    year, _, month, day = m.groups()
+    return f"{int(year) + 1911:04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _named_yearless(m: re.Match[str]) -> str:
+    """'03.11.' (day, month) or '10月3日' (month, day) -> '03 nov': a form only one way round."""
+    a, b = int(m.group(1)), int(m.group(2))
+    day, month = (a, b) if m.re is _DOTTED_YEARLESS else (b, a)
+    return f"{day:02d} {_ABBR[month - 1]}" if 1 <= month <= 12 else m.group(0)
 
 
 # Thai exports write the year of the Buddhist era, 543 years ahead ('02/01/2567' is 2 January
@@ -165,7 +231,45 @@ def _order_share(dates: pd.Series) -> float:
 
 
 _SHAPE = re.compile(r"^(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}|\d{1,2}\.?[ ./-]?[a-z]{3}"
-                    r"[ ./-]\d{2,4}|[a-z]{3} \d{1,2} \d{4}|\d{4}-[a-z]{3}-\d{1,2})$")
+                    r"[ ./-]\d{2,4}|[a-z]{3} \d{1,2} \d{4}|\d{4}-[a-z]{3}-\d{1,2}"
+                    r"|\d{1,2}[ -]?[a-z]{3}|[a-z]{3} \d{1,2}|\d{1,2}/\d{1,2})$")
+
+# Dates with no year, as card statements and some account exports print them within a stated
+# period: '03 Nov', 'Nov 03', '11/03' (either way round), and '03.11.' and '10月3日', which
+# ``normalise`` has made '03 nov'. Not '03.11' or '03-11': a dot or dash alone is as often an
+# amount or a reference.
+_YEARLESS_DAY_MONTH = re.compile(r"^(\d{1,2})[ -]?([a-z]{3})$")
+_YEARLESS_MONTH_DAY = re.compile(r"^([a-z]{3}) (\d{1,2})$")
+_YEARLESS_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(_ABBR)}
+
+
+def _day_of_year(month: pd.Series, day: pd.Series, year: int = 2000) -> pd.Series:
+    """The date of each (month, day) in ``year`` (a leap year by default, so 29 February
+    reads), NaT where there is no such day."""
+    ok = month.between(1, 12) & day.between(1, 31)
+    parts = pd.DataFrame({"year": year, "month": month.where(ok, 1), "day": day.where(ok, 1)})
+    return pd.to_datetime(parts, errors="coerce").where(ok)
+
+
+def _yearless_readings(texts: pd.Series) -> list[tuple[str, pd.Series, pd.Series, bool | None]]:
+    """(format, month, day, day_first) per way of reading year-less values: NaN where the
+    value does not read that way."""
+    named = texts.str.extract(_YEARLESS_DAY_MONTH)
+    named_mf = texts.str.extract(_YEARLESS_MONTH_DAY)
+    numeric = texts.str.extract(_YEARLESS_NUMERIC).apply(pd.to_numeric)
+    return [("%d %b", named[1].map(_MONTH_NUMBER), pd.to_numeric(named[0]), None),
+            ("%b %d", named_mf[0].map(_MONTH_NUMBER), pd.to_numeric(named_mf[1]), None),
+            ("%d/%m", numeric[1], numeric[0], True),
+            ("%m/%d", numeric[0], numeric[1], False)]
+
+
+def yearless_share(texts: pd.Series) -> float:
+    """Share of normalised distinct values that read as a date without a year."""
+    if texts.empty:
+        return 0.0
+    return max(float(_day_of_year(m, d).notna().mean()) for _, m, d, _ in
+               _yearless_readings(texts))
 
 
 def date_share(values: pd.Series) -> float:
@@ -183,11 +287,14 @@ def date_share(values: pd.Series) -> float:
         best = max(best, share)
         if best == 1.0:
             break
-    return best
+    return best if best == 1.0 else max(best, yearless_share(texts))
 
 
-def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReading:
-    """Read one column; the format is chosen once for the whole column."""
+def parse_dates(values: pd.Series, default_day_first: bool = True,
+                anchor: YearAnchor | None = None) -> DateReading:
+    """Read one column; the format is chosen once for the whole column. Dates without a year
+    take theirs from ``anchor``; with none, ``missing_year`` holds one such value and no date
+    is read (the caller refuses the file: a year is never guessed)."""
     codes, uniq = pd.factorize(values, use_na_sentinel=False)
     uniq = pd.Series(uniq, dtype=object).fillna("").astype(str)
     texts = normalise(uniq)
@@ -206,6 +313,10 @@ def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReadin
 
     candidates = [(fmt, *score(fmt)) for fmt in _plausible_formats(texts[present])]
     best_count = max((c for _, _, c in candidates), default=0)
+    if best_count < int(present.sum()):
+        yearless = _read_yearless(uniq, texts, codes, best_count, default_day_first, anchor)
+        if yearless is not None:
+            return yearless
     best = [(fmt, parsed) for fmt, parsed, c in candidates if c == best_count and c > 0]
     if not best:
         return DateReading(np.full(len(values), np.datetime64("NaT"), "datetime64[D]"), None,
@@ -237,7 +348,58 @@ def parse_dates(values: pd.Series, default_day_first: bool = True) -> DateReadin
         warning = "; ".join(w for w in (warning, (
             f"years of the Buddhist era such as {uniq[present].iloc[0]!r} were read "
             f"{BUDDHIST_OFFSET} years earlier")) if w)
+    era = uniq[present].str.strip().str.lower().str.contains(_ERA_YEARS, regex=True)
+    if era.any():
+        warning = "; ".join(w for w in (warning, (
+            f"years of a Japanese era or the Minguo calendar such as "
+            f"{uniq[present][era].iloc[0]!r} were read as years of the common era")) if w)
     return DateReading(dates, fmt, day_first, warning)
+
+
+def _read_yearless(uniq: pd.Series, texts: pd.Series, codes: np.ndarray, full_count: int,
+                   default_day_first: bool, anchor: YearAnchor | None) -> DateReading | None:
+    """The column read as dates without a year, when that reads more values than any format
+    with one; None otherwise."""
+    readings = [(fmt, _day_of_year(m, d), df) for fmt, m, d, df in _yearless_readings(texts)]
+    counts = [int(md.notna().sum()) for _, md, _ in readings]
+    top = max(counts)
+    if top <= full_count or top == 0:
+        return None
+    best = [r for r, c in zip(readings, counts, strict=True) if c == top]
+    fmt, md, day_first = best[0]
+    warning = None
+    if len(best) > 1 and {b[2] for b in best} == {True, False}:
+        # '11/03' and '03/11' both read: the row order, then what the anchor's dates or the
+        # currency say.
+        day = next(b for b in best if b[2])
+        month = next(b for b in best if b[2] is False)
+        order_day = _order_share(pd.Series(day[1].to_numpy()[codes]))
+        order_month = _order_share(pd.Series(month[1].to_numpy()[codes]))
+        if order_day != order_month:
+            day_first, reason = order_day > order_month, "that reading keeps the rows in order"
+        elif anchor is not None and anchor.day_first is not None:
+            day_first, reason = anchor.day_first, f"as the dates of {anchor.source} are"
+        else:
+            day_first, reason = default_day_first, "the values fit both readings"
+        fmt, md, _ = day if day_first else month
+        warning = (f"dates such as {uniq[md.notna()].iloc[0]!r} read "
+                   f"{'day-first' if day_first else 'month-first'}: {reason}")
+    example = str(uniq[md.notna()].iloc[0])
+    nat = np.full(len(codes), np.datetime64("NaT"), "datetime64[D]")
+    if anchor is None:
+        return DateReading(nat, fmt, day_first, warning, missing_year=example)
+    # Each date in the latest year that does not put it after the anchor: a statement's rows
+    # are before its period's end, so 'Dec 28' on a statement to 14 January is last year's.
+    last = pd.Timestamp(anchor.last) + pd.Timedelta(days=YEARLESS_SLACK_DAYS)
+    month, day = md.dt.month, md.dt.day
+    dated = _day_of_year(month, day, last.year)
+    earlier = _day_of_year(month, day, last.year - 1)
+    dated = dated.where(dated <= last, earlier)
+    dates = dated.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")[codes]
+    years = sorted({int(y) for y in dated.dt.year.dropna()})
+    note = (f"dates such as {example!r} have no year: read as "
+            f"{' and '.join(map(str, years))} from {anchor.source}")
+    return DateReading(dates, fmt, day_first, "; ".join(w for w in (warning, note) if w))
 
 
 # Excel's day numbers (days since 1899-12-30) for 1990-01-01 up to 2100-01-01: what a
@@ -280,3 +442,105 @@ def excel_serial_dates(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         notes.append(f"column {above.iloc[-1]!r} holds spreadsheet day numbers (such as "
                      f"{col[rows[0]]}); they were read as dates")
     return out, notes
+
+
+# Where a statement states its dates' year, for rows written without one: full dates above the
+# table (a period, a statement or export date), else a month and year ('October 2024',
+# '10/2024', '2024年10月'); in the file name, a date ('20240301', '2024-03-01'), a month
+# ('statement_2024-10') or a year ('export_2024').
+_FULL_DATE_TOKENS = re.compile(
+    r"(?<![\d.])\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?![\d])"
+    r"|(?<!\d)\d{1,2}\.? ?[^\W\d_]{3,9}\.?,? \d{4}(?!\d)"
+    r"|(?<![^\W\d_])[^\W\d_]{3,9}\.? \d{1,2},? \d{4}(?!\d)"
+    r"|(?:令和|平成|昭和|民國|民国)?\s*(?:\d{1,4}|元)\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
+    r"|(?<![^\W\d_])[RHS]\d{1,2}\.\d{1,2}\.\d{1,2}(?!\d)")
+# (pattern, group of the month, group of the year); the month a name or a number.
+_MONTH_YEAR = (
+    (re.compile(r"(?<![^\W\d_])([^\W\d_]{3,9})\.?,? ?(\d{4})(?!\d)"), 1, 2),
+    (re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]"), 2, 1),
+    (re.compile(r"(?<![\d./-])(\d{1,2})[./-](\d{4})(?![\d./-])"), 1, 2),
+    (re.compile(r"(?<![\d./-])(\d{4})[./-](\d{1,2})(?![\d./-])"), 2, 1))
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+_NAME_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_PLAUSIBLE_YEARS = (1990, 2100)
+
+
+def _plausible(day: pd.Timestamp | None) -> bool:
+    return day is not None and not pd.isna(day) and (
+        _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1])
+
+
+def _latest_full_date(text: str) -> tuple[pd.Timestamp | None, bool | None]:
+    """The latest full date written in ``text`` and whether such dates read day-first."""
+    tokens = pd.Series(_FULL_DATE_TOKENS.findall(text), dtype=object)
+    latest, day_first = None, None
+    for _ in range(3):  # a period '01/10/2024 - 31/10/2024' and a 'Statement date 5 Nov 2024'
+        if tokens.empty:
+            break
+        reading = parse_dates(tokens)
+        read = ~np.isnat(reading.dates)
+        if not read.any():
+            break
+        years = reading.dates[read].astype("datetime64[Y]").astype(int) + 1970
+        ok = reading.dates[read][(years >= _PLAUSIBLE_YEARS[0]) & (years <= _PLAUSIBLE_YEARS[1])]
+        if len(ok):
+            found = pd.Timestamp(ok.max())
+            latest = found if latest is None else max(latest, found)
+            day_first = reading.day_first if day_first is None else day_first
+        tokens = tokens[~read].reset_index(drop=True)
+    return latest, day_first
+
+
+def _month_end(year: int, month: int) -> pd.Timestamp | None:
+    if not 1 <= month <= 12:
+        return None
+    return pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
+
+
+def _latest_month(text: str) -> pd.Timestamp | None:
+    """The end of the latest month named with its year ('October 2024', '2024年10月', '10/2024',
+    '2024-10') in ``text``."""
+    ends = []
+    for pattern, month_group, year_group in _MONTH_YEAR:
+        for m in pattern.finditer(text):
+            month = m.group(month_group)
+            if not month.isdigit():
+                month = str(_MONTH_NUMBER.get(normalise(pd.Series([month])).iloc[0], 0))
+            ends.append(_month_end(int(m.group(year_group)), int(month)))
+    ends = [e for e in ends if _plausible(e)]
+    return max(ends) if ends else None
+
+
+def year_anchor(preamble: list[str], name: str) -> YearAnchor | None:
+    """What the lines above the table or the file name say of the statement's year: the
+    latest date they state (the period's end, the statement date), else the end of the
+    latest month or year they name. None when they name no year."""
+    text = "\n".join(preamble)
+    latest, day_first = _latest_full_date(text)
+    if latest is not None:
+        return YearAnchor(np.datetime64(latest.date(), "D"),
+                          f"the dates above the table (up to {latest.date()})", day_first)
+    month = _latest_month(text)
+    if month is not None:
+        return YearAnchor(np.datetime64(month.date(), "D"),
+                          f"the month named above the table ({month:%Y-%m})")
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    spaced = re.sub(r"[_]+", " ", stem)
+    dated = [pd.Timestamp(year=int(y), month=int(m), day=int(d))
+             for y, m, d in _NAME_DATE.findall(stem)
+             if 1 <= int(m) <= 12 and 1 <= int(d) <= 31 and _PLAUSIBLE_YEARS[0] <= int(y)
+             <= _PLAUSIBLE_YEARS[1]]
+    latest = max(dated) if dated else _latest_full_date(spaced)[0]
+    if latest is not None:
+        return YearAnchor(np.datetime64(latest.date(), "D"),
+                          f"the date in the file name ({latest.date()})")
+    month = _latest_month(spaced)
+    if month is not None:
+        return YearAnchor(np.datetime64(month.date(), "D"),
+                          f"the month in the file name ({month:%Y-%m})")
+    years = [int(y) for y in _NAME_YEAR.findall(stem)
+             if _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]]
+    if years:
+        return YearAnchor(np.datetime64(f"{max(years)}-12-31", "D"),
+                          f"the year in the file name ({max(years)})")
+    return None

@@ -13,14 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .dates import MONTH_WORDS
 from .dialect import Grid
 from .errors import StatementError
+from .vocabulary import alternation
 
 _HEAD_ROWS = 300  # the layout is decided on this many rows; the body can be any length
+_MONTH = r"(?i:" + alternation(MONTH_WORDS) + r")"
 _DATE_LIKE = (r"^(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
               r"(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}"
               r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ](?:de )?\d{2,4}"
-              r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
+              r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*"
+              # Japanese era and CJK dates: '令和6年10月3日', 'R06.10.03', '2024年10月3日'
+              r"|(?:令和|平成|昭和|民國|民国)?\s*(?:\d{1,4}|元)?\s*[年년]?\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
+              r"|[RHSrhs]\d{1,2}\.\d{1,2}\.\d{1,2}"
+              # no year, on a statement that states its period: '11/03', '03.11.', '03 Nov'
+              r"|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.|\d{1,2}[ -]?" + _MONTH + r"\.?"
+              r"|" + _MONTH + r"\.? \d{1,2})"
+              r"\s*(?:[(（][^\W\d_][)）])?"  # a weekday after: '2024/10/03(木)'
               r"(?:[ T]\d{1,2}:\d{2}.*)?$")
 _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
                r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")

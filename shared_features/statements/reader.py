@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..schema import MAX_AMOUNT
 from .classify import classify
-from .dates import excel_serial_dates, parse_dates
+from .dates import DateReading, excel_serial_dates, parse_dates, year_anchor
 from .decode import decode
 from .dialect import Grid, read_grid
 from .errors import StatementError
@@ -374,6 +374,8 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     # Argentina, Australia, Canada): the currency is left unknown.
     dollar = currency in ("USD", BARE_DOLLAR)
     date_reading = parse_dates(body[roles.date], default_day_first=not dollar)
+    if date_reading.missing_year is not None:
+        date_reading = _dates_without_year(body, roles, layout, name, not dollar)
     if currency == BARE_DOLLAR:
         currency = None if date_reading.day_first else "USD"
     if date_reading.warning:
@@ -468,6 +470,26 @@ def read_statement(data: bytes, name: str) -> StatementFile:
            "columns": roles.named(layout.header)}
     return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
                          len(where), warnings, fmt, balance_is_debt)
+
+
+def _dates_without_year(body: pd.DataFrame, roles: Roles, layout: Layout, name: str,
+                        default_day_first: bool) -> DateReading:
+    """The date column read with the year the preamble or the file name states; refused
+    when neither states one, naming the column, the row and what to add: a year is never
+    guessed (a wrong one moves every month of the history)."""
+    anchor = year_anchor(layout.preamble, name)
+    reading = parse_dates(body[roles.date], default_day_first=default_day_first, anchor=anchor)
+    if reading.missing_year is None:
+        return reading
+    example = reading.missing_year
+    row = int(np.flatnonzero((body[roles.date] == example).to_numpy())[0])
+    raise StatementError(
+        f"dates such as {example!r} have no year, and neither the lines above the table nor "
+        "the file name state one: export the statement with full dates, or add its period "
+        "above the header (e.g. 'Statement period 01/10/2024 - 31/10/2024'), or name the "
+        "file with its month (e.g. statement_2024-10.csv)",
+        line=int(layout.body_lines[row]), column=roles.named(layout.header)["date"],
+        value=example)
 
 
 def _balances(col: pd.Series, decimal: str) -> np.ndarray:
