@@ -85,14 +85,25 @@ def decode(data: bytes) -> Decoded:
     text = text.lstrip("\ufeff")
     if not text.isascii():  # what follows only changes non-ASCII text
         text = _BIDI_MARKS.sub("", text).translate(_DIGITS)
+        if "，" in text:  # '１２，３４５': a full-width comma between digits groups thousands
+            text = _WIDE_GROUPING.sub("'", text)
+        if "▲" in text or "△" in text:  # '▲1,200': the minus of Japanese accounts
+            text = _TRIANGLE_MINUS.sub("-", text)
     return Decoded(_normalise_newlines(text), encoding, tuple(warnings))
 
 
 # Arabic-Indic, Persian and full-width digits as ASCII, so dates and amounts written in them
 # read like any other; the Arabic decimal separator as '.', its thousands separator as an
-# apostrophe (which only ever groups thousands, and is never a CSV delimiter).
+# apostrophe (which only ever groups thousands, and is never a CSV delimiter). The rest of
+# the full-width forms of Japanese and Chinese exports ('．', '－', '／', '（', 'ＪＣＢ', the
+# ideographic space) as their ASCII letters - but not those that would split or quote cells
+# ('，', '；', '｜', '＂'): a full-width comma between digits is made an apostrophe instead.
+_KEEP_WIDE = frozenset({0xFF02, 0xFF0C, 0xFF1B, 0xFF5C})
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
-           **{0xFF10 + i: str(i) for i in range(10)}, 0x066B: ".", 0x066C: "'"}
+           **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c not in _KEEP_WIDE},
+           0x066B: ".", 0x066C: "'", 0x3000: " ", 0xFFE5: "¥", 0xFFE0: "¢", 0xFFE1: "£"}
+_WIDE_GROUPING = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_TRIANGLE_MINUS = re.compile(r"(?<![^\s\"(])[▲△]\s*(?=\d)")
 
 
 # Invisible direction marks (LRM, RLM, ALM, embeddings, isolates): Hebrew and Arabic exports

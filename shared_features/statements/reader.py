@@ -287,18 +287,31 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
                 warnings.append("amounts marked CR were read as money in and the unmarked "
                                 "ones as money out")
         if roles.indicator is not None:
-            ind = fold_series(body[roles.indicator]).where(
-                ~body[roles.indicator].isin(["+", "-"]), body[roles.indicator])
-            # A word folds to '' only if it is punctuation ('+', '-'): those are matched as is.
-            credit = ind.isin(folded_set("indicator", "credit") | {"+"}).to_numpy()
-            debit = ind.isin(folded_set("indicator", "debit") | {"-"}).to_numpy()
-            amount = np.where(credit, np.abs(amount), np.where(debit, -np.abs(amount), amount))
+            amount = _apply_signs(amount, _indicator_signs(body[roles.indicator]))
         return amount, ~np.isnan(amount)
     debit = parse_money(body[roles.debit], decimal).values
     credit = parse_money(body[roles.credit], decimal).values
     readable = ~np.isnan(debit) | ~np.isnan(credit)
     amount = np.abs(np.nan_to_num(credit)) - np.abs(np.nan_to_num(debit))
     return amount, readable
+
+
+def _indicator_signs(col: pd.Series) -> np.ndarray:
+    """+1 for a credit mark (CR, C, H, Haben, +), -1 for a debit mark (DR, D, S, Soll, -), 0
+    for none; each distinct cell folded once."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    uniq = pd.Series(uniq, dtype=object).astype(str)
+    # A word folds to '' only if it is punctuation ('+', '-'): those are matched as is.
+    ind = fold_series(uniq).where(~uniq.isin(["+", "-"]), uniq)
+    credit = ind.isin(folded_set("indicator", "credit") | {"+"}).to_numpy()
+    debit = ind.isin(folded_set("indicator", "debit") | {"-"}).to_numpy()
+    return np.where(credit, 1.0, np.where(debit, -1.0, 0.0))[codes]
+
+
+def _apply_signs(values: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """``values`` made positive where ``sign`` is +1 and negative where it is -1 (no product:
+    an infinite cell must not warn)."""
+    return np.where(sign > 0, np.abs(values), np.where(sign < 0, -np.abs(values), values))
 
 
 def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, amount: np.ndarray,
@@ -416,7 +429,10 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
-    balances = _balances(body[roles.balance], decimal) if roles.balance is not None else None
+    balances = (_balances(body[roles.balance], decimal,
+                          None if roles.balance_indicator is None
+                          else body[roles.balance_indicator])
+                if roles.balance is not None else None)
     _refuse_out_of_range(body, roles, amount, balances, booked, layout)
     if balances is not None and _unmoving(amount[booked], balances[booked]):
         warnings.append(f"column {roles.named(layout.header)['balance']!r} holds one value on "
@@ -492,12 +508,16 @@ def _dates_without_year(body: pd.DataFrame, roles: Roles, layout: Layout, name: 
         value=example)
 
 
-def _balances(col: pd.Series, decimal: str) -> np.ndarray:
+def _balances(col: pd.Series, decimal: str, indicator: pd.Series | None = None
+              ) -> np.ndarray:
     """The balance column's values, signed by a DR / CR (S / H) mark where it has one: Indian
-    and German exports write an overdrawn balance '1,234.56 Dr' or '1.234,56 S'."""
+    and German exports write an overdrawn balance '1,234.56 Dr' or '1.234,56 S', or put the
+    mark in a column of its own after the balance (``indicator``)."""
     reading = parse_money(col, decimal)
     values, marked = reading.values.copy(), reading.marked != 0
     values[marked] = np.abs(values[marked]) * reading.marked[marked]
+    if indicator is not None:
+        values = _apply_signs(values, _indicator_signs(indicator))
     return values
 
 

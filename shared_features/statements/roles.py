@@ -32,6 +32,7 @@ class Roles:
     credit: int | None = None
     indicator: int | None = None
     balance: int | None = None
+    balance_indicator: int | None = None  # a Dr/Cr (S/H) column just after the balance
     currency: int | None = None
     status: int | None = None
     description: list[int] = field(default_factory=list)
@@ -43,7 +44,7 @@ class Roles:
             return header[k] if header else f"column {k + 1}"
         out = {r: name(getattr(self, r)) for r in ("date", "value_date", "amount", "debit",
                                                    "credit", "indicator", "balance",
-                                                   "currency", "status")
+                                                   "balance_indicator", "currency", "status")
                if getattr(self, r) is not None}
         if self.description:
             out["description"] = " + ".join(name(k) for k in self.description)
@@ -222,13 +223,42 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                 roles.balance = k
                 break
 
+    _balance_indicator(roles, sample, kinds, named, quick_amounts)
+
     # Unnamed text columns join the description: the payee or narrative may be in any of them.
     taken = {roles.date, roles.value_date, roles.amount, roles.debit, roles.credit,
-             roles.indicator, roles.balance, roles.currency, roles.status}
+             roles.indicator, roles.balance, roles.balance_indicator, roles.currency,
+             roles.status}
     roles.description += [k for k in free if kinds[k] == "text" and k not in taken
                           and k not in roles.description]
     roles.description.sort()
     return roles
+
+
+def _balance_indicator(roles: Roles, sample: pd.DataFrame, kinds: dict[int, str],
+                       named: dict[int, str],
+                       quick_amounts: Callable[[pd.Series], np.ndarray]) -> None:
+    """A Dr/Cr (D/C, S/H, Debit/Credit) column just after the balance signs the balance, as
+    Indian, British and German exports print an overdrawn balance ('1,234.56' then 'Dr') -
+    unless it is the only indicator and the amounts need it: one unsigned amount column."""
+    if roles.balance is None:
+        return
+    after = roles.balance + 1
+    if after not in sample.columns or after in (roles.date, roles.amount, roles.debit,
+                                                roles.credit, roles.currency, roles.status):
+        return
+    if not (kinds[after] == "indicator"
+            or (named.get(after) == "indicator" and indicator_share(sample[after]) >= 0.9)):
+        return
+    if roles.indicator == after and roles.amount is not None:
+        signed = quick_amounts(sample[roles.amount])
+        if not (signed < 0).any():  # the amounts' own sign: 'Amount, Balance, Dr/Cr'
+            return
+    roles.balance_indicator = after
+    if roles.indicator == after:
+        roles.indicator = None
+    roles.notes.append("the debit/credit column after the balance was read as the balance's "
+                       "sign")
 
 
 def _signed_sample(roles: Roles, sample: pd.DataFrame,
