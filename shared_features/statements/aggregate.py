@@ -89,10 +89,31 @@ def _month_end_balances(files: list[StatementFile], months: pd.PeriodIndex, kind
     return total, without
 
 
+def _one_currency(files: list[StatementFile], warnings: list[str]) -> list[StatementFile]:
+    """The files in the person's main currency (that of most transactions among files whose
+    currency is known) and those whose currency is unknown: a file in another currency is
+    left out, with a warning, as rows in another currency are within a file - amounts in
+    different currencies are never added together."""
+    known = {f.currency for f in files if f.currency}
+    if len(known) < 2:
+        return files
+    rows: dict[str, int] = {}
+    for f in files:  # a handful of files: the loop is over files, not rows
+        if f.currency:
+            rows[f.currency] = rows.get(f.currency, 0) + len(f.transactions)
+    main = max(rows, key=lambda c: rows[c])
+    left = [f for f in files if f.currency and f.currency != main]
+    warnings.append(f"{', '.join(f'{f.name} ({f.currency})' for f in left)} left out: the "
+                    f"months are in {main}, the currency of most of the transactions, and "
+                    "amounts in different currencies are not added together")
+    return [f for f in files if not f.currency or f.currency == main]
+
+
 def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]]:
     """The canonical monthly frame (month as YYYY-MM, then FIELD_NAMES) and the assumptions
     made building it."""
     warnings: list[str] = []
+    files = _one_currency(files, warnings)
     t = _all_transactions(files)
     pairs = _match_transfers(t)
     sent = np.zeros(len(t), dtype=bool)

@@ -4,6 +4,20 @@ decode -> grid of cells -> layout (preamble, header, body) -> column roles -> da
 signs -> rows kept, pending or skipped (each skipped row with its line and reason). Amounts end
 up signed from the account holder's side: money in positive, money out negative; for a card,
 payments and refunds positive, charges negative.
+
+Several currencies in one file (a currency column with more than one code, as multi-currency
+wallets export): the rows in the main currency - that of most rows - are read, and the rows in
+any other are skipped, each with its line and currency, and named in a warning. Amounts in
+different currencies are never added together and no exchange rate is assumed; the file's
+currency is the main one. (Across a person's files the same holds: a file in another currency
+than most of the transactions is left out of the months, with a warning.)
+
+Dates without a year ('03 Nov', '11/03', '03.11.') take it from the latest date the lines above
+the table state (the period's end, the statement date), else the month or year they name, else
+the file name's date, month or year ('statement_2024-10.csv'): each date is put in the latest
+year that keeps it no more than a week after that, so December rows on a statement to January
+fall in the year before. With no year stated anywhere the file is refused (StatementError
+naming the column, the row and what to add), never read with a guessed year.
 """
 
 from __future__ import annotations
@@ -296,6 +310,36 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
     return amount, readable
 
 
+def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
+                   lines: np.ndarray, warnings: list[str]) -> str | None:
+    """The currency of most of the rows a currency column marks; the rows in any other are
+    given a reason to be skipped (in ``reasons``) and named in a warning. Amounts in different
+    currencies are never added together: a month's income of 1,000 EUR and 1,000 USD is not
+    2,000 of anything, and no exchange rate is assumed. A row with no currency is the main
+    currency's."""
+    codes = col.str.strip().str.upper().to_numpy(dtype=object)
+    marked = candidates & (codes != "")
+    if not marked.any():
+        return None
+    kinds, found = pd.factorize(codes[marked])
+    main = str(found[int(np.argmax(np.bincount(kinds)))])  # ties: the first one met
+    other = marked.copy()
+    other[marked] = codes[marked] != main
+    if not other.any():
+        return main
+    reasons[other] = ("in " + pd.Series(codes[other], dtype=object)
+                      + f", not {main} (the file's main currency): amounts in different "
+                      "currencies are not added together").to_numpy(dtype=object)
+    counts = pd.Series(codes[other]).value_counts()
+    where = lines[other]
+    shown = ", ".join(map(str, where[:10])) + (" ..." if len(where) > 10 else "")
+    warnings.append(
+        f"{int(other.sum())} rows in other currencies than {main} were left out "
+        f"({', '.join(f'{c}: {n}' for c, n in counts.items())}; rows {shown}): amounts in "
+        "different currencies are not added together and no exchange rate is assumed")
+    return main
+
+
 def _indicator_signs(col: pd.Series) -> np.ndarray:
     """+1 for a credit mark (CR, C, H, Haben, +), -1 for a debit mark (DR, D, S, Soll, -), 0
     for none; each distinct cell folded once."""
@@ -426,6 +470,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     pending &= ~blank
     reasons[pending] = None
     reasons[blank] = None
+    if roles.currency is not None:
+        currency = _main_currency(body[roles.currency], pd.isna(reasons) & ~blank & ~pending,
+                                  reasons, layout.body_lines, warnings) or currency
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 
