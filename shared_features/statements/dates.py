@@ -460,6 +460,9 @@ _MONTH_YEAR = (
     (re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]"), 2, 1),
     (re.compile(r"(?<![\d./-])(\d{1,2})[./-](\d{4})(?![\d./-])"), 1, 2),
     (re.compile(r"(?<![\d./-])(\d{4})[./-](\d{1,2})(?![\d./-])"), 2, 1))
+# 'Kontoauszug Nr. 1/2024', 'Statement No. 3/2024': the statement's number in the year, not a
+# month.
+_NUMBERED = re.compile(r"(?i)(?:\bnr|\bno|\bnum|n°|nº|#)\.?\s*\d{1,3}\s*/\s*\d{4}")
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 _NAME_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _PLAUSIBLE_YEARS = (1990, 2100)
@@ -500,6 +503,7 @@ def _month_end(year: int, month: int) -> pd.Timestamp | None:
 def _latest_month(text: str) -> pd.Timestamp | None:
     """The end of the latest month named with its year ('October 2024', '2024年10月', '10/2024',
     '2024-10') in ``text``."""
+    text = _NUMBERED.sub(" ", text)
     ends = []
     for pattern, month_group, year_group in _MONTH_YEAR:
         for m in pattern.finditer(text):

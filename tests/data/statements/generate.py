@@ -286,6 +286,10 @@ WORDS["et"] = {"salary": "PALK ACME OÜ", "rent": "ÜÜR KORTER", "groceries": "
                "card_payment": "KREDIITKAARDI TAGASIMAKSE", "savings": "ÜLEKANNE OMA HOIUKONTOLE",
                "refund": "TAGASTUS AMAZON", "electricity": "EESTI ENERGIA",
                "loan": "LAENU TAGASIMAKSE", "returned": "VIIVIS", "groceries2": "PRISMA"}
+WORDS["zh_tw"] = {"salary": "薪資轉帳 ACME股份有限公司", "rent": "房租 跨行轉帳",
+                  "groceries": "全聯福利中心 消費", "card_payment": "信用卡款 國泰世華",
+                  "savings": "轉存定存", "refund": "蝦皮購物 退款", "electricity": "台電電費",
+                  "loan": "信貸還款 02期", "returned": "遲繳違約金", "groceries2": "家樂福 消費"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -326,6 +330,7 @@ class Layout:
     currency: str | None = None
     note: str = ""
     extra: tuple = ()  # (day, description, signed amount) rows added to the history
+    balance_offset: float = 0.0  # an overdrawn account: every balance this much lower
 
 
 # -- formatting helpers --------------------------------------------------------------------------
@@ -1417,6 +1422,119 @@ def th_buddhist_era(h, w):
     return join([head, *body]).encode()
 
 
+# -- dates without a year, era and Minguo years, full-width digits, a balance's own Dr/Cr
+# column, several currencies in one file -----------------------------------------------------
+
+def uk_card_no_year(h, w):
+    # UK card statement export: the card and the statement period above the table, dates as
+    # the printed statement has them ('04 Jan', no year), charges positive and payments
+    # negative in a GBP column.
+    pre = [["Card number", "**** **** **** 1234"],
+           ["Statement period", "01 Jan 2024 to 29 Feb 2024"], [""]]
+    head = ["Date", "Description", "Amount (GBP)"]
+    body = [[d.strftime("%d %b"), t, plain(-a)] for d, t, a, _ in h]
+    return join([*pre, head, *body]).encode()
+
+
+def us_checking_no_year(h, w):
+    # A checking export with 'MM/DD' dates and no year anywhere in it: the file name, as the
+    # bank names the download ('..._2024-02.csv'), gives the year.
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[d.strftime("%m/%d"), t, plain(a), plain(b)] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def de_card_no_year(h, w):
+    # German card statement export: 'TT.MM.' dates with no year (receipt and booking day), the
+    # billing period above the table.
+    pre = [["Kreditkarte:", "4930 **** **** 1234"],
+           ["Abrechnungszeitraum:", "01.01.2024 - 29.02.2024"], [""]]
+    head = ["Belegdatum", "Buchungsdatum", "Beschreibung", "Betrag (EUR)"]
+    body = [[(d.replace(day=max(d.day - 1, 1))).strftime("%d.%m."), d.strftime("%d.%m."), t,
+             eu(a)] for d, t, a, _ in h]
+    return join([*pre, head, *body], sep=";", quote=True).encode("cp1252")
+
+
+def wide(text: str) -> str:
+    """ASCII digits and punctuation as the full-width forms Japanese systems print."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
+def jp_reiwa_fullwidth(h, w):
+    # Japanese regional bank: Shift_JIS, CRLF, a preamble with the account and the period in
+    # Reiwa years, 令和6年1月2日 dates, full-width amounts ('２，４５０．００', never quoted: a
+    # full-width comma splits no cell) and full-width spaces in the descriptions.
+    def era(d: date) -> str:
+        return f"令和{d.year - 2018}年{d.month}月{d.day}日"
+    pre = [["お取引明細照会"], ["口座番号", "普通　１２３４５６７"],
+           ["照会期間", f"{era(date(2024, 1, 1))}～{era(date(2024, 2, 29))}"], [""]]
+    head = ["年月日", "お取扱内容", "お引出し", "お預入れ", "差引残高"]
+    body = [[era(d), t.replace(" ", "\u3000"), wide(us(-a)) if a < 0 else "",
+             wide(us(a)) if a > 0 else "", wide(us(b))] for d, t, a, b in h]
+    return join([*pre, head, *body], end="\r\n").encode("cp932")
+
+
+def jp_era_letter_signed(h, w):
+    # Japanese net bank: 'R06.01.02' dates (the era's letter), one signed column of money in
+    # and out with '▲' for out, the balance after, the description last.
+    head = ["取引日", "入出金(円)", "取引後残高(円)", "入出金内容"]
+    body = [[f"R{d.year - 2018:02d}.{d.month:02d}.{d.day:02d}",
+             ("▲" if a < 0 else "") + us(abs(a)), us(b), t] for d, t, a, b in h]
+    return join([head, *body], quote=True, end="\r\n").encode("cp932")
+
+
+def tw_big5_minguo(h, w):
+    # Taiwanese bank: Big5 (cp950), Minguo years ('113/01/02'), traditional Chinese headers,
+    # withdrawal and deposit columns, the balance and a memo.
+    pre = [["存款交易明細"], ["帳號", "0123-456-789012"], ["幣別", "新臺幣"], [""]]
+    head = ["交易日期", "摘要", "支出金額", "存入金額", "餘額", "備註"]
+    body = [[f"{d.year - 1911}/{d.month:02d}/{d.day:02d}", t, us(-a) if a < 0 else "",
+             us(a) if a > 0 else "", us(b), ""] for d, t, a, b in h]
+    return join([*pre, head, *body], quote=True, end="\r\n").encode("cp950")
+
+
+def in_balance_dr_cr(h, w):
+    # Indian bank: debit and credit columns, the balance unsigned with its Dr / Cr in a column
+    # of its own after it; the account is overdrawn for most of January.
+    head = ["Txn Date", "Value Date", "Description", "Ref No./Cheque No.", "Debit", "Credit",
+            "Balance", "Dr/Cr"]
+    body = [[d.strftime("%d %b %Y"), d.strftime("%d %b %Y"), t, f"UPI/{400123456789 + i}",
+             us(-a) if a < 0 else "", us(a) if a > 0 else "", us(abs(b)),
+             "Dr" if b < 0 else "Cr"] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def de_soll_haben_saldo(h, w):
+    # German cooperative bank: the turnover unsigned with its S/H (Soll/Haben) column, and the
+    # balance unsigned with another; an overdrawn account (Dispo) shows 'S' balances.
+    pre = [["Umsatzanzeige"], ["Konto:", "DE12 1234 5678 0001 2345 67"],
+           ["Zeitraum:", "01.01.2024 - 29.02.2024"], [""]]
+    head = ["Buchungstag", "Valuta", "Auftraggeber/Zahlungsempfänger", "Vorgang/Verwendungszweck",
+            "Währung", "Umsatz", "Soll/Haben", "Saldo", "Soll/Haben"]
+    body = [[d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"), t.split()[0], t, "EUR",
+             eu(abs(a)), "S" if a < 0 else "H", eu(abs(b)), "S" if b < 0 else "H"]
+            for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";", quote=True).encode("cp1252")
+
+
+def multi_currency_wallet(h, w):
+    # Multi-currency app account: the EUR history and, among it, rows of a USD pocket with
+    # its own running balance: those are left out, never added to the euros.
+    head = ["Type", "Product", "Started Date", "Completed Date", "Description", "Amount", "Fee",
+            "Currency", "State", "Balance"]
+    body = [["TOPUP" if a > 0 else "CARD_PAYMENT", "Current", f"{d.isoformat()} 09:12:44",
+             f"{d.isoformat()} 09:13:02", t, plain(a), "0.00", "EUR", "COMPLETED", plain(b)]
+            for d, t, a, b in h]
+    usd = [("2024-01-04", "Exchanged to USD from EUR pocket", "200.00", "200.00"),
+           ("2024-01-12", "AMAZON.COM", "-45.20", "154.80"),
+           ("2024-02-06", "UBER *TRIP", "-12.80", "142.00")]
+    for pos, (day, text, amount, balance) in zip((2, 5, 10), usd, strict=True):
+        body.insert(pos, ["EXCHANGE" if amount[0] != "-" else "CARD_PAYMENT", "Current",
+                          f"{day} 10:00:00", f"{day} 10:00:05", text, amount, "0.00", "USD",
+                          "COMPLETED", balance])
+    return join([head, *body]).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1526,6 +1644,19 @@ LAYOUTS = [
            currency="USD"),
     Layout("cash_app_zone_names.csv", "account", False, cash_app, "us", currency="USD"),
     Layout("th_buddhist_era_years.csv", "account", True, th_buddhist_era, "th"),
+    Layout("uk_card_period_no_year.csv", "card", False, uk_card_no_year, "en", currency="GBP"),
+    Layout("us_checking_no_year_2024-02.csv", "account", True, us_checking_no_year, "us"),
+    Layout("de_kreditkarte_tt_mm_ohne_jahr.csv", "card", False, de_card_no_year, "de",
+           currency="EUR"),
+    Layout("jp_reiwa_fullwidth_cp932.csv", "account", True, jp_reiwa_fullwidth, "ja"),
+    Layout("jp_era_letter_triangle_minus.csv", "account", True, jp_era_letter_signed, "ja"),
+    Layout("tw_big5_minguo_years.csv", "account", True, tw_big5_minguo, "zh_tw"),
+    Layout("in_balance_dr_cr_overdrawn.csv", "account", True, in_balance_dr_cr, "en",
+           balance_offset=3000.0),
+    Layout("de_soll_haben_saldo_dispo.csv", "account", True, de_soll_haben_saldo, "de",
+           currency="EUR", balance_offset=3000.0),
+    Layout("multi_currency_wallet_usd_rows.csv", "account", True, multi_currency_wallet, "en",
+           skipped=3, currency="EUR"),
 ]
 
 
@@ -1535,6 +1666,9 @@ def expected_for(layout: Layout) -> dict:
     if not layout.has_balance:
         for m in months:
             m["liquid_savings" if layout.history == "account" else "total_debt"] = None
+    elif layout.balance_offset:
+        for m in months:
+            m["liquid_savings"] = round(m["liquid_savings"] - layout.balance_offset, 2)
     inflow, outflow = TOTALS[layout.history]
     inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
     outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)
@@ -1565,6 +1699,7 @@ def main() -> None:
         history = ACCOUNT if layout.history == "account" else CARD
         words = (WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
         rows = with_extra(rows_of(history, words), layout.extra)
+        rows = [(d, t, a, round(b - layout.balance_offset, 2)) for d, t, a, b in rows]
         (HERE / layout.name).write_bytes(layout.render(rows, words))
         manifest["files"][layout.name] = expected_for(layout)
     manifest["combined"] = [
