@@ -103,7 +103,7 @@ _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for 
            **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c not in _KEEP_WIDE},
            0x066B: ".", 0x066C: "'", 0x3000: " ", 0xFFE5: "¥", 0xFFE0: "¢", 0xFFE1: "£"}
 _WIDE_GROUPING = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
-_TRIANGLE_MINUS = re.compile(r"(?<![^\s\"(])[▲△]\s*(?=\d)")
+_TRIANGLE_MINUS = re.compile(r"(?<![^\s\",;|(])[▲△]\s*(?=\d)")
 
 
 # Invisible direction marks (LRM, RLM, ALM, embeddings, isolates): Hebrew and Arabic exports

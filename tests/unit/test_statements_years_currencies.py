@@ -1,0 +1,192 @@
+"""Dates without a year, era and Minguo years, full-width digits, a balance's own Dr/Cr column
+and several currencies: each rule on the smallest file that needs it, and the case it must
+leave alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from shared_features.ingest import InputError
+from shared_features.statements import StatementError, read_statement, read_statements
+from shared_features.statements.dates import parse_dates, year_anchor
+from shared_features.statements.decode import decode
+from shared_features.statements.money import parse_money
+
+
+def _csv(rows: list[str]) -> bytes:
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _dates(f) -> list[str]:
+    return [str(d.date()) for d in f.transactions["date"]]
+
+
+# -- dates without a year -------------------------------------------------------------------------
+
+def test_a_stated_period_over_new_year_puts_december_in_the_year_before() -> None:
+    rows = ["Statement period 15/12/2023 - 14/01/2024", "", "Date,Description,Amount",
+            "18 Dec,TESCO STORES,-12.50", "24 Dec,SALARY ACME,1500.00",
+            "02 Jan,RENT,-800.00", "10 Jan,OCTOPUS ENERGY,-60.00"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert _dates(f) == ["2023-12-18", "2023-12-24", "2024-01-02", "2024-01-10"]
+    assert any("no year" in w and "2023 and 2024" in w for w in f.warnings)
+
+
+def test_the_date_in_the_file_name_gives_the_year_and_rolls_back_over_new_year() -> None:
+    rows = ["Date,Description,Amount", "12/28,GROCER,-20.00", "12/31,SALARY,1500.00",
+            "01/05,RENT,-800.00", "01/09,FUEL,-40.00"]
+    f = read_statement(_csv(rows), "Activity20240110.csv")
+    assert _dates(f) == ["2023-12-28", "2023-12-31", "2024-01-05", "2024-01-09"]
+
+
+@pytest.mark.parametrize(("preamble", "name", "last"), [
+    (["Statement period 01/10/2024 - 31/10/2024"], "x.csv", "2024-10-31"),
+    (["Kontoauszug Oktober 2024"], "x.csv", "2024-10-31"),
+    (["照会期間 令和6年10月1日～令和6年10月31日"], "x.csv", "2024-10-31"),
+    (["Statement date: Nov 15, 2024"], "x.csv", "2024-11-15"),
+    ([], "statement_2024-10.csv", "2024-10-31"),
+    ([], "Umsaetze_Oktober_2024.csv", "2024-10-31"),
+    ([], "export_2024.csv", "2024-12-31"),
+])
+def test_where_the_year_is_stated(preamble: list[str], name: str, last: str) -> None:
+    anchor = year_anchor(preamble, name)
+    assert anchor is not None and str(anchor.last) == last
+
+
+@pytest.mark.parametrize("preamble", [["Sort code 12-34-56 Account 12345678"],
+                                      ["Kontoauszug Nr. 1/2024"], ["Page 1 of 2"]])
+def test_numbers_that_are_no_year_state_none(preamble: list[str]) -> None:
+    # A sort code is no date, a statement's number in the year ('Nr. 1/2024') is no month.
+    assert year_anchor(preamble, "export.csv") is None
+
+
+def test_no_year_anywhere_is_refused_naming_column_row_and_what_to_add() -> None:
+    rows = ["Account,XXXX1234", "Date,Description,Amount", "11/03,TESCO,-12.50",
+            "11/15,SALARY,1500.00"]
+    with pytest.raises(StatementError) as caught:
+        read_statement(_csv(rows), "export.csv")
+    err = caught.value
+    assert (err.line, err.column, err.value) == (3, "Date", "11/03")
+    assert "no year" in err.message and "statement_2024-10.csv" in err.message
+    with pytest.raises(InputError):  # the 4xx the upload answers with
+        read_statements([("export.csv", _csv(rows))])
+
+
+def test_year_less_day_and_month_order_follows_the_stated_period() -> None:
+    # '03/11', '05/11', '09/11' are in order either way round: the period's dates, written
+    # day-first, settle it.
+    rows = ["Period,01/11/2024 - 30/11/2024", "Date,Description,Amount", "03/11,A,-1.00",
+            "05/11,B,-2.00", "09/11,C,-3.00"]
+    assert _dates(read_statement(_csv(rows), "s.csv")) == ["2024-11-03", "2024-11-05",
+                                                          "2024-11-09"]
+
+
+def test_dotted_pairs_without_the_closing_dot_are_amounts_not_dates() -> None:
+    reading = parse_dates(pd.Series(["03.11", "12.05", "1.10"]))
+    assert np.isnat(reading.dates).all() and reading.missing_year is None
+    assert parse_dates(pd.Series(["03.11.", "12.05."])).missing_year == "03.11."
+
+
+def test_full_dates_are_read_as_before_with_no_year_rule_involved() -> None:
+    reading = parse_dates(pd.Series(["02/01/2024", "15/01/2024"]))
+    assert [str(d) for d in reading.dates] == ["2024-01-02", "2024-01-15"]
+    assert reading.missing_year is None and reading.warning is None
+
+
+# -- era and Minguo years, full-width forms -------------------------------------------------------
+
+@pytest.mark.parametrize(("cell", "iso"), [
+    ("令和6年10月3日", "2024-10-03"), ("令和元年5月1日", "2019-05-01"), ("平成31年4月30日", "2019-04-30"),
+    ("昭和64年1月7日", "1989-01-07"), ("R06.10.03", "2024-10-03"), ("H31.04.30", "2019-04-30"),
+    ("民國113年10月3日", "2024-10-03"), ("113/10/03", "2024-10-03"), ("2024年10月3日", "2024-10-03"),
+    ("2024년 10월 3일", "2024-10-03"), ("2024/10/03(木)", "2024-10-03"),
+])
+def test_era_minguo_and_cjk_dates_read_as_the_common_era(cell: str, iso: str) -> None:
+    reading = parse_dates(pd.Series([cell, cell]))
+    assert [str(d) for d in reading.dates] == [iso, iso]
+
+
+def test_an_era_year_is_said_in_the_warnings() -> None:
+    reading = parse_dates(pd.Series(["R06.01.02", "R06.01.05"]))
+    assert reading.warning and "Japanese era or the Minguo calendar" in reading.warning
+
+
+def test_full_width_amounts_and_the_triangle_minus_read_as_numbers() -> None:
+    text = decode("日付,摘要,金額\n２０２４／１０／０３,ＪＣＢ　カード,－１２，３４５．００\n"
+                  "2024/10/04,給与,\"▲1,200\"\n2024/10/05,X,（５００）\n".encode()).text
+    assert "2024/10/03,JCB カード,-12'345.00" in text
+    assert '"-1,200"' in text and "X,(500)" in text
+    amounts = parse_money(pd.Series(["-12'345.00", "-1,200", "(500)"]), ".").values
+    assert list(amounts) == [-12345.0, -1200.0, -500.0]
+    assert "△" in decode("摘要,金額\n3△4,1\n".encode()).text  # inside a word: no minus
+
+
+def test_a_full_width_comma_that_is_no_digit_grouping_is_left_alone() -> None:
+    # In a Chinese sentence '，' is a comma: only between digits, before three, does it group.
+    assert "东，西" in decode("摘要,金额\n东，西,１，２３４\n".encode()).text
+    assert "1'234" in decode("摘要,金额\n东，西,１，２３４\n".encode()).text
+
+
+# -- a balance's own Dr / Cr column ---------------------------------------------------------------
+
+def test_a_dr_cr_column_after_the_balance_signs_it() -> None:
+    rows = ["Txn Date,Description,Debit,Credit,Balance,Dr/Cr",
+            "02-01-2024,SALARY,,2450.00,1450.00,Cr", "03-01-2024,RENT,1100.00,,350.00,Cr",
+            "05-01-2024,GROCER,500.00,,150.00,Dr", "10-01-2024,FUEL,50.00,,200.00,Dr"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["balance"]) == [1450.0, 350.0, -150.0, -200.0]
+    assert f.format["columns"]["balance_indicator"] == "Dr/Cr"
+
+
+def test_two_sh_columns_sign_the_amount_and_the_balance_each() -> None:
+    rows = ["Buchungstag;Text;Umsatz;Soll/Haben;Saldo;Soll/Haben",
+            "02.01.2024;GEHALT;2.450,00;H;1.450,00;H", "03.01.2024;MIETE;1.100,00;S;350,00;H",
+            "05.01.2024;REWE;500,00;S;150,00;S", "10.01.2024;ARAL;50,00;S;200,00;S"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -500.0, -50.0]
+    assert list(f.transactions["balance"]) == [1450.0, 350.0, -150.0, -200.0]
+
+
+def test_the_only_indicator_stays_the_amounts_when_the_amounts_are_unsigned() -> None:
+    # 'Amount, Balance, Dr/Cr' with amounts written without sign: the column signs them.
+    rows = ["Date,Description,Amount,Balance,Dr/Cr", "02/01/2024,SALARY,2450.00,3450.00,CR",
+            "03/01/2024,RENT,1100.00,2350.00,DR", "05/01/2024,GROCER,84.35,2265.65,DR"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
+    assert list(f.transactions["balance"]) == [3450.0, 2350.0, 2265.65]
+
+
+# -- several currencies ---------------------------------------------------------------------------
+
+_WALLET = ["Date,Description,Amount,Currency", "2024-01-02,SALARY ACME,2450.00,EUR",
+           "2024-01-03,AMAZON.COM,-45.20,USD", "2024-01-05,REWE,-84.35,EUR",
+           "2024-01-06,UBER,-12.80,USD", "2024-01-09,RENT,-800.00,EUR", "2024-01-12,X,-1.00,"]
+
+
+def test_rows_in_another_currency_are_skipped_and_named() -> None:
+    f = read_statement(_csv(_WALLET), "wallet.csv")
+    assert f.currency == "EUR"
+    assert sorted(f.transactions["amount"]) == [-800.0, -84.35, -1.0, 2450.0]  # '' is EUR
+    assert [r["row"] for r in f.rows_skipped] == [3, 5]
+    assert all("in USD, not EUR" in r["reason"] for r in f.rows_skipped)
+    assert any("2 rows in other currencies than EUR" in w and "rows 3, 5" in w
+               for w in f.warnings)
+
+
+def test_one_currency_column_skips_nothing() -> None:
+    rows = [r.replace("USD", "EUR") for r in _WALLET]
+    f = read_statement(_csv(rows), "wallet.csv")
+    assert len(f.transactions) == 6 and not f.rows_skipped
+
+
+def test_a_file_in_another_currency_is_left_out_of_the_months() -> None:
+    eur = _csv(["Date,Description,Amount,Currency", "2024-01-02,SALARY,2450.00,EUR",
+                "2024-01-20,RENT,-800.00,EUR", "2024-01-28,GROCER,-50.00,EUR"])
+    usd = _csv(["Date,Description,Amount,Currency", "2024-01-04,PAY,999.00,USD",
+                "2024-01-25,SHOP,-10.00,USD"])
+    reading = read_statements([("eur.csv", eur), ("usd.csv", usd)])
+    (month,) = reading.report()["months"]
+    assert month["income"] == 2450.0 and month["expenses"] == 850.0
+    assert any("usd.csv (USD) left out" in w for w in reading.warnings)
