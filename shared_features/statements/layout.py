@@ -19,18 +19,23 @@ from .errors import StatementError
 from .vocabulary import alternation
 
 _HEAD_ROWS = 300  # the layout is decided on this many rows; the body can be any length
+# '03 Nov', 'Nov 03': a month's name and a day, no year. Checked in two steps, the shape and
+# then the name only where the shape is (the names' alternation is slow on every cell).
+_NAMED_SHAPE = r"^(?:\d{1,2}[ -]?[^\W\d_]{3,9}\.?|[^\W\d_]{3,9}\.? \d{1,2})$"
 _MONTH = r"(?i:" + alternation(MONTH_WORDS) + r")"
-_DATE_LIKE = (r"^(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
+_NAMED_YEARLESS = (r"^(?:\d{1,2}[ -]?" + _MONTH + r"\.?|" + _MONTH + r"\.? \d{1,2})$")
+_DATE_LIKE = (r"^(?=\D{0,14}\d)"  # every date has a digit early: most other cells end here
+              r"(?:(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
               r"(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}"
               r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ](?:de )?\d{2,4}"
-              r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*"
+              r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
               # Japanese era and CJK dates: '令和6年10月3日', 'R06.10.03', '2024年10月3日'
-              r"|(?:令和|平成|昭和|民國|民国)?\s*(?:\d{1,4}|元)?\s*[年년]?\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
+              r"|(?:令和|平成|昭和|民國|民国)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?"
+              r"|(?:\d{4}\s*[年년]\s*)?\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
               r"|[RHSrhs]\d{1,2}\.\d{1,2}\.\d{1,2}"
               # no year, on a statement that states its period: '11/03', '03.11.', '03 Nov'
-              r"|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.|\d{1,2}[ -]?" + _MONTH + r"\.?"
-              r"|" + _MONTH + r"\.? \d{1,2})"
-              r"\s*(?:[(（][^\W\d_][)）])?"  # a weekday after: '2024/10/03(木)'
+              r"|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.)"
+              r"(?:\s*[(（][^\W\d_][)）])?"  # a weekday after: '2024/10/03(木)'
               r"(?:[ T]\d{1,2}:\d{2}.*)?$")
 _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
                r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")
@@ -45,9 +50,18 @@ class Layout:
     preamble: list[str]  # text of the rows above the table
 
 
+def _date_like(col: pd.Series) -> pd.Series:
+    flags = col.str.match(_DATE_LIKE)
+    named = col.str.match(_NAMED_SHAPE).fillna(False).astype(bool)
+    if named.any():
+        flags = flags.fillna(False).astype(bool) | named
+        flags[named] = col[named].str.match(_NAMED_YEARLESS)
+    return flags
+
+
 def cell_flags(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(looks like a date, looks like an amount) per cell: quick shape checks, not parsing."""
-    date = pd.DataFrame({k: c.str.match(_DATE_LIKE) for k, c in cells.items()})
+    date = pd.DataFrame({k: _date_like(c) for k, c in cells.items()})
     money = pd.DataFrame({k: c.str.match(_MONEY_LIKE) & c.str.contains(r"\d") & ~date[k]
                           for k, c in cells.items()})
     return date.fillna(False).astype(bool), money.fillna(False).astype(bool)

@@ -317,14 +317,17 @@ def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
     currencies are never added together: a month's income of 1,000 EUR and 1,000 USD is not
     2,000 of anything, and no exchange rate is assumed. A row with no currency is the main
     currency's."""
-    codes = col.str.strip().str.upper().to_numpy(dtype=object)
-    marked = candidates & (codes != "")
+    # Each distinct cell is upper-cased once: a column of 100,000 'EUR' is one value.
+    kinds, found = pd.factorize(col, use_na_sentinel=False)
+    upper = pd.Series(found, dtype=object).astype(str).str.strip().str.upper()
+    same, found = pd.factorize(upper)  # 'eur' and 'EUR' as one
+    kinds = same[kinds]
+    marked = candidates & (found[kinds] != "")
     if not marked.any():
         return None
-    kinds, found = pd.factorize(codes[marked])
-    main = str(found[int(np.argmax(np.bincount(kinds)))])  # ties: the first one met
-    other = marked.copy()
-    other[marked] = codes[marked] != main
+    main = str(found[int(np.argmax(np.bincount(kinds[marked], minlength=len(found))))])
+    codes = found[kinds]
+    other = marked & (codes != main)
     if not other.any():
         return main
     reasons[other] = ("in " + pd.Series(codes[other], dtype=object)
