@@ -6,10 +6,12 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import charset_normalizer
 
 from .errors import StatementError
+from .vocabulary import columns, fold
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -119,12 +121,52 @@ def _guess_encoding(sample: bytes) -> str | None:
     """charset-normalizer's guess; when it recognises no language and the bytes of LRM / RLM
     in the right-to-left code pages are present, asked again without them, and a Hebrew or
     Arabic code page it then names (with a language it recognises) is taken."""
-    best = charset_normalizer.from_bytes(sample).best()
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
     if (best is None or not best.coherence) and _BIDI_BYTES.search(sample):
         plain = charset_normalizer.from_bytes(_BIDI_BYTES.sub(b"", sample)).best()
         if plain is not None and plain.encoding in _RIGHT_TO_LEFT and plain.coherence > 0:
             return plain.encoding
-    return best.encoding if best is not None else None
+    if best is None:
+        return None
+    return _known_words_decide(sample, best, list(matches))
+
+
+# A short file has few letters outside ASCII, and the single-byte code pages read them all as
+# some letter: the detector's first few guesses are then near ties (a Turkish card statement
+# called Baltic cp1257, its 'Açıklama' read 'Aēżklama'). Among the near ties, the code page
+# under which more of the file's words are words the reader knows (columns.toml's headers and
+# labels, categories.toml's descriptions) is taken; with no difference, the detector's own.
+_NEAR_TIE = 0.05
+
+
+def _known_words_decide(sample: bytes, best: charset_normalizer.CharsetMatch,
+                        matches: list[charset_normalizer.CharsetMatch]) -> str:
+    ties = [m for m in matches if m.encoding != best.encoding
+            and m.chaos <= best.chaos + _NEAR_TIE and m.coherence >= best.coherence - _NEAR_TIE]
+    if not ties:
+        return best.encoding
+    head = sample[:16384]
+
+    def known(encoding: str) -> int:
+        words = set(re.findall(r"[^\W\d_]+", head.decode(encoding, errors="replace").lower()))
+        return len({fold(w) for w in words if not w.isascii()} & _known_words())
+
+    scores = {m.encoding: known(m.encoding) for m in [best, *ties]}
+    top = max(scores.values())
+    return best.encoding if scores[best.encoding] == top else next(
+        e for e, n in scores.items() if n == top)
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Every word of the vocabularies, folded (they are mostly written without accents:
+    'aciklama' is what 'Açıklama' folds to)."""
+    from .classify import load_categories  # here: classify imports what imports this module
+    texts = [w for section in columns().values() for words in section.values()
+             for w in words]
+    texts += [w for words in load_categories()["categories"].values() for w in words]
+    return frozenset(fold(word) for text in texts for word in text.split())
 
 
 # Windows-1254 (Turkish) differs from Windows-1252 in six letters only: where Turkish has

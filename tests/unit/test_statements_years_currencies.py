@@ -192,3 +192,49 @@ def test_a_file_in_another_currency_is_left_out_of_the_months() -> None:
     (month,) = reading.report()["months"]
     assert month["income"] == 2450.0 and month["expenses"] == 850.0
     assert any("usd.csv (USD) left out" in w for w in reading.warnings)
+
+
+# -- layouts first read wrong: mortgages, deposit interest, a short Turkish file -----------------
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("SPŁATA RATY KREDYTU HIPOTECZNEGO NR 20190012345", "mortgage"),
+    ("RATA KREDYTU MIESZKANIOWEGO", "mortgage"),
+    ("HYPOTHEKENRATE SPARKASSE", "mortgage"), ("ROCKET MORTGAGE PAYMENT", "mortgage"),
+    ("KONUT KREDİSİ TAKSİT ÖDEMESİ", "mortgage"), ("住宅ローン返済", "mortgage"),
+    # still loans: a cash loan, a loan's interest
+    ("SPŁATA RATY KREDYTU GOTÓWKOWEGO", "loan_payment"), ("대출이자 02월", "loan_payment"),
+    ("ODSETKI OD LOKATY TERMINOWEJ", "interest"), ("KAPITALIZACJA ODSETEK", "interest"),
+    ("VADELİ HESAP FAİZİ", "interest"), ("VADELI MEVDUAT FAIZI", "interest"),
+    ("ZINSEN TAGESGELD", "interest"), ("INTEREST FROM SAVINGS", "interest"),
+    ("定期預金利息", "interest"), ("예금 이자", "interest"),
+    # still own transfers: the deposit itself
+    ("LOKATA 3M", "own_transfer"), ("UMBUCHUNG AUF TAGESGELD", "own_transfer"),
+    ("HESAPLAR ARASI VİRMAN VADELİ HESABA", "own_transfer"),
+    # still missed payments: penalty interest
+    ("ODSETKI KARNE", "missed"), ("GECİKME FAİZİ", "missed"),
+    ("ÖDEMENİZ İÇİN TEŞEKKÜR EDERİZ", "card_payment"), ("쿠팡(주) 승인취소", "refund"),
+])
+def test_mortgages_and_deposit_interest(description: str, category: str) -> None:
+    from shared_features.statements.classify import classify
+    assert classify(pd.Series([description]))[0] == category
+
+
+def test_deposit_interest_is_income_and_a_mortgage_is_spending() -> None:
+    rows = ["Date,Description,Amount", "2024-01-02,WYNAGRODZENIE ACME,5000.00",
+            "2024-01-10,SPŁATA RATY KREDYTU HIPOTECZNEGO,-2000.00",
+            "2024-01-15,RATA KREDYTU GOTÓWKOWEGO,-300.00",
+            "2024-01-20,PRZELEW NA LOKATĘ,-1000.00", "2024-01-31,ODSETKI OD LOKATY,12.50"]
+    (month,) = read_statements([("konto.csv", _csv(rows))]).report()["months"]
+    assert month["income"] == 5012.50
+    assert month["expenses"] == 2000.0 and month["debt_payments"] == 300.0
+
+
+def test_a_short_turkish_file_is_read_as_turkish_by_the_words_it_holds() -> None:
+    # Few letters outside ASCII: the detector's guesses tie, and cp1250 or cp1257 would
+    # read 'Açıklama' as 'Aç˝klama' or 'Aēżklama'; the reader's own words settle it.
+    rows = ["Kart Numarası;5401 **** **** 1234", "Hesap Kesim Tarihi;29.02.2024", "",
+            "İşlem Tarihi;Açıklama;Tutar;Bonus", "04.01.2024;STARBUCKS KADIKOY;4,50 TL;0,04",
+            "08.01.2024;MIGROS ATASEHIR;62,30 TL;0,62"]
+    f = read_statement(("\n".join(rows) + "\n").encode("cp1254"), "ekstre.csv")
+    assert f.format["encoding"] == "cp1254"
+    assert f.format["columns"]["description"] == "Açıklama"

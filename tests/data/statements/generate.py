@@ -290,6 +290,9 @@ WORDS["zh_tw"] = {"salary": "薪資轉帳 ACME股份有限公司", "rent": "房�
                   "groceries": "全聯福利中心 消費", "card_payment": "信用卡款 國泰世華",
                   "savings": "轉存定存", "refund": "蝦皮購物 退款", "electricity": "台電電費",
                   "loan": "信貸還款 02期", "returned": "遲繳違約金", "groceries2": "家樂福 消費"}
+# A Polish homeowner: the housing cost is the mortgage instalment, which stays in spending
+# (housing), not a debt payment like the cash loan.
+WORDS["pl_mortgage"] = dict(WORDS["pl"], rent="SPŁATA RATY KREDYTU HIPOTECZNEGO NR 20190012345")
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -301,6 +304,15 @@ CARD_WORDS: dict[str, dict[str, str]] = {
            "GUTSCHRIFT ERSTATTUNG AMAZON", "restaurant": "RESTAURANT ZUM LOWEN", "fuel":
            "ARAL TANKSTELLE", "late_fee": "MAHNGEBUHR", "books": "THALIA BUCHHANDLUNG",
            "interest": "SOLLZINSEN"},
+    "ko": {"coffee": "스타벅스 강남점", "supermarket": "이마트 성수점", "payment": "카드대금 결제",
+           "online": "쿠팡(주)", "refund": "쿠팡(주) 승인취소", "restaurant": "본죽 역삼점",
+           "fuel": "GS칼텍스 서초주유소", "late_fee": "연체료", "books": "교보문고",
+           "interest": "리볼빙 수수료"},
+    "tr": {"coffee": "STARBUCKS KADIKOY", "supermarket": "MIGROS ATASEHIR",
+           "payment": "ÖDEMENİZ İÇİN TEŞEKKÜR EDERİZ", "online": "TRENDYOL.COM",
+           "refund": "İADE TRENDYOL.COM", "restaurant": "NUSR-ET ETILER",
+           "fuel": "SHELL PETROL MASLAK", "late_fee": "GECİKME FAİZİ",
+           "books": "D&R KITAP", "interest": "AKDİ FAİZ"},
     "pt": {"coffee": "PADARIA REAL", "supermarket": "PAO DE ACUCAR", "payment":
            "PAGAMENTO RECEBIDO", "online": "MERCADOLIVRE", "refund": "ESTORNO MERCADOLIVRE",
            "restaurant": "OUTBACK", "fuel": "POSTO IPIRANGA", "late_fee": "MULTA ATRASO",
@@ -1535,6 +1547,46 @@ def multi_currency_wallet(h, w):
     return join([head, *body]).encode()
 
 
+
+def pl_ing_mortgage(h, w):
+    # ING-like Polish export: Windows-1250, a preamble, ';', many columns (the amount in the
+    # account's currency, blocked amounts, the balance after), decimal commas; the housing
+    # cost is a mortgage instalment.
+    pre = [["Lista transakcji"], ["Dokument nr 0123456/2024"],
+           ["Za okres:", "01.01.2024 - 29.02.2024"], [""]]
+    head = ["Data transakcji", "Data księgowania", "Dane kontrahenta", "Tytuł",
+            "Nr rachunku", "Szczegóły", "Kwota transakcji (waluta rachunku)", "Waluta",
+            "Kwota blokady/zwolnienie blokady", "Waluta", "Saldo po transakcji", "Waluta"]
+    body = [[d.isoformat(), d.isoformat(), " ".join(t.split()[:2]), t,
+             "'61 1090 1014 0000 0712 1981 2874'", "", eu(a, group=""), "PLN", "", "",
+             eu(b, group=""), "PLN"] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";", quote=True).encode("cp1250")
+
+
+def kr_card(h, w):
+    # Korean card company's usage history: EUC-KR (cp949), a preamble naming the card, the
+    # use date 'yyyy.mm.dd', the merchant, the amount in won (charges positive, the payment
+    # and a cancelled approval negative), instalment months, and an approval number.
+    pre = [["카드이용내역"], ["카드번호", "9410-****-****-1234"],
+           ["조회기간", "2024.01.01 ~ 2024.02.29"], [""]]
+    head = ["이용일", "이용카드", "이용하신곳", "이용금액", "할부개월", "승인번호"]
+    body = [[d.strftime("%Y.%m.%d"), "본인 1234", t, us(-a), "일시불", f"{30012345 + i}"]
+            for i, (d, t, a, _) in enumerate(h)]
+    return join([*pre, head, *body], quote=True).encode("cp949")
+
+
+def tr_card(h, w):
+    # Turkish credit card statement (ekstre) export: Windows-1254, ';', the card number and the
+    # statement cut-off date above, 'İşlem Tarihi', amounts with 'TL' and a decimal comma,
+    # charges positive, the payment negative, a Bonus points column.
+    pre = [["Kart Numarası", "5401 **** **** 1234"], ["Hesap Kesim Tarihi", "29.02.2024"],
+           ["Son Ödeme Tarihi", "10.03.2024"], [""]]
+    head = ["İşlem Tarihi", "Açıklama", "Tutar", "Bonus"]
+    body = [[d.strftime("%d.%m.%Y"), t, eu(-a) + " TL", eu(round(max(-a, 0) * 0.01, 2))]
+            for d, t, a, _ in h]
+    return join([*pre, head, *body], sep=";").encode("cp1254")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1657,6 +1709,10 @@ LAYOUTS = [
            currency="EUR", balance_offset=3000.0),
     Layout("multi_currency_wallet_usd_rows.csv", "account", True, multi_currency_wallet, "en",
            skipped=3, currency="EUR"),
+    Layout("pl_ing_mortgage_instalment.csv", "account", True, pl_ing_mortgage, "pl_mortgage",
+           currency="PLN"),
+    Layout("kr_card_usage_history.csv", "card", False, kr_card, "ko"),
+    Layout("tr_kredi_karti_ekstre.csv", "card", False, tr_card, "tr", currency="TRY"),
 ]
 
 
