@@ -83,7 +83,8 @@ WEEKDAY = (r"(?:" + "|".join(sorted((w.replace(" ", "[ -]") for w in _WEEKDAYS),
            + r")\.?,?\s+")
 _WEEKDAY_RE = re.compile(r"^" + WEEKDAY + r"(?=\d|[^\W\d_]{3,9}\.? \d)")
 # A time after the date, with optional seconds, AM/PM and zone: the booking day is the date.
-_TIME = (r"(?:[T\s,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
+# ('-' before it as Turkish exports write '02/01/2024-09:15': the time needs its colon then.)
+_TIME = (r"(?:(?:[T\s,]+\d{1,2}[:.]|-\d{1,2}:)\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
          r"\s*(?:z|utc|gmt|[a-z]{3,5}|[+-]\d{2}:?\d{2})?)$")
 
 # (format, day_first) - day_first None where the format is not ambiguous.

@@ -36,7 +36,8 @@ _DATE_LIKE = (r"^(?=\D{0,14}\d)"  # every date has a digit early: most other cel
               # no year, on a statement that states its period: '11/03', '03.11.', '03 Nov'
               r"|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.)"
               r"(?:\s*[(（][^\W\d_][)）])?"  # a weekday after: '2024/10/03(木)'
-              r"(?:[ T]\d{1,2}:\d{2}.*)?$")
+              r"(?:[ T-]\d{1,2}:\d{2}.*)?$")  # a time: ' 09:15', 'T09:15', '-09:15'
+
 _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
                r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")
 

@@ -238,3 +238,13 @@ def test_a_short_turkish_file_is_read_as_turkish_by_the_words_it_holds() -> None
     f = read_statement(("\n".join(rows) + "\n").encode("cp1254"), "ekstre.csv")
     assert f.format["encoding"] == "cp1254"
     assert f.format["columns"]["description"] == "Açıklama"
+
+
+def test_polish_debit_and_credit_headers_and_a_dash_before_the_time() -> None:
+    from shared_features.statements.roles import _header_roles
+    assert _header_roles(["Data transakcji", "Obciążenia", "Uznania", "Saldo"]) == {
+        0: "date", 1: "debit", 2: "credit", 3: "balance"}
+    reading = parse_dates(pd.Series(["02/01/2024-09:15", "15/01/2024-18:40"]))
+    assert [str(d) for d in reading.dates] == ["2024-01-02", "2024-01-15"]
+    # A dash alone still separates a date's own parts.
+    assert str(parse_dates(pd.Series(["2024-01-02", "2024-01-15"])).dates[1]) == "2024-01-15"

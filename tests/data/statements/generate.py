@@ -293,6 +293,16 @@ WORDS["zh_tw"] = {"salary": "薪資轉帳 ACME股份有限公司", "rent": "房�
 # A Polish homeowner: the housing cost is the mortgage instalment, which stays in spending
 # (housing), not a debt payment like the cash loan.
 WORDS["pl_mortgage"] = dict(WORDS["pl"], rent="SPŁATA RATY KREDYTU HIPOTECZNEGO NR 20190012345")
+# A Brazilian digital account as its app words it: Pix transfers, the card's bill, an
+# investment in a deposit (RDB) that is the person's own money moved.
+WORDS["pt_app"] = {
+    "salary": "Transferência recebida pelo Pix - ACME LTDA - 12.345.678/0001-90",
+    "rent": "Transferência enviada pelo Pix - JOAO SILVA - •••.123.456-••",
+    "groceries": "Compra no débito - PAO DE ACUCAR", "card_payment": "Pagamento de fatura",
+    "savings": "Aplicação RDB", "refund": "Estorno - Compra no débito - AMAZON",
+    "electricity": "Pagamento de boleto efetuado - ENEL DISTRIBUICAO SAO PAULO",
+    "loan": "Pagamento de empréstimo", "returned": "Juros de mora",
+    "groceries2": "Compra no débito - CARREFOUR"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -1587,6 +1597,43 @@ def tr_card(h, w):
     return join([*pre, head, *body], sep=";").encode("cp1254")
 
 
+
+def tr_bank_time_dash(h, w):
+    # Turkish bank account export: Windows-1254, ';', the date and time joined by a dash
+    # ('02/01/2024-09:15'), the kind of transaction, a signed amount and the balance with
+    # decimal commas, a receipt number.
+    pre = [["Hesap Hareketleri"], ["Hesap No", "1234-5678901"], [""]]
+    head = ["Tarih/Saat", "İşlem", "Açıklama", "Tutar", "Bakiye", "Dekont No"]
+    body = [[d.strftime("%d/%m/%Y") + "-09:15", "EFT" if a > 0 else "Havale", t, eu(a), eu(b),
+             f"{2024000100 + i}"] for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body], sep=";").encode("cp1254")
+
+
+def br_app_account(h, w):
+    # Brazilian digital account: Data, Valor, Identificador, Descrição; dd/mm/yyyy, a signed
+    # amount with a decimal point, an id per row.
+    head = ["Data", "Valor", "Identificador", "Descrição"]
+    body = [[d.strftime("%d/%m/%Y"), plain(a), f"65a{i:05x}c0ffee{i:04d}", t]
+            for i, (d, t, a, _) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def pl_millennium(h, w):
+    # Polish bank: the account number first on every row, transaction and settlement dates,
+    # the kind, the other account, the counterparty, the title, 'Obciążenia' (debits, signed)
+    # and 'Uznania' (credits), the balance and currency.
+    head = ["Numer rachunku/karty", "Data transakcji", "Data rozliczenia", "Rodzaj transakcji",
+            "Na konto/Z konta", "Odbiorca/Zleceniodawca", "Opis", "Obciążenia", "Uznania",
+            "Saldo", "Waluta"]
+    kinds = {v: k for k, v in w.items()}
+    body = [["PL61109010140000071219812874", d.isoformat(), d.isoformat(),
+             "PRZELEW PRZYCHODZĄCY" if a > 0 else "PRZELEW WYCHODZĄCY",
+             "PL27114020040000300201355387", PAYEES["pl"][kinds[t]], t,
+             plain(a) if a < 0 else "", plain(a) if a > 0 else "", plain(b), "PLN"]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1713,6 +1760,9 @@ LAYOUTS = [
            currency="PLN"),
     Layout("kr_card_usage_history.csv", "card", False, kr_card, "ko"),
     Layout("tr_kredi_karti_ekstre.csv", "card", False, tr_card, "tr", currency="TRY"),
+    Layout("tr_tarih_saat_dash.csv", "account", True, tr_bank_time_dash, "tr"),
+    Layout("br_app_account_pix.csv", "account", False, br_app_account, "pt_app"),
+    Layout("pl_obciazenia_uznania.csv", "account", True, pl_millennium, "pl", currency="PLN"),
 ]
 
 
