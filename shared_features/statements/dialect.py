@@ -60,7 +60,8 @@ def detect_delimiter(text: str) -> str:
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Trim spaces and stray quotes and unwrap ``="0123"`` (Excel's keep-as-text guard).
+    """Trim spaces and stray quotes and unwrap ``="0123"`` and ``'0123`` (Excel's keep-as-text
+    guards).
 
     One vectorised test per column finds the cells that need it (usually none: the CSV parser
     has already removed the quotes); only those are rewritten, so a clean column is kept as
@@ -70,11 +71,13 @@ def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
         col = col.fillna("")
         # Plain string kernels, not a regex: pandas runs a regex with \s through Python's re,
         # value by value.
-        todo = ((col.str.strip() != col) | col.str.startswith(("=", '"'))
+        todo = ((col.str.strip() != col) | col.str.startswith(("=", '"', "'"))
                 | col.str.endswith('"')).to_numpy(dtype=bool)
         if todo.any():
             col = col.copy()
             fix = col[todo].str.strip().str.replace(r'^="(.*)"$', r"\1", regex=True)
+            # "'02/01", "'0000": the apostrophe a spreadsheet keeps a number as text with.
+            fix = fix.str.replace(r"^'(?=[\d+-])", "", regex=True)
             col[todo] = fix.str.strip('" ')
         out[name] = col
     return pd.DataFrame(out, index=frame.index)

@@ -120,6 +120,8 @@ def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
         return "TRY"
     if re.search(r"(?<![^\W\d_])R ?\d", amounts):  # 'R2,450.00': the rand, against its digits
         return "ZAR"
+    if re.search(r"\bRp\b", text):  # 'Kode Mata Uang : Rp', 'Rp 2.450.000': the rupiah
+        return "IDR"
     return None
 
 
@@ -284,9 +286,10 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """(signed amount, readable) per row from one amount column, debit and credit columns or
-    an amount with a D/C indicator."""
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(signed amount, readable, undirected) per row from one amount column, debit and credit
+    columns or an amount with a D/C indicator; undirected rows have an unsigned amount whose
+    indicator says neither in nor out."""
     if roles.amount is not None:
         reading = parse_money(body[roles.amount], decimal)
         amount = reading.values
@@ -300,14 +303,22 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
             if credit_only:
                 warnings.append("amounts marked CR were read as money in and the unmarked "
                                 "ones as money out")
+        readable = ~np.isnan(amount)
         if roles.indicator is not None:
-            amount = _apply_signs(amount, _indicator_signs(body[roles.indicator]))
-        return amount, ~np.isnan(amount)
+            sign = _indicator_signs(body[roles.indicator])
+            amount = _apply_signs(amount, sign)
+            if not (reading.values < 0).any() and not marks.any():
+                # Amounts written without sign, and a row whose mark says neither in nor out
+                # (a wallet's '/' for a withdrawal to the person's bank): its direction is
+                # unknown, so it is not read as either.
+                undirected = readable & (sign == 0) & (amount != 0)
+                return amount, readable & ~undirected, undirected
+        return amount, readable, np.zeros(len(amount), dtype=bool)
     debit = parse_money(body[roles.debit], decimal).values
     credit = parse_money(body[roles.credit], decimal).values
     readable = ~np.isnan(debit) | ~np.isnan(credit)
     amount = np.abs(np.nan_to_num(credit)) - np.abs(np.nan_to_num(debit))
-    return amount, readable
+    return amount, readable, np.zeros(len(amount), dtype=bool)
 
 
 def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
@@ -441,7 +452,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     if date_reading.warning:
         warnings.append(date_reading.warning)
     dates = date_reading.dates
-    amount, readable = _signed_amounts(body, roles, decimal, warnings)
+    amount, readable, undirected = _signed_amounts(body, roles, decimal, warnings)
     description = _joined(body, roles.description)
 
     blank = (body == "").all(axis=1).to_numpy()
@@ -465,6 +476,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                     else np.zeros(len(body), dtype=bool))
     reasons = np.full(len(body), None, dtype=object)
     reasons[~readable] = "no amount"
+    if undirected.any():
+        reasons[undirected] = (f"neither money in nor out: column "
+                               f"{roles.named(layout.header)['indicator']!r} marks no direction")
     reasons[~has_date] = "no date"
     reasons[(~has_date | ~readable) & label] = "summary row (balance, total, account or page line)"
     reasons[has_date & readable & balance_line] = "balance line, not a transaction"

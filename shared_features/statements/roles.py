@@ -71,7 +71,9 @@ def indicator_share(values: pd.Series) -> float:
     if uniq.empty or len(uniq) > 8:
         return 0.0
     folded = fold_series(uniq).where(~uniq.isin(["+", "-"]), uniq)
-    return float(folded.isin(known).mean())
+    # A placeholder of punctuation ('/', '*') says neither: it is not counted either way.
+    folded = folded[folded != ""]
+    return float(folded.isin(known).mean()) if len(folded) else 0.0
 
 
 def _is_currency(values: pd.Series) -> bool:

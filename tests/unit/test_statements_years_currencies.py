@@ -248,3 +248,29 @@ def test_polish_debit_and_credit_headers_and_a_dash_before_the_time() -> None:
     assert [str(d) for d in reading.dates] == ["2024-01-02", "2024-01-15"]
     # A dash alone still separates a date's own parts.
     assert str(parse_dates(pd.Series(["2024-01-02", "2024-01-15"])).dates[1]) == "2024-01-15"
+
+
+def test_a_row_whose_indicator_marks_no_direction_is_skipped_not_counted() -> None:
+    # A wallet's '/' in 收/支: a withdrawal to the person's own bank, neither in nor out.
+    rows = ["交易时间,商品,收/支,金额(元)", "2024-01-02 09:00:00,工资,收入,¥2450.00",
+            "2024-01-03 10:00:00,房租,支出,¥1100.00", "2024-01-16 20:00:00,零钱提现,/,¥64.30",
+            "2024-01-20 10:00:00,超市,支出,¥84.35"]
+    f = read_statement(_csv(rows), "wallet.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
+    assert f.rows_skipped == [{"row": 4, "reason": "neither money in nor out: column '收/支' "
+                                                   "marks no direction"}]
+    # Signed amounts keep their own sign where the indicator is blank.
+    signed = ["Date,Description,Amount,Dr/Cr", "02/01/2024,SALARY,2450.00,CR",
+              "03/01/2024,RENT,-1100.00,", "05/01/2024,GROCER,-84.35,DR"]
+    assert list(read_statement(_csv(signed), "s.csv").transactions["amount"]) == [
+        2450.0, -1100.0, -84.35]
+
+
+def test_the_spreadsheet_text_apostrophe_is_removed_before_digits_only() -> None:
+    rows = ["Periode :,01/01/2024 - 29/02/2024", "", "Tanggal,Keterangan,Jumlah,,Saldo",
+            "'02/01,GAJI ACME,2450.00,CR,3450.00", "'03/01,'SEWA KOS,1100.00,DB,2350.00",
+            "'05/01,INDOMARET,84.35,DB,2265.65"]
+    f = read_statement(_csv(rows), "rekening.csv")
+    assert _dates(f) == ["2024-01-02", "2024-01-03", "2024-01-05"]
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
+    assert f.transactions["description"].iloc[1] == "'SEWA KOS"  # a word keeps it

@@ -1634,6 +1634,57 @@ def pl_millennium(h, w):
     return join([head, *body]).encode()
 
 
+
+def id_bca_no_year(h, w):
+    # Indonesian bank (BCA-like): a preamble with the period and 'Rp', dates written "'02/01"
+    # (no year, with the spreadsheet's text apostrophe), the amount unsigned with CR / DB in
+    # an unnamed column after it, the balance, and a block of totals after the rows.
+    pre = [["Informasi Rekening - Mutasi Rekening"], ["No. rekening :", "'1234567890"],
+           ["Nama :", "BUDI SANTOSO"], ["Periode :", "01/01/2024 - 29/02/2024"],
+           ["Kode Mata Uang :", "Rp"], [""]]
+    head = ["Tanggal Transaksi", "Keterangan", "Cabang", "Jumlah", "", "Saldo"]
+    body = [[d.strftime("'%d/%m"), t, "'0000", us(abs(a)), "CR" if a > 0 else "DB", us(b)]
+            for d, t, a, b in h]
+    inflow = sum(a for _, _, a, _ in h if a > 0)
+    outflow = -sum(a for _, _, a, _ in h if a < 0)
+    post = [[""], ["Saldo Awal", us(h[0][3] - h[0][2])], ["Mutasi Kredit", us(inflow)],
+            ["Mutasi Debet", us(outflow)], ["Saldo Akhir", us(h[-1][3])]]
+    return join([*pre, head, *body, *post]).encode()
+
+
+def cn_wallet(h, w):
+    # Chinese payment wallet bill (WeChat Pay-like): a preamble of 16 lines, then 交易时间 /
+    # 交易类型 / 交易对方 / 商品 / 收/支 / 金额(元) / ... / 当前状态; amounts unsigned with '¥',
+    # the direction in 收/支 (收入 in, 支出 out, '/' neither: a withdrawal to the bank).
+    pre = [["微信支付账单明细"], ["微信昵称：[小明]"],
+           ["起始时间：[2024-01-01 00:00:00] 终止时间：[2024-02-29 23:59:59]"],
+           ["导出类型：[全部]"], ["导出时间：[2024-03-01 10:00:00]"], [""],
+           [f"共{len(h) + 1}笔记录"], ["收入：4笔 4925.99元"], ["支出：8笔 3112.65元"],
+           ["中性交易：1笔 64.30元"], ["注："],
+           ["1. 充值/提现/理财通购买/零钱通存取/信用卡还款等交易，将计入中性交易"],
+           ["2. 本明细仅展示当前账单中的交易，不包括已删除的记录"], ["3. 本明细仅供个人对账使用"],
+           [""],
+           ["----------------------微信支付账单明细列表--------------------"]]
+    head = ["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式", "当前状态",
+            "交易单号", "商户单号", "备注"]
+    body = [[f"{d.isoformat()} 09:15:00", "转账" if a > 0 else "商户消费", "对方", t,
+             "收入" if a > 0 else "支出", f"¥{abs(a):.2f}", "/" if a > 0 else "零钱",
+             "已存入零钱" if a > 0 else "支付成功", f"10000500{i:02d}", "/", "/"]
+            for i, (d, t, a, _) in enumerate(h)]
+    body.insert(5, ["2024-01-16 20:00:00", "零钱提现", "招商银行(1234)", "/", "/", "¥64.30", "/",
+                    "提现已到账", "1000050099", "/", "服务费¥0.00"])
+    return join([*pre, head, *body]).encode()
+
+
+def it_dare_avere(h, w):
+    # Italian bank: Data contabile / Data valuta / Descrizione / Dare / Avere / Divisa, the
+    # accounting words for money out (dare) and in (avere).
+    head = ["Data contabile", "Data valuta", "Descrizione", "Dare", "Avere", "Divisa"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, eu(-a) if a < 0 else "",
+             eu(a) if a > 0 else "", "EUR"] for d, t, a, _ in h]
+    return join([head, *body], sep=";").encode("cp1252")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1763,6 +1814,10 @@ LAYOUTS = [
     Layout("tr_tarih_saat_dash.csv", "account", True, tr_bank_time_dash, "tr"),
     Layout("br_app_account_pix.csv", "account", False, br_app_account, "pt_app"),
     Layout("pl_obciazenia_uznania.csv", "account", True, pl_millennium, "pl", currency="PLN"),
+    Layout("id_apostrophe_dates_no_year.csv", "account", True, id_bca_no_year, "id",
+           skipped=4, currency="IDR"),
+    Layout("cn_wallet_shou_zhi.csv", "account", False, cn_wallet, "zh", skipped=1),
+    Layout("it_dare_avere.csv", "account", False, it_dare_avere, "it", currency="EUR"),
 ]
 
 
