@@ -124,13 +124,12 @@ def normalise(values: pd.Series) -> pd.Series:
     the Japanese eras, the Minguo calendar and the Buddhist era as the common era, Chinese,
     Japanese and Korean 年月日 dates as ISO, a year-less '03.11.' or '10月3日' as '03 nov'."""
     s = values.astype(str).str.strip().str.lower()
-    s = s.str.replace(_CJK_WEEKDAY, "", regex=True)
-    if s.str.contains(_CJK_DATE_CHARS, regex=True).any():  # only a CJK export has them
-        s = s.str.replace(_ERA_DATE, _era_date, regex=True)
-        s = s.str.replace(_CJK_YEARLESS, _named_yearless, regex=True)
-    s = s.str.replace(_ERA_LETTER, _era_date, regex=True)
-    s = s.str.replace(_MINGUO, _minguo_date, regex=True)
-    s = s.str.replace(_DOTTED_YEARLESS, _named_yearless, regex=True)
+    # Era, Minguo, CJK and dotted year-less forms: one test finds the few values that may be
+    # one (usually none), and only those are rewritten.
+    odd = s.str.contains(_ODD_FORMS, regex=True).to_numpy(dtype=bool)
+    if odd.any():
+        s = s.copy()
+        s[odd] = _rewrite_odd_forms(s[odd])
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
     s = s.map(plain_letters)  # as the vocabulary folds them: one spelling per month name
     s = s.str.replace(_WEEKDAY_RE, "", regex=True)
@@ -148,7 +147,6 @@ def normalise(values: pd.Series) -> pd.Series:
 # 1 is 1912). Year numbers of the common era are what every other date here is read in.
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "民国": 1911,
          "r": 2018, "h": 1988, "s": 1925}
-_CJK_DATE_CHARS = r"[年년]"
 _ERA_DATE = re.compile(r"^(令和|平成|昭和|民國|民国)?\s*(\d{1,4}|元)\s*[年년]\s*(\d{1,2})\s*[月월]"
                        r"\s*(\d{1,2})\s*[日일]?")
 _ERA_LETTER = re.compile(r"^([rhs])(\d{1,2})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
@@ -161,6 +159,18 @@ _CJK_YEARLESS = re.compile(r"^(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$")
 _DOTTED_YEARLESS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")  # '03.11.': German, day first
 _CJK_WEEKDAY = r"\s*[(（][月火水木金土日一二三四五六天월화수목금토일][)）]"  # '2024/10/03(木)'
 _ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+_ODD_FORMS = r"[年년月월(（]|^[rhs]\d|^1[0-4]\d[./-]|^\d{1,2}\.\d{1,2}\.$"
+
+
+def _rewrite_odd_forms(s: pd.Series) -> pd.Series:
+    s = s.str.replace(_CJK_WEEKDAY, "", regex=True)
+    s = s.str.replace(_ERA_DATE, _era_date, regex=True)
+    s = s.str.replace(_CJK_YEARLESS, _named_yearless, regex=True)
+    s = s.str.replace(_ERA_LETTER, _era_date, regex=True)
+    s = s.str.replace(_MINGUO, _minguo_date, regex=True)
+    return s.str.replace(_DOTTED_YEARLESS, _named_yearless, regex=True)
 
 
 def _era_date(m: re.Match[str]) -> str:
@@ -350,7 +360,7 @@ def parse_dates(values: pd.Series, default_day_first: bool = True,
             f"years of the Buddhist era such as {uniq[present].iloc[0]!r} were read "
             f"{BUDDHIST_OFFSET} years earlier")) if w)
     era = uniq[present].str.strip().str.lower().str.contains(_ERA_YEARS, regex=True)
-    if era.any():
+    if era.any():  # (cheap: a reading's distinct values, a few hundred)
         warning = "; ".join(w for w in (warning, (
             f"years of a Japanese era or the Minguo calendar such as "
             f"{uniq[present][era].iloc[0]!r} were read as years of the common era")) if w)
