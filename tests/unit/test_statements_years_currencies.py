@@ -274,3 +274,17 @@ def test_the_spreadsheet_text_apostrophe_is_removed_before_digits_only() -> None
     assert _dates(f) == ["2024-01-02", "2024-01-03", "2024-01-05"]
     assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
     assert f.transactions["description"].iloc[1] == "'SEWA KOS"  # a word keeps it
+
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("TRF TO FD 50012345678 AUTO SWEEP", "own_transfer"),
+    ("TRANSFER TO TERM DEPOSIT 1234", "own_transfer"), ("PLAZO FIJO CONSTITUCION", "own_transfer"),
+    ("FD INTEREST 50012345678", "interest"), ("INT.PD:01-01-2024 TO 31-03-2024", "interest"),
+    ("PAGO INTERESES PLAZO FIJO", "interest"),
+    ("NACH RTN CHGS INCL GST", "missed"), ("ECS RETURN CHARGES", "missed"),
+    ("ACH D- BAJAJ FINANCE LTD EMI", "loan_payment"),
+    ("CC BILL PAYMENT 4147XXXXXXXX5678", "card_payment"),
+])
+def test_term_deposits_and_indian_narration_codes(description: str, category: str) -> None:
+    from shared_features.statements.classify import classify
+    assert classify(pd.Series([description]))[0] == category

@@ -303,6 +303,16 @@ WORDS["pt_app"] = {
     "electricity": "Pagamento de boleto efetuado - ENEL DISTRIBUICAO SAO PAULO",
     "loan": "Pagamento de empréstimo", "returned": "Juros de mora",
     "groceries2": "Compra no débito - CARREFOUR"}
+# An Indian savings account as its narrations read: NEFT / UPI / NACH / ACH codes, the card
+# bill, a sweep into a fixed deposit (the person's own money), an EMI, a NACH return charge.
+WORDS["en_in"] = {"salary": "NEFT CR-HDFC0000123-ACME TECHNOLOGIES PVT LTD-SALARY JAN",
+                  "rent": "UPI/DR/401234567890/RAMESH KUMAR/SBIN/rent",
+                  "groceries": "POS 4147XXXXXXXX1234 BIGBASKET BANGALORE",
+                  "card_payment": "CC BILL PAYMENT 4147XXXXXXXX5678",
+                  "savings": "TRF TO FD 50012345678 AUTO SWEEP",
+                  "refund": "REFUND AMAZON SELLER SERVICES",
+                  "electricity": "BESCOM BILL PAYMENT BBPS", "loan": "ACH D- BAJAJ FINANCE LTD EMI",
+                  "returned": "NACH RTN CHGS INCL GST", "groceries2": "UPI/DR/402345678901/DMART"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -1685,6 +1695,22 @@ def it_dare_avere(h, w):
     return join([head, *body], sep=";").encode("cp1252")
 
 
+
+def in_sbi_tab(h, w):
+    # Indian state bank-like: tab-separated, a preamble of account details with the start and
+    # end dates, '2 Jan 2024' dates, Debit / Credit / Balance with thousands commas, a branch
+    # code; narrations in the bank's codes.
+    pre = [["Account Name", ":", "Mr. RAHUL SHARMA"], ["Account Number", ":", "_00000012345678901"],
+           ["Branch", ":", "MG ROAD BANGALORE"], ["Start Date", ":", "1 Jan 2024"],
+           ["End Date", ":", "29 Feb 2024"], [""]]
+    head = ["Txn Date", "Value Date", "Description", "Ref No./Cheque No.", "Branch Code",
+            "Debit", "Credit", "Balance"]
+    body = [[f"{d.day} {d:%b %Y}", f"{d.day} {d:%b %Y}", t, f"TRANSFER TO {3000 + i}", "1234",
+             us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body], sep="\t").encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1818,6 +1844,7 @@ LAYOUTS = [
            skipped=4, currency="IDR"),
     Layout("cn_wallet_shou_zhi.csv", "account", False, cn_wallet, "zh", skipped=1),
     Layout("it_dare_avere.csv", "account", False, it_dare_avere, "it", currency="EUR"),
+    Layout("in_tab_narration_codes.csv", "account", True, in_sbi_tab, "en_in"),
 ]
 
 
