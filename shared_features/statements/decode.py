@@ -128,6 +128,12 @@ def _guess_encoding(sample: bytes) -> str | None:
         if plain is not None and plain.encoding in _RIGHT_TO_LEFT and plain.coherence > 0:
             return plain.encoding
     if best is None:
+        # A short file whose every line mixes scripts (a Japanese card export: full-width
+        # letters, kana and kanji beside ASCII digits) can seem too chaotic for the default
+        # threshold, which then names nothing; a looser one finds the code page it is.
+        matches = charset_normalizer.from_bytes(sample, threshold=_LOOSE_CHAOS)
+        best = matches.best()
+    if best is None:
         return None
     return _known_words_decide(sample, best, list(matches))
 
@@ -138,6 +144,7 @@ def _guess_encoding(sample: bytes) -> str | None:
 # under which more of the file's words are words the reader knows (columns.toml's headers and
 # labels, categories.toml's descriptions) is taken; with no difference, the detector's own.
 _NEAR_TIE = 0.05
+_LOOSE_CHAOS = 0.5
 
 
 def _known_words_decide(sample: bytes, best: charset_normalizer.CharsetMatch,

@@ -288,3 +288,19 @@ def test_the_spreadsheet_text_apostrophe_is_removed_before_digits_only() -> None
 def test_term_deposits_and_indian_narration_codes(description: str, category: str) -> None:
     from shared_features.statements.classify import classify
     assert classify(pd.Series([description]))[0] == category
+
+
+def test_a_short_japanese_card_export_the_detector_finds_too_mixed_is_still_shift_jis() -> None:
+    # Every line mixes full-width letters, kana and kanji with ASCII: at its default threshold
+    # the detector names nothing (and cp1252 would be assumed); a looser one finds cp932.
+    rows = ["山田　太郎　様,4980-00**-****-1234,三井住友カード　ＶＩＳＡ（ＮＬ）",
+            "2024/01/04,スターバックス　渋谷店,450,１,１,450,",
+            "2024/01/08,イオン　品川シーサイド店,6230,１,１,6230,",
+            "2024/01/18,ＡＭＡＺＯＮ．ＣＯ．ＪＰ,4599,１,１,4599,",
+            "2024/01/22,ＡＭＡＺＯＮ．ＣＯ．ＪＰ　返品,-1500,１,１,-1500,",
+            "2024/01/30,すき家　五反田店,3840,１,１,3840,",
+            "2024/02/03,ＥＮＥＯＳ　大崎ＳＳ,5500,１,１,5500,", ",,,,,18620,"]
+    f = read_statement(("\r\n".join(rows) + "\r\n").encode("cp932"), "meisai.csv")
+    assert f.format["encoding"] == "cp932" and f.kind == "card"
+    assert f.transactions["description"].iloc[2] == "AMAZON.CO.JP"
+    assert list(f.transactions["category"])[3] == "refund"

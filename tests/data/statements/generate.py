@@ -333,6 +333,11 @@ CARD_WORDS: dict[str, dict[str, str]] = {
            "refund": "İADE TRENDYOL.COM", "restaurant": "NUSR-ET ETILER",
            "fuel": "SHELL PETROL MASLAK", "late_fee": "GECİKME FAİZİ",
            "books": "D&R KITAP", "interest": "AKDİ FAİZ"},
+    "ja": {"coffee": "スターバックス　渋谷店", "supermarket": "イオン　品川シーサイド店",
+           "payment": "ご入金ありがとうございました", "online": "ＡＭＡＺＯＮ．ＣＯ．ＪＰ",
+           "refund": "ＡＭＡＺＯＮ．ＣＯ．ＪＰ　返品", "restaurant": "すき家　五反田店",
+           "fuel": "ＥＮＥＯＳ　大崎ＳＳ", "late_fee": "遅延損害金", "books": "紀伊國屋書店",
+           "interest": "リボ払い手数料"},
     "pt": {"coffee": "PADARIA REAL", "supermarket": "PAO DE ACUCAR", "payment":
            "PAGAMENTO RECEBIDO", "online": "MERCADOLIVRE", "refund": "ESTORNO MERCADOLIVRE",
            "restaurant": "OUTBACK", "fuel": "POSTO IPIRANGA", "late_fee": "MULTA ATRASO",
@@ -1711,6 +1716,19 @@ def in_sbi_tab(h, w):
     return join([*pre, head, *body], sep="\t").encode()
 
 
+
+def jp_card_headerless(h, w):
+    # Japanese card company's statement export: Shift_JIS, CRLF, no header - a first line of
+    # the holder, the masked card number and the card's name, then date, merchant, amount,
+    # payment count '１' twice in full-width digits, the amount billed this time, and a last
+    # line with the total alone.
+    first = ["山田　太郎　様", "4980-00**-****-1234", "三井住友カード　ＶＩＳＡ（ＮＬ）"]
+    body = [[d.strftime("%Y/%m/%d"), t, plain(-a), "１", "１", plain(-a), ""]
+            for d, t, a, _ in h]
+    total = ["", "", "", "", "", plain(-sum(a for _, _, a, _ in h)), ""]
+    return join([first, *body, total], end="\r\n").encode("cp932")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -1845,6 +1863,7 @@ LAYOUTS = [
     Layout("cn_wallet_shou_zhi.csv", "account", False, cn_wallet, "zh", skipped=1),
     Layout("it_dare_avere.csv", "account", False, it_dare_avere, "it", currency="EUR"),
     Layout("in_tab_narration_codes.csv", "account", True, in_sbi_tab, "en_in"),
+    Layout("jp_card_headerless_cp932.csv", "card", False, jp_card_headerless, "ja", skipped=1),
 ]
 
 
