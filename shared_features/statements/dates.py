@@ -160,11 +160,13 @@ _DOTTED_YEARLESS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.$")  # '03.11.': German, 
 _CJK_WEEKDAY = r"\s*[(（][月火水木金土日一二三四五六天월화수목금토일][)）]"  # '2024/10/03(木)'
 _ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-
+# What any of those forms has (a CJK date character or weekday bracket, an era letter before
+# digits, a three-digit year, a dotted day and month with its closing dot): a cheap test.
 _ODD_FORMS = r"[年년月월(（]|^[rhs]\d|^1[0-4]\d[./-]|^\d{1,2}\.\d{1,2}\.$"
 
 
 def _rewrite_odd_forms(s: pd.Series) -> pd.Series:
+    """Era, Minguo and CJK dates as ISO, year-less '03.11.' and '10月3日' as '03 nov'."""
     s = s.str.replace(_CJK_WEEKDAY, "", regex=True)
     s = s.str.replace(_ERA_DATE, _era_date, regex=True)
     s = s.str.replace(_CJK_YEARLESS, _named_yearless, regex=True)
