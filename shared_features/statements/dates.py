@@ -114,6 +114,7 @@ class YearAnchor:
     last: np.datetime64  # datetime64[D]
     source: str  # where it was found, for the warning
     day_first: bool | None = None  # how the dates stating it were written, if they tell
+    whole_year: bool = False  # only a year is stated: the row order tells a year's turn
 
 
 YEARLESS_SLACK_DAYS = 7  # a row booked a few days after the stated period's end
@@ -403,16 +404,50 @@ def _read_yearless(uniq: pd.Series, texts: pd.Series, codes: np.ndarray, full_co
         return DateReading(nat, fmt, day_first, warning, missing_year=example)
     # Each date in the latest year that does not put it after the anchor: a statement's rows
     # are before its period's end, so 'Dec 28' on a statement to 14 January is last year's.
-    last = pd.Timestamp(anchor.last) + pd.Timedelta(days=YEARLESS_SLACK_DAYS)
+    # (A year alone is its last day: no slack into the next.)
+    slack = 0 if anchor.whole_year else YEARLESS_SLACK_DAYS
+    last = pd.Timestamp(anchor.last) + pd.Timedelta(days=slack)
     month, day = md.dt.month, md.dt.day
     dated = _day_of_year(month, day, last.year)
     earlier = _day_of_year(month, day, last.year - 1)
     dated = dated.where(dated <= last, earlier)
     dates = dated.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")[codes]
-    years = sorted({int(y) for y in dated.dt.year.dropna()})
+    if anchor.whole_year:
+        dates = _across_new_year(dates, md.to_numpy(dtype="datetime64[ns]")[codes], last)
+    years = sorted({int(y) for y in
+                    dates[~np.isnat(dates)].astype("datetime64[Y]").astype(int) + 1970})
     note = (f"dates such as {example!r} have no year: read as "
             f"{' and '.join(map(str, years))} from {anchor.source}")
     return DateReading(dates, fmt, day_first, "; ".join(w for w in (warning, note) if w))
+
+
+def _across_new_year(dates: np.ndarray, md: np.ndarray, last: pd.Timestamp) -> np.ndarray:
+    """Rows read in the one stated year, put across a new year where the file's order turns
+    over it once (December's rows, then January's, in an ascending file: the December ones
+    are of the year before); each row keeps its month and day."""
+    ok = ~np.isnat(md)
+    days = md[ok].astype("datetime64[D]")
+    ordinal = (days - days.astype("datetime64[Y]")).astype(np.int64)  # day of the year
+    if len(ordinal) < 3:
+        return dates
+    step = np.diff(ordinal)
+    ascending = (step >= 0).mean() >= (step <= 0).mean()
+    turns = (step < -180) if ascending else (step > 180)
+    settled = (step >= 0) if ascending else (step <= 0)
+    if turns.sum() != 1 or (settled | turns).mean() < 0.9:
+        return dates  # no single turn of the year in a file in date order: as read
+    # Rows on the far side of the turn from the latest are a year earlier.
+    after = np.concatenate(([False], np.cumsum(turns) > 0))
+    earlier = ~after if ascending else after
+    years = np.where(earlier, last.year - 1, last.year)
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    placed = _day_of_year(pd.Series(month), pd.Series(day), 2000)  # valid month-day pairs
+    parts = pd.DataFrame({"year": years, "month": month, "day": day})
+    turned = pd.to_datetime(parts, errors="coerce").where(placed.notna())
+    out = dates.copy()
+    out[ok] = turned.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    return out
 
 
 # Excel's day numbers (days since 1899-12-30) for 1990-01-01 up to 2100-01-01: what a
@@ -559,5 +594,5 @@ def year_anchor(preamble: list[str], name: str) -> YearAnchor | None:
              if _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]]
     if years:
         return YearAnchor(np.datetime64(f"{max(years)}-12-31", "D"),
-                          f"the year in the file name ({max(years)})")
+                          f"the year in the file name ({max(years)})", whole_year=True)
     return None

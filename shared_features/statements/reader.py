@@ -16,7 +16,8 @@ Dates without a year ('03 Nov', '11/03', '03.11.') take it from the latest date 
 the table state (the period's end, the statement date), else the month or year they name, else
 the file name's date, month or year ('statement_2024-10.csv'): each date is put in the latest
 year that keeps it no more than a week after that, so December rows on a statement to January
-fall in the year before. With no year stated anywhere the file is refused (StatementError
+fall in the year before (with a year alone, rows in date order that turn from December to
+January once put December in the year before). With no year stated anywhere the file is refused (StatementError
 naming the column, the row and what to add), never read with a guessed year.
 """
 

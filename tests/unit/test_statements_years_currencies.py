@@ -304,3 +304,20 @@ def test_a_short_japanese_card_export_the_detector_finds_too_mixed_is_still_shif
     assert f.format["encoding"] == "cp932" and f.kind == "card"
     assert f.transactions["description"].iloc[2] == "AMAZON.CO.JP"
     assert list(f.transactions["category"])[3] == "refund"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_year_alone_in_the_file_name_turns_over_new_year_by_the_row_order(
+        newest_first: bool) -> None:
+    rows = ["Dec 20,GROCER,-20.00", "Dec 28,SALARY,1500.00", "Jan 05,RENT,-800.00",
+            "Jan 09,FUEL,-40.00"]
+    rows = rows[::-1] if newest_first else rows
+    f = read_statement(_csv(["Date,Description,Amount", *rows]), "transactions_2024.csv")
+    assert sorted(_dates(f)) == ["2023-12-20", "2023-12-28", "2024-01-05", "2024-01-09"]
+
+
+def test_a_year_alone_keeps_every_date_in_it_when_the_rows_do_not_turn() -> None:
+    rows = ["Date,Description,Amount", "Jan 05,RENT,-800.00", "Mar 09,FUEL,-40.00",
+            "Dec 28,SALARY,1500.00"]
+    f = read_statement(_csv(rows), "export_2024.csv")
+    assert _dates(f) == ["2024-01-05", "2024-03-09", "2024-12-28"]
