@@ -17,8 +17,9 @@ the table state (the period's end, the statement date), else the month or year t
 the file name's date, month or year ('statement_2024-10.csv'): each date is put in the latest
 year that keeps it no more than a week after that, so December rows on a statement to January
 fall in the year before (with a year alone, rows in date order that turn from December to
-January once put December in the year before). With no year stated anywhere the file is refused (StatementError
-naming the column, the row and what to add), never read with a guessed year.
+January once put December in the year before). With no year stated anywhere the file is
+refused (StatementError naming the column, the row and what to add), never read with a
+guessed year.
 """
 
 from __future__ import annotations
