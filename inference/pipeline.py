@@ -182,12 +182,23 @@ def _rows(scored: ScoredPanel) -> list[ResultRow]:
 
 
 def _objects_json(columns: dict[str, np.ndarray], n: int) -> list[str]:
-    """Per person ``{name: value, ...}`` as JSON text (NaN -> null, as orjson writes it)."""
+    """Per person ``{name: value, ...}`` as JSON text (NaN -> null, as orjson writes it): each
+    column written by one orjson call and split at its commas, then one string template per
+    person (a dict per person and a dumps each took ~4 us a person)."""
     if not columns:
         return ["{}"] * n
-    names = list(columns)
-    rows = np.column_stack([np.asarray(columns[k], dtype=float) for k in names]).tolist()
-    return [_dumps(dict(zip(names, row, strict=True))) for row in rows]
+    template = "{" + ",".join(orjson.dumps(name).decode().replace("%", "%%") + ":%s"
+                              for name in columns) + "}"
+    values = [_numbers_json(np.asarray(v, dtype=float)) for v in columns.values()]
+    return [template % parts for parts in zip(*values, strict=True)]
+
+
+def _numbers_json(values: np.ndarray) -> list[str]:
+    """Each number of a 1-D float array as JSON (null for NaN)."""
+    if not len(values):
+        return []
+    text = orjson.dumps(np.ascontiguousarray(values), option=orjson.OPT_SERIALIZE_NUMPY)
+    return text.decode()[1:-1].split(",")
 
 
 def components_json(components: dict[str, np.ndarray], n: int) -> list[str]:

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from inference.documents import ResultsPage, RunDocument
-from inference.pipeline import assessed_rows, monthly_history_json, panel_from_history
+from inference.pipeline import (
+    assessed_rows,
+    components_json,
+    monthly_history_json,
+    panel_from_history,
+)
 from inference.result import decode
 from shared_features import FIELD_NAMES, KEY_METRICS, MonthlyPanel, ingest
 from web.api.schemas import PersonResultSchema, ScoreResultSchema
@@ -104,6 +109,16 @@ def test_history_is_each_persons_months_and_fields_from_their_first_month(with_m
     panel = MonthlyPanel(values, observed, np.arange(n).astype(str).astype(object), months)
     written = [json.loads(h) for h in monthly_history_json(panel)]
     assert written == _history_as_written_plainly(panel)
+
+
+def test_per_person_objects_hold_each_columns_value_and_null_where_unknown():
+    rng = np.random.default_rng(8)
+    columns = {"missed_payment": rng.random(50), "low_liquidity": rng.normal(0, 1e6, 50)}
+    columns["low_liquidity"][::7] = np.nan
+    written = [json.loads(c) for c in components_json(columns, 50)]
+    assert written == [{k: (None if np.isnan(v[i]) else round(float(v[i]), 4))
+                        for k, v in columns.items()} for i in range(50)]
+    assert components_json({}, 2) == ["{}", "{}"]
 
 
 def test_large_batches_encode_like_small_ones(scorer, sim):
