@@ -83,25 +83,40 @@ PHRASES: dict[str, Callable[[float], str]] = {
                                f"{w.pct(abs(v), 1)} a month"),
     "income_recent_ratio": lambda v: (f"Your income over the last {RECENT_MONTHS} months is "
                                       f"{w.pct(v)} of your average"),
+    "income_min_ratio": lambda v: (f"Your lowest month's income was {w.pct(v)} of your "
+                                   "average"),
     "expense_ratio": lambda v: f"Your spending is {w.pct(v)} of your income",
     "expense_volatility": lambda v: f"Your spending varies by about {w.pct(v)} month to month",
     "savings_rate": lambda v: (f"You keep {w.pct(v)} of your income after spending and debt "
                                "payments" if v >= 0 else
                                f"You spend {w.pct(-v)} more than your income"),
+    # Relative to the whole history's income (shared_features), as the sentence says.
+    "savings_rate_recent": lambda v: (f"Over the last {RECENT_MONTHS} months you kept "
+                                      f"{w.pct(v)} of your usual income" if v >= 0 else
+                                      f"Over the last {RECENT_MONTHS} months you spent more "
+                                      f"than came in, by {w.pct(-v)} of your usual income"),
     "negative_cashflow_share": lambda v: (f"You spent more than you earned in {w.pct(v)} of "
                                           "the months"),
     "liquidity_months": lambda v: f"Your savings cover {v:.1f} months of expenses",
+    "liquidity_min_months": lambda v: (f"At their lowest, your savings covered {v:.1f} "
+                                       "months of expenses"),
     "liquidity_trend": lambda v: (f"Your savings cushion is "
                                   f"{_direction(v, 'growing', 'shrinking')} by {abs(v):.2f} "
                                   "months of expenses a month"),
     "debt_service_ratio": lambda v: f"Debt payments take {w.pct(v)} of your income",
     "debt_to_income": lambda v: f"Your debt is {w.pct(v)} of a year's income",
+    # debt_trend is in months of spending (debt payments included), not of income.
     "debt_trend": lambda v: (f"Your debt is {_direction(v, 'growing', 'falling')} by "
-                             f"{w.pct(abs(v))} of your monthly income a month"),
+                             f"{w.pct(abs(v))} of a month's spending each month"),
+    "payment_to_debt": lambda v: f"Each month you pay about {w.pct(v)} of what you owe",
     "utilization": lambda v: f"You are using {w.pct(v)} of your credit limit",
     "missed_payments_total": lambda v: f"You missed {w.count(v, 'payment')} in the months given",
     "missed_payments_recent": lambda v: (f"You missed {w.count(v, 'payment')} in the last "
                                          f"{RECENT_MONTHS} months"),
+    "missed_streak": lambda v: (f"You missed a payment in each of the last "
+                                f"{w.count(v, 'month')}" if v >= 2 else
+                                "You missed a payment in the latest month" if v >= 1 else
+                                "You paid on time in the latest month"),
     "months_observed": lambda v: f"You provided {w.count(v, 'month')} of history",
     # Not "assumed a typical value": the model was trained with fields masked, so it judges an
     # unknown one from everything else it sees.

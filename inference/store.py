@@ -219,7 +219,12 @@ class Store:
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL, faster
-        self.conn.execute("PRAGMA secure_delete = ON")  # deleted finances are zeroed on disk
+        self.conn.execute("PRAGMA main.secure_delete = ON")  # deleted finances zeroed on disk
+        # Not in this connection's temp database (the staging of large runs, save_run): it is
+        # a file only this connection holds, unlinked from the start, so zeroing its freed
+        # pages protects nothing its deletion does not, and clearing a 1M-person staging
+        # table took ~5.7 s with it, 0.3 s without.
+        self.conn.execute("PRAGMA temp.secure_delete = OFF")
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint_pages)}")
 
     # -- lifecycle -------------------------------------------------------------------------------

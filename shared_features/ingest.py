@@ -454,8 +454,9 @@ def ingest(source: Source, limits: IngestLimits | None = None) -> IngestResult:
     """
     limits = limits or IngestLimits()
     data = _located(source)
-    _check_width(_head_text(data), limits.max_columns)
-    fast = read_columns(data, limits.max_text_chars)
+    head = _head_text(data)
+    _check_width(head, limits.max_columns)
+    fast = read_columns(data, limits.max_text_chars, head)
     if fast is None:  # pandas reads what the fast readers leave, and words its problems
         frame, warnings = read_frame(data.read_bytes() if isinstance(data, Path) else data)
         return ingest_frame(frame, limits, warnings)
@@ -479,12 +480,13 @@ def _too_wide(width: int, max_columns: int, whole: bool = True) -> Problem:
                                   f"most {max_columns} (is this the right file?)")
 
 
-def read_columns(data: bytes | str | Path, max_chars: int = 100
+def read_columns(data: bytes | str | Path, max_chars: int = 100, head: str | None = None
                  ) -> tuple[list[str], Columns] | None:
     """(unknown headers, the mapped columns) by the fast readers (``columns``), or None where
     the file needs pandas' parser: a header that is not a plain first line or has problems,
-    quotes in a small file, rows of other lengths, text that is not UTF-8."""
-    head = _head_text(data)
+    quotes in a small file, rows of other lengths, text that is not UTF-8. ``head``: the
+    file's first bytes as text when the caller has read them already."""
+    head = _head_text(data) if head is None else head
     first = head.split("\n", 1)[0].rstrip("\r")
     if not first.strip() or '"' in first:
         return None

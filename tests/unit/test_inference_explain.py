@@ -192,3 +192,20 @@ def test_contributions_follow_how_a_person_reads_the_feature(scorer, sim):
         assert (effects.on_log_odds[below, j] * sign <= 0).all(), name
         checked += int(above.any() and below.any())
     assert checked >= 5
+
+
+def test_every_feature_reads_as_its_own_sentence_in_its_own_unit():
+    """No feature falls back to "Your <label> is <value>", and the ones measured against
+    spending or owed debt say so (debt_trend once read as a share of income)."""
+    from inference.explain import PHRASES
+    from shared_features import FEATURES
+
+    assert [d.name for d in FEATURES if d.name not in PHRASES] == []
+    s = insight(IDX["debt_trend"], 0.12, 0.02, 0.2)["sentence"]
+    assert s.startswith("Your debt is growing by 12% of a month's spending each month")
+    s = insight(IDX["payment_to_debt"], 0.04, 0.02, 0.2)["sentence"]
+    assert s.startswith("Each month you pay about 4% of what you owe, which raises")
+    s = insight(IDX["missed_streak"], 3.0, 0.05, 0.5)["sentence"]
+    assert s.startswith("You missed a payment in each of the last 3 months, which raises")
+    s = insight(IDX["savings_rate_recent"], -0.12, 0.02, 0.2)["sentence"]
+    assert s.startswith("Over the last 3 months you spent more than came in, by 12% of")

@@ -6,9 +6,14 @@ import numpy as np
 import pytest
 
 from inference.documents import ResultsPage, RunDocument
-from inference.pipeline import assessed_rows, monthly_history_json, panel_from_history
+from inference.pipeline import (
+    assessed_rows,
+    components_json,
+    monthly_history_json,
+    panel_from_history,
+)
 from inference.result import decode
-from shared_features import KEY_METRICS, ingest
+from shared_features import FIELD_NAMES, KEY_METRICS, MonthlyPanel, ingest
 from web.api.schemas import PersonResultSchema, ScoreResultSchema
 
 
@@ -68,6 +73,52 @@ def test_history_keeps_the_uploaded_months_and_gaps():
     assert a["income"] == [100.0, None, 120.0] and a["liquid_savings"] == [10.0, None, None]
     assert b["months"] == ["2024-02", "2024-03"] and b["expenses"] == [150.0, 160.0]
     assert b["debt_payments"] == [None, None]
+
+
+def _history_as_written_plainly(panel):
+    """The obviously right encoding, person by person: from the first observed month on."""
+    out = []
+    for i in range(panel.n_persons):
+        seen = np.flatnonzero(panel.observed[i])
+        start = int(seen[0]) if len(seen) else panel.n_months - 1
+        months = ([None] * (panel.n_months - start) if panel.months is None else
+                  [None if np.isnat(m) else str(m) for m in panel.months[i, start:]])
+        values = np.round(panel.values[i, start:, :], 2)
+        out.append({"months": months, **{name: [None if np.isnan(v) else float(v)
+                                                for v in values[:, k]]
+                                         for k, name in enumerate(FIELD_NAMES)}})
+    return out
+
+
+@pytest.mark.parametrize("with_months", [True, False])
+def test_history_is_each_persons_months_and_fields_from_their_first_month(with_months):
+    # Persons starting in different months, gaps, months shared by some and not others,
+    # fields missing, negative and huge values.
+    rng = np.random.default_rng(5)
+    n, t = 300, 6
+    observed = rng.random((n, t)) < 0.8
+    observed[:100] = True  # a group sharing the same months
+    values = rng.normal(0, 1e4, (n, t, len(FIELD_NAMES))).round(3)
+    values[rng.random(values.shape) < 0.1] = np.nan
+    values[:, :, 1] = 1e15
+    values[~observed] = np.nan
+    months = None
+    if with_months:
+        base = np.datetime64("2024-01", "M") + rng.integers(0, 3, n)[:, None]
+        months = np.where(observed, base + np.arange(t), np.datetime64("NaT", "M"))
+    panel = MonthlyPanel(values, observed, np.arange(n).astype(str).astype(object), months)
+    written = [json.loads(h) for h in monthly_history_json(panel)]
+    assert written == _history_as_written_plainly(panel)
+
+
+def test_per_person_objects_hold_each_columns_value_and_null_where_unknown():
+    rng = np.random.default_rng(8)
+    columns = {"missed_payment": rng.random(50), "low_liquidity": rng.normal(0, 1e6, 50)}
+    columns["low_liquidity"][::7] = np.nan
+    written = [json.loads(c) for c in components_json(columns, 50)]
+    assert written == [{k: (None if np.isnan(v[i]) else round(float(v[i]), 4))
+                        for k, v in columns.items()} for i in range(50)]
+    assert components_json({}, 2) == ["{}", "{}"]
 
 
 def test_large_batches_encode_like_small_ones(scorer, sim):

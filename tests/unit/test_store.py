@@ -267,3 +267,18 @@ def test_purge_overwrites_what_it_deletes(store):
     path = Path(store.path)
     for f in (path, Path(f"{path}-wal")):
         assert not f.exists() or b"secret-person" not in f.read_bytes(), f
+
+
+def test_a_staged_run_once_deleted_leaves_no_trace_in_the_database_files(store):
+    # Rows from an iterator take the large-run path: staged in the connection's temp
+    # database (which does not zero what it frees: it is unlinked and private), then copied.
+    summary, rows = _run("big", n=40)
+    store.save_run(summary, iter([(f"secret-person-{i}", *r[1:]) for i, r in enumerate(rows)]))
+    assert store.results("big", 0, 1)[0][0] == "secret-person-0"
+    assert store.delete_run("big")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    from pathlib import Path
+
+    path = Path(store.path)
+    for f in (path, Path(f"{path}-wal")):
+        assert not f.exists() or b"secret-person" not in f.read_bytes(), f
