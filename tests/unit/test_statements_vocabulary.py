@@ -232,3 +232,17 @@ def test_the_lira_written_tl_beside_an_amount_is_an_amount() -> None:
 def test_the_forint_written_ft_beside_an_amount_is_an_amount() -> None:
     assert money_share(pd.Series(["-1 100 Ft", "2 450,00 Ft", "25Ft"])) == 1.0
     assert money_share(pd.Series(["Ft befizetés", "LAKBÉR 3 Ft-ért"])) == 0.0
+
+
+@pytest.mark.parametrize(("description", "category"), [
+    # A Nordic home loan's instalment is housing, like rent and every other mortgage here
+    # (spending), while a car loan's is a loan payment.
+    ("AMORTERING BOLÅN", "mortgage"),
+    ("Boliglån avdrag", "mortgage"),
+    ("TOTALKREDIT REALKREDIT", "mortgage"),
+    ("AMORTERING BILLÅN", "loan_payment"),
+    ("Forbrugslån afdrag", "loan_payment"),
+])
+def test_nordic_home_loans_are_housing_and_other_loans_are_loans(description: str,
+                                                                 category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category

@@ -145,7 +145,7 @@ WORDS: dict[str, dict[str, str]] = {
     "sv": {"salary": "LÖN ACME AB", "rent": "HYRA LÄGENHET", "groceries": "ICA NÄRA",
            "card_payment": "KREDITKORT BETALNING", "savings": "ÖVERFÖRING SPARKONTO",
            "refund": "ÅTERBETALNING AMAZON", "electricity": "VATTENFALL EL",
-           "loan": "AMORTERING BOLÅN", "returned": "PÅMINNELSEAVGIFT",
+           "loan": "AMORTERING BILLÅN", "returned": "PÅMINNELSEAVGIFT",
            "groceries2": "COOP KONSUM"},
     "ko": {"salary": "급여 에이씨엠이", "rent": "월세 이체", "groceries": "이마트",
            "card_payment": "카드대금 신한", "savings": "적금 자동이체", "refund": "환불 쿠팡",
