@@ -130,7 +130,10 @@ def normalise(values: pd.Series) -> pd.Series:
     odd = s.str.contains(_ODD_FORMS, regex=True).to_numpy(dtype=bool)
     if odd.any():
         s = s.copy()
+        minguo = bool(s[odd].str.match(_MINGUO).any())
         s[odd] = _rewrite_odd_forms(s[odd])
+        if minguo:
+            s = s.str.replace(_MINGUO_TWO_DIGIT, _minguo_date, regex=True)
     s = s.str.replace(_TIME, "", regex=True, flags=re.IGNORECASE)
     s = s.map(plain_letters)  # as the vocabulary folds them: one spelling per month name
     s = s.str.replace(_WEEKDAY_RE, "", regex=True)
@@ -154,6 +157,10 @@ _ERA_LETTER = re.compile(r"^([rhs])(\d{1,2})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
 # A three-digit year first (100-149: 2011-2060) is a Minguo year; no other calendar in use
 # writes one.
 _MINGUO = re.compile(r"^(1[0-4]\d)([./-])(\d{1,2})\2(\d{1,2})(?!\d)")
+# Before year 100 (2011) the Minguo year has two digits ('99/12/28' is 28 December 2010): read
+# so only in a column that shows three-digit Minguo years too (an export across 2010-2011), as
+# alone it is a two-digit year of the common era.
+_MINGUO_TWO_DIGIT = re.compile(r"^(\d{2})([./-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _ERA_YEARS = (r"^(?:令和|平成|昭和|民國|民国|[rhs]\d{1,2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"
                r"|1[0-4]\d[./-]\d{1,2}[./-]\d{1,2}(?!\d))")
 _CJK_YEARLESS = re.compile(r"^(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?$")
@@ -514,6 +521,10 @@ _NUMBERED = re.compile(r"(?i)(?:\bnr|\bno|\bnum|n°|nº|#)\.?\s*\d{1,3}\s*/\s*\d
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 _NAME_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _PLAUSIBLE_YEARS = (1990, 2100)
+# A line above the table whose only number is a year ('Kontoauszug 2024', 'Annual statement
+# 2024'): a number among others, or beside a decimal mark or a currency, is an account
+# number or an amount, not a year.
+_LINE_YEAR = re.compile(r"^[^\d$€£¥₹]*(?<![\d.,])(\d{4})(?![\d.,])[^\d$€£¥₹]*$", re.MULTILINE)
 
 
 def _plausible(day: pd.Timestamp | None) -> bool:
@@ -590,9 +601,10 @@ def year_anchor(preamble: list[str], name: str) -> YearAnchor | None:
     if month is not None:
         return YearAnchor(np.datetime64(month.date(), "D"),
                           f"the month in the file name ({month:%Y-%m})")
-    years = [int(y) for y in _NAME_YEAR.findall(stem)
-             if _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]]
-    if years:
-        return YearAnchor(np.datetime64(f"{max(years)}-12-31", "D"),
-                          f"the year in the file name ({max(years)})", whole_year=True)
+    for found, where in ((_LINE_YEAR.findall(text), "above the table"),
+                         (_NAME_YEAR.findall(stem), "in the file name")):
+        years = [int(y) for y in found if _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]]
+        if years:
+            return YearAnchor(np.datetime64(f"{max(years)}-12-31", "D"),
+                              f"the year {where} ({max(years)})", whole_year=True)
     return None

@@ -356,6 +356,32 @@ def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
     return main
 
 
+# A currency written inside an amount cell: an ISO code ('USD 12.00', '12,00 EUR') or a symbol
+# that names one currency ('€', '£', '₹'); a '$' alone is kept as '$' (it names no one dollar).
+_CELL_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])|([€£₹₩₺₽¥]|R\$|zł|\$)")
+_CELL_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
+                 "¥": "¥", "R$": "BRL", "zł": "PLN", "$": "$"}
+
+
+def _cell_currencies(body: pd.DataFrame, roles: Roles) -> pd.Series | None:
+    """The currency each row's amount cell names, when the amount cells of one file name more
+    than one (a wallet's export with no currency column: 'EUR -35.00', 'GBP -120.00'); None
+    when they name one or none, as in nearly every file. Each distinct cell is looked at
+    once."""
+    cols = [k for k in (roles.amount, roles.debit, roles.credit) if k is not None]
+    found = pd.Series("", index=body.index, dtype=object)
+    for k in cols:
+        codes, uniq = pd.factorize(body[k], use_na_sentinel=False)
+        parts = pd.Series(uniq, dtype=object).astype(str).str.extract(_CELL_CURRENCY)
+        code = parts[0].where(parts[0].isin(CURRENCY_CODES))
+        code = code.fillna(parts[1].map(_CELL_SYMBOLS)).fillna("").to_numpy(dtype=object)
+        found = found.where(found != "", pd.Series(code[codes], index=body.index))
+    named = found[found != ""].unique()
+    if len(named) < 2 or (len(named) == 2 and "$" in named and "USD" in named):
+        return None  # one currency ('$' and 'USD' in one file are one)
+    return found.replace("$", "USD") if "USD" in named else found
+
+
 def _indicator_signs(col: pd.Series) -> np.ndarray:
     """+1 for a credit mark (CR, C, H, Haben, +), -1 for a debit mark (DR, D, S, Soll, -), 0
     for none; each distinct cell folded once."""
@@ -489,9 +515,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     pending &= ~blank
     reasons[pending] = None
     reasons[blank] = None
-    if roles.currency is not None:
-        currency = _main_currency(body[roles.currency], pd.isna(reasons) & ~blank & ~pending,
-                                  reasons, layout.body_lines, warnings) or currency
+    in_cells = _cell_currencies(body, roles) if roles.currency is None else None
+    if roles.currency is not None or in_cells is not None:
+        # The same policy for a currency column and for codes inside the amount cells.
+        col = body[roles.currency] if roles.currency is not None else in_cells
+        main = _main_currency(col, pd.isna(reasons) & ~blank & ~pending, reasons,
+                              layout.body_lines, warnings)
+        currency = (main if main not in (None, "$", "¥") else None) or currency
     skipped = pd.notna(reasons) & ~blank
     booked = ~blank & ~pending & ~skipped
 

@@ -321,3 +321,85 @@ def test_a_year_alone_keeps_every_date_in_it_when_the_rows_do_not_turn() -> None
             "Dec 28,SALARY,1500.00"]
     f = read_statement(_csv(rows), "export_2024.csv")
     assert _dates(f) == ["2024-01-05", "2024-03-09", "2024-12-28"]
+
+
+# -- round 3: a year alone above the table, two-digit Minguo years, codes inside the amounts -----
+
+@pytest.mark.parametrize(("preamble", "last"), [
+    (["Kontoauszug 2024"], "2024-12-31"),
+    (["Annual statement 2023", "Account holder: J. Smith"], "2023-12-31"),
+])
+def test_a_year_alone_above_the_table_is_a_whole_year_anchor(preamble: list[str],
+                                                             last: str) -> None:
+    anchor = year_anchor(preamble, "export.csv")
+    assert anchor is not None and str(anchor.last) == last and anchor.whole_year
+
+
+@pytest.mark.parametrize("preamble", [["IBAN DE12 1234 5678 0001 2024 67"],
+                                      ["Balance: 2000.00"], ["Saldo 2.024,00"],
+                                      ["Opening balance $2024"]])
+def test_a_four_digit_number_among_others_or_an_amount_is_no_year(preamble: list[str]) -> None:
+    assert year_anchor(preamble, "export.csv") is None
+
+
+def test_a_year_above_the_table_turns_over_new_year_by_the_row_order() -> None:
+    rows = ["Kontoauszug 2024", "Datum;Text;Betrag", "28.11.;Gehalt;2500,00",
+            "15.12.;Supermarkt;-80,00", "03.01.;Miete;-900,00", "10.01.;Strom;-60,00"]
+    f = read_statement(_csv(rows), "umsaetze.csv")
+    assert _dates(f) == ["2023-11-28", "2023-12-15", "2024-01-03", "2024-01-10"]
+    assert any("the year above the table (2024)" in w for w in f.warnings)
+
+
+def test_the_file_name_date_is_preferred_to_a_year_alone_above_the_table() -> None:
+    rows = ["Statement 2024", "Date,Description,Amount", "01/28,GROCER,-20.00",
+            "02/05,RENT,-800.00", "02/09,FUEL,-40.00"]
+    f = read_statement(_csv(rows), "Activity20240210.csv")
+    assert _dates(f) == ["2024-01-28", "2024-02-05", "2024-02-09"]
+
+
+def test_two_digit_minguo_years_beside_three_digit_ones_are_minguo() -> None:
+    # An export across 2010-2011: ROC 99 is 2010, 100 is 2011.
+    rows = ["日期,摘要,支出,存入,餘額", "99/12/20,薪資,,45000,120000",
+            "99/12/28,房租,18000,,102000",
+            "100/01/05,信用卡費,8000,,94000", "100/01/20,薪資,,45000,139000"]
+    f = read_statement(_csv(rows), "tw.csv")
+    assert _dates(f) == ["2010-12-20", "2010-12-28", "2011-01-05", "2011-01-20"]
+    assert f.skipped_total == 0
+
+
+def test_two_digit_years_first_with_no_minguo_year_beside_them_are_not_minguo() -> None:
+    got = parse_dates(pd.Series(["05/01/24", "20/01/24", "03/02/24"])).dates
+    assert [str(d) for d in got] == ["2024-01-05", "2024-01-20", "2024-02-03"]
+
+
+@pytest.mark.parametrize(("sep", "cells", "skipped", "kept"), [
+    (",", ["EUR 2500.00", "EUR -900.00", "GBP -120.00", "EUR -80.50", "USD -45.00"],
+     {"GBP": [4], "USD": [6]}, [2500.0, -900.0, -80.5]),
+    (";", ["2.500,00 EUR", "-900,00 EUR", "-120,00 GBP", "-80,50 EUR", "-45,00 EUR"],
+     {"GBP": [4]}, [2500.0, -900.0, -80.5, -45.0]),
+    (",", ["€2,500.00", "-€900.00", "-£120.00", "-€80.50", "-€45.00"],
+     {"GBP": [4]}, [2500.0, -900.0, -80.5, -45.0]),
+])
+def test_currencies_inside_the_amount_cells_are_never_added_together(
+        sep: str, cells: list[str], skipped: dict[str, list[int]], kept: list[float]) -> None:
+    # No currency column: the codes or symbols in the amount cells say each row's currency.
+    texts = ["SALARY ACME", "RENT", "HOTEL LONDON", "GROCER", "AMAZON"]
+    rows = [f"Date{sep}Description{sep}Amount"] + [
+        f'2024-03-{i + 1:02d}{sep}{t}{sep}"{c}"' for i, (t, c) in enumerate(
+            zip(texts, cells, strict=True))]
+    f = read_statement(_csv(rows), "wallet.csv")
+    assert f.currency == "EUR"
+    assert list(f.transactions["amount"]) == kept
+    got: dict[str, list[int]] = {}
+    for r in f.rows_skipped:
+        got.setdefault(r["reason"].split()[1].rstrip(","), []).append(r["row"])
+    assert got == skipped
+    assert any("not added together" in w for w in f.warnings)
+
+
+def test_one_code_or_one_dollar_form_in_the_amount_cells_skips_nothing() -> None:
+    rows = ["Date,Description,Amount", "2024-03-01,SALARY,USD 2500.00", "2024-03-02,RENT,$-900.00",
+            "2024-03-03,GROCER,-$80.50", "2024-03-04,FUEL,-40.00 USD"]
+    f = read_statement(_csv(rows), "wallet.csv")
+    assert f.skipped_total == 0 and f.currency == "USD"
+    assert list(f.transactions["amount"]) == [2500.0, -900.0, -80.5, -40.0]

@@ -1572,6 +1572,29 @@ def multi_currency_wallet(h, w):
     return join([head, *body]).encode()
 
 
+def wallet_codes_in_amounts(h, w):
+    # Multi-currency app export with no currency column: each amount and balance carries its
+    # code ('-84,35 EUR'); a USD pocket's rows are among the euros and are left out, never
+    # added to them.
+    head = ["Datum", "Beschreibung", "Betrag", "Gebühr", "Saldo"]
+    body = [[d.strftime("%d.%m.%Y"), t, f"{eu(a)} EUR", "0,00 EUR", f"{eu(b)} EUR"]
+            for d, t, a, b in h]
+    usd = [("04.01.2024", "Umtausch in USD", "200,00 USD", "200,00 USD"),
+           ("12.01.2024", "AMAZON.COM", "-45,20 USD", "154,80 USD"),
+           ("06.02.2024", "UBER *TRIP", "-12,80 USD", "142,00 USD")]
+    for pos, (day, text, amount, balance) in zip((2, 5, 10), usd, strict=True):
+        body.insert(pos, [day, text, amount, "0,00 USD", balance])
+    return join([head, *body], sep=";").encode()
+
+
+def de_year_only_preamble(h, w):
+    # German account export: dates 'TT.MM.' with no year, the year only in the title above
+    # the table ('Kontoauszug 2024'), the account number's groups beside it.
+    pre = [["Kontoauszug 2024"], ["Konto:", "DE12 1234 5678 0001 2345 67"], [""]]
+    head = ["Buchungstag", "Verwendungszweck", "Betrag", "Saldo"]
+    body = [[d.strftime("%d.%m."), t, eu(a), eu(b)] for d, t, a, b in h]
+    return join([*pre, head, *body], sep=";").encode("cp1252")
+
 
 def pl_ing_mortgage(h, w):
     # ING-like Polish export: Windows-1250, a preamble, ';', many columns (the amount in the
@@ -1853,6 +1876,9 @@ LAYOUTS = [
            skipped=3, currency="EUR"),
     Layout("pl_ing_mortgage_instalment.csv", "account", True, pl_ing_mortgage, "pl_mortgage",
            currency="PLN"),
+    Layout("wallet_codes_in_amounts.csv", "account", True, wallet_codes_in_amounts, "de",
+           skipped=3, currency="EUR"),
+    Layout("de_year_only_preamble.csv", "account", True, de_year_only_preamble, "de"),
     Layout("kr_card_usage_history.csv", "card", False, kr_card, "ko"),
     Layout("tr_kredi_karti_ekstre.csv", "card", False, tr_card, "tr", currency="TRY"),
     Layout("tr_tarih_saat_dash.csv", "account", True, tr_bank_time_dash, "tr"),
