@@ -327,3 +327,42 @@ def test_buddhist_era_years_read_as_common_era() -> None:
     assert [str(d) for d in reading.dates] == ["2024-01-02", "2024-02-29", "2024-03-15"]
     assert reading.warning and "Buddhist era" in reading.warning
     assert parse_dates(pd.Series(["02/01/2024", "15/03/2024"])).warning is None
+
+
+# -- payment apps: the holder's own money moved, held or converted ---------------------------------
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("TOPUP Current Top-Up by *1234", "own_transfer"),
+    ("TOPUP Current Apple Pay Top-Up by *1234", "own_transfer"),
+    ("Standard Transfer Chase Bank *1234 Venmo", "own_transfer"),
+    ("Cash out Chase Checking 5678", "own_transfer"),
+    ("General Withdrawal", "own_transfer"),
+    ("Chase Bank Bank Deposit to PP Account", "own_transfer"),
+    ("Payment Hold 1AB001", "own_transfer"), ("Payment Release 1AB001", "own_transfer"),
+    ("EXCHANGE Current Exchanged to EUR", "own_transfer"),
+    ("General Currency Conversion", "own_transfer"),
+    # Not what only looks like them: a payment to a person, pay received, a conversion fee.
+    ("P2P pizza $bob", "other"), ("TRANSFER Current Payment from Acme Ltd", "other"),
+    ("CURRENCY CONVERSION FEE", "other"), ("Direct Deposit ACME PAYROLL", "income"),
+])
+def test_payment_app_rows_moving_own_money(description: str, category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category
+
+
+def test_a_hold_and_its_release_are_neither_income_nor_spending() -> None:
+    rows = ['"Date","Name","Type","Status","Currency","Gross","Fee","Net","Balance"',
+            '"01/02/2024","ACME LLC","Mobile Payment","Completed","USD","1,200.00","-35.10",'
+            '"1,164.90","1,164.90"',
+            '"01/03/2024","","Payment Hold","Completed","USD","-1,164.90","0.00","-1,164.90",'
+            '"0.00"',
+            '"01/05/2024","","Payment Release","Completed","USD","1,164.90","0.00","1,164.90",'
+            '"1,164.90"',
+            '"01/06/2024","ETSY","Express Checkout Payment","Completed","USD","-45.00","0.00",'
+            '"-45.00","1,119.90"',
+            '"01/10/2024","","General Withdrawal","Completed","USD","-1,000.00","0.00",'
+            '"-1,000.00","119.90"']
+    f = read_statement(_csv(rows), "paypal.csv")
+    t = f.transactions
+    assert list(t["category"]) == ["other", "own_transfer", "own_transfer", "other",
+                                   "own_transfer"]
+    assert list(t["amount"]) == [1164.9, -1164.9, 1164.9, -45.0, -1000.0]

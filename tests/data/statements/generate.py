@@ -661,6 +661,35 @@ def paypal(h, w):
     return join([head, *body], quote=True).encode()
 
 
+# Payment-app rows that move the holder's own money: a hold on a payment received and its
+# release, money added from the bank and withdrawn to it, a top-up from the holder's card and
+# a cash-out. None is income or spending; each pair nets to zero within its month, so the
+# month-end balances are the history's.
+WALLET_OWN_MONEY = (
+    (date(2024, 1, 21), "Payment Hold", -400.00), (date(2024, 1, 24), "Payment Release", 400.00),
+    (date(2024, 2, 5), "Bank Deposit to PP Account", 300.00),
+    (date(2024, 2, 20), "General Withdrawal", -300.00),
+    (date(2024, 2, 21), "Top-Up by *1234", 50.00), (date(2024, 2, 22), "Cash out", -50.00))
+_WALLET_TYPES = {t for _, t, _ in WALLET_OWN_MONEY}
+
+
+def paypal_holds_withdrawals(h, w):
+    # PayPal-like activity with the kind of row in its Type column and a 'Balance Impact'
+    # (Credit / Debit / Memo): a hold and its release, a deposit from the bank and a
+    # withdrawal to it, a top-up and a cash-out among the payments; an authorisation is a
+    # pending Memo row.
+    head = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee",
+            "Net", "Transaction ID", "Reference Txn ID", "Balance", "Balance Impact"]
+    body = [[d.strftime("%m/%d/%Y"), "10:15:00", "PST", "" if t in _WALLET_TYPES else t,
+             t if t in _WALLET_TYPES else "General Payment", "Completed", "USD", us(a),
+             "0.00", us(a), f"7CD{i:014d}", "", us(b), "Credit" if a > 0 else "Debit"]
+            for i, (d, t, a, b) in enumerate(h)]
+    body.append(["02/28/2024", "11:00:00", "PST", "HOTEL BERLIN", "General Authorization",
+                 "Pending", "USD", "-200.00", "0.00", "-200.00", "7CD99999999999999", "", "",
+                 "Memo"])
+    return join([head, *body], quote=True).encode()
+
+
 def revolut(h, w):
     # Timestamps, Completed date, State with a pending and a reverted row.
     head = ["Type", "Product", "Started Date", "Completed Date", "Description", "Amount", "Fee",
@@ -1783,6 +1812,8 @@ LAYOUTS = [
     Layout("nz_headerless_no_final_newline.csv", "account", False, nz_headerless, "en"),
     Layout("sg_preamble_month_names.csv", "account", False, sg_bank, "en"),
     Layout("in_two_digit_years_summary.csv", "account", True, in_bank, "en", skipped=4),
+    Layout("paypal_holds_withdrawals.csv", "account", True, paypal_holds_withdrawals, "en",
+           pending=1, currency="USD", extra=WALLET_OWN_MONEY),
     Layout("paypal_gross_net_pending.csv", "account", True, paypal, "en", pending=1,
            currency="USD"),
     Layout("revolut_pending_reverted.csv", "account", True, revolut, "en", pending=1,
