@@ -98,7 +98,7 @@ def is_monthly_table(data: bytes) -> bool:
     first = next((line for line in text.split("\n") if line.strip()), "")
     delimiter = detect_delimiter("\n".join(text.split("\n")[:20]))
     cells = [cell.strip().strip('"') for cell in first.split(delimiter)]
-    if {HEADER_SYNONYMS.get(normalise_header(c)) for c in cells} & _TABLE_ONLY:
+    if _table_only(cells):
         return True
     described = any(best_word(c, columns()["roles"]["description"]) for c in cells)
     return {"income", "expenses"} <= {canonical_column(c) for c in cells} and not described
@@ -115,8 +115,20 @@ def _names_table_column(data: bytes) -> bool:
     delimiters = [d for d in ",;\t" if d in line]
     if len(delimiters) != 1:
         return False
-    cells = (cell.strip().strip('"') for cell in line.split(delimiters[0]))
-    return any(HEADER_SYNONYMS.get(normalise_header(c)) in _TABLE_ONLY for c in cells)
+    cells = [cell.strip().strip('"') for cell in line.split(delimiters[0])]
+    return _table_only(cells)
+
+
+def _table_only(cells: list[str]) -> bool:
+    """A cell names a column only the monthly table has. An 'ID' alone does not when another
+    cell names a statement's amount: exports number their transactions too (Wise's first
+    column is 'ID'), and no monthly table has an amount column."""
+    found = {HEADER_SYNONYMS.get(normalise_header(c)) for c in cells} & _TABLE_ONLY
+    if found != {"person_id"}:
+        return bool(found)
+    roles = columns()["roles"]
+    amounts = [*roles["amount"], *roles["debit"], *roles["credit"]]
+    return not any(best_word(c, amounts) for c in cells)
 
 
 @dataclass

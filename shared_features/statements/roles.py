@@ -66,7 +66,7 @@ def _header_roles(header: list[str]) -> dict[int, str]:
 
 
 def indicator_share(values: pd.Series) -> float:
-    known = folded_set("indicator", "credit", "debit") | {"+", "-"}
+    known = folded_set("indicator", "credit", "debit", "neither") | {"+", "-"}
     uniq = pd.Series(values[values != ""].unique())
     if uniq.empty or len(uniq) > 8:
         return 0.0

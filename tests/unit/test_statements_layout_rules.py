@@ -366,3 +366,33 @@ def test_a_hold_and_its_release_are_neither_income_nor_spending() -> None:
     assert list(t["category"]) == ["other", "own_transfer", "own_transfer", "other",
                                    "own_transfer"]
     assert list(t["amount"]) == [1164.9, -1164.9, 1164.9, -45.0, -1000.0]
+
+
+# -- Wise's newer export: Direction, fee columns first, an 'ID' column ----------------------------
+
+def test_fee_amount_and_fee_currency_columns_are_not_the_amount_or_the_currency() -> None:
+    roles = _header_roles(["Source fee amount", "Source fee currency", "Source amount (after fees)",
+                           "Source currency"])
+    assert roles[0] == "ignore" and roles[1] == "ignore"
+    assert roles[2] == "amount" and roles[3] == "currency"
+
+
+def test_a_neutral_direction_is_neither_in_nor_out() -> None:
+    rows = ["ID,Status,Direction,Created on,Source amount (after fees),Source currency,Reference",
+            "T-1,COMPLETED,IN,2024-01-02 09:00:00,2450.00,EUR,SALARY ACME",
+            "T-2,COMPLETED,OUT,2024-01-05 12:00:00,84.35,EUR,REWE",
+            "B-3,COMPLETED,NEUTRAL,2024-01-15 08:00:00,200.00,EUR,To USD balance",
+            "T-4,COMPLETED,OUT,2024-01-20 12:00:00,45.00,EUR,AMAZON"]
+    f = read_statement(_csv(rows), "wise.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -84.35, -45.0]
+    assert [r["row"] for r in f.rows_skipped] == [4]
+
+
+def test_an_id_column_beside_amounts_is_a_statement_not_a_monthly_table() -> None:
+    from shared_features.statements import is_monthly_table
+    assert not is_monthly_table(b"ID,Status,Direction,Created on,Source amount (after fees)\n"
+                                b"T-1,COMPLETED,IN,2024-01-02,2450.00\n")
+    assert not is_monthly_table("ID;Datum;Betrag\n1;02.01.2024;-5,00\n".encode("cp1252"))
+    # A monthly table keyed by 'id' still is one.
+    assert is_monthly_table(b"id,month,liquid_savings\np1,2024-01,100\n")
+    assert is_monthly_table(b"id,month,income,expenses\np1,2024-01,100,50\n")

@@ -1281,6 +1281,30 @@ def wise(h, w):
     return join([head, *body]).encode()
 
 
+def wise_direction(h, w):
+    # Wise's newer export: unsigned amounts with a Direction column (IN / OUT, and NEUTRAL for
+    # a conversion between the holder's own balances, which is neither), fee amount and fee
+    # currency columns before the source amount and currency, target columns after them, a
+    # cancelled transfer.
+    head = ["ID", "Status", "Direction", "Created on", "Finished on", "Source fee amount",
+            "Source fee currency", "Target fee amount", "Target fee currency", "Source name",
+            "Source amount (after fees)", "Source currency", "Target name",
+            "Target amount (after fees)", "Target currency", "Exchange rate", "Reference",
+            "Batch", "Created by", "Category", "Note"]
+    me = "Jane Doe"
+    body = [[f"TRANSFER-{1000 + i}", "COMPLETED", "IN" if a > 0 else "OUT",
+             f"{d.isoformat()} 09:00:00", f"{d.isoformat()} 09:00:05", "0.00", "EUR", "", "",
+             t if a > 0 else me, plain(abs(a)), "EUR", me if a > 0 else t, plain(abs(a)), "EUR",
+             "1.0", t, "", me, "", ""] for i, (d, t, a, _) in enumerate(h)]
+    body.insert(3, ["TRANSFER-1900", "CANCELLED", "OUT", "2024-01-06 10:00:00", "", "0.00",
+                    "EUR", "", "", me, "500.00", "EUR", "Bob", "500.00", "EUR", "1.0", "", "",
+                    me, "", ""])
+    body.insert(8, ["BALANCE-1901", "COMPLETED", "NEUTRAL", "2024-01-16 08:00:00",
+                    "2024-01-16 08:00:00", "0.00", "EUR", "", "", me, "200.00", "EUR", me,
+                    "217.00", "USD", "1.085", "", "", me, "", ""])
+    return join([head, *body]).encode()
+
+
 def it_conto_carta(h, w):
     # Intesa-like: Data / Operazione / Dettagli / Conto o carta / Contabilizzazione / Categoria /
     # Valuta / Importo; the account is named in a column whose header says 'carta'.
@@ -1873,6 +1897,8 @@ LAYOUTS = [
     Layout("de_status_whole_amounts.csv", "account", False, de_dkb_new, "de", currency="EUR"),
     Layout("fr_camelcase_headers.csv", "account", False, fr_camel, "fr"),
     Layout("wise_multi_currency.csv", "account", True, wise, "en", currency="EUR"),
+    Layout("wise_direction_fee_columns.csv", "account", False, wise_direction, "en", skipped=2,
+           currency="EUR"),
     Layout("it_conto_o_carta.csv", "account", False, it_conto_carta, "it", currency="EUR"),
     Layout("es_fvalor_disponible.csv", "account", True, es_bbva, "es", currency="EUR"),
     Layout("ca_cad_dollar_header.csv", "account", False, ca_rbc, "en", currency="CAD"),
