@@ -17,6 +17,7 @@ _CREDIT_MARK = r"(?:^|[\s\d)])(?:cr|h|haben|bij)\.?$|^(?:cr|bij)\s"
 _DEBIT_MARK = r"(?:^|[\s\d)])(?:dr|db|s|soll|af)\.?$|^(?:dr|af)\s"
 _GROUPING = r"[\s\u00a0\u202f'’`]"  # spaces and apostrophes only ever group thousands
 _NOT_NUMBER = r"[^\d,.+\-()]"
+_MINUS = "[\u2212\u2012\u2013\ufe63]"
 # What may stand beside an amount: a currency code or symbol ('R$' too, the Turkish lira's
 # 'TL', the forint's 'Ft', the rand's 'R' written against the digits), a CR/DR/S/H marker.
 _MARKS = (r"(?i)\b[a-z]{1,2}\$|\b(?:[a-z]{3}|cr|dr|db|s|h|soll|haben|af|bij)\b"
@@ -36,6 +37,11 @@ def _clean(uniq: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     marker = pd.Series(np.where(s.str.contains(_CREDIT_MARK, regex=True), 1,
                                 np.where(s.str.contains(_DEBIT_MARK, regex=True), -1, 0)),
                        index=s.index, dtype=np.int8)
+    # The minus sign typeset (U+2212, as Nordic and spreadsheet exports write it) or as a dash:
+    # a minus, never a character to drop (that made '−45,00' money in).
+    s = s.str.replace(_MINUS, "-", regex=True)
+    # A marker's abbreviation dot ('20.00 Cr.') is no decimal mark.
+    s = s.str.replace(r"(?<=[^\W\d_])\.$", "", regex=True)
     s = s.str.replace(_GROUPING, "", regex=True)
     s = s.str.replace(_NOT_NUMBER, "", regex=True)
     negative = s.str.contains(r"^\(.*\)$|^-|-$|^[+]?\(", regex=True) | s.str.startswith("+-")

@@ -396,3 +396,16 @@ def test_an_id_column_beside_amounts_is_a_statement_not_a_monthly_table() -> Non
     # A monthly table keyed by 'id' still is one.
     assert is_monthly_table(b"id,month,liquid_savings\np1,2024-01,100\n")
     assert is_monthly_table(b"id,month,income,expenses\np1,2024-01,100,50\n")
+
+
+# -- a typeset minus and a marker's abbreviation dot ----------------------------------------------
+
+@pytest.mark.parametrize(("decimal", "cell", "value", "mark"), [
+    (",", "\u22121\u00a0100,00", -1100.0, 0), (",", "1 234,56\u2212", -1234.56, 0),
+    (".", "\u2013 12.50", -12.5, 0), (".", "45.00", 45.0, 0),
+    (".", "20.00 Cr.", 20.0, 1), (".", "20.00 Dr.", 20.0, -1), (".", "12.", 12.0, 0),
+])
+def test_a_typeset_minus_is_a_minus_and_a_marker_dot_no_decimal(decimal: str, cell: str,
+                                                                 value: float, mark: int) -> None:
+    r = parse_money(pd.Series([cell]), decimal)
+    assert r.values[0] == value and r.marked[0] == mark

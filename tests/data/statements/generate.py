@@ -827,6 +827,20 @@ def se_bank(h, w):
     return (pre + join([head, *body])).encode()
 
 
+def se_unicode_minus(h, w):
+    # Nordea-like: amount first after the date, sender, receiver, name and title, the balance
+    # and currency; amounts typeset with the minus sign U+2212 ('−1 100,00'), the way Nordic
+    # web banks and spreadsheets print them, and a no-break space grouping thousands.
+    def sek(x: float) -> str:
+        return ("\u2212" if x < 0 else "") + eu(abs(x), "\u00a0")
+    head = ["Bokföringsdag", "Belopp", "Avsändare", "Mottagare", "Namn", "Rubrik", "Saldo",
+            "Valuta"]
+    body = [[d.strftime("%Y/%m/%d"), sek(a), "3300 12 34567" if a < 0 else "",
+             "" if a < 0 else "3300 12 34567", t.split()[0], t, sek(b), "SEK"]
+            for d, t, a, b in h]
+    return join([head, *body], sep=";").encode()
+
+
 def kr_bank(h, w):
     # Korean bank: EUC-KR (cp949), Korean headers, yyyy.mm.dd hh:mm:ss times, withdrawal and
     # deposit columns that write 0 rather than leave the cell empty, the balance after.
@@ -1856,6 +1870,7 @@ LAYOUTS = [
     Layout("jp_shift_jis.csv", "account", True, jp_bank, "ja"),
     Layout("ru_cp1251_category_column.csv", "account", False, ru_bank, "ru", currency="RUB"),
     Layout("se_row_numbers_first.csv", "account", True, se_bank, "sv", currency="SEK"),
+    Layout("se_unicode_minus.csv", "account", True, se_unicode_minus, "sv", currency="SEK"),
     Layout("kr_euc_kr_zero_cells.csv", "account", True, kr_bank, "ko"),
     Layout("pl_quoted_cp1250_signed.csv", "account", True, pl_bank, "pl", currency="PLN"),
     Layout("pl_hash_headers_no_diacritics.csv", "account", True, pl_ascii_bank, "pl_ascii",
