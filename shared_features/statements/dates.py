@@ -429,9 +429,9 @@ def _read_yearless(uniq: pd.Series, texts: pd.Series, codes: np.ndarray, full_co
 
 
 def _across_new_year(dates: np.ndarray, md: np.ndarray, last: pd.Timestamp) -> np.ndarray:
-    """Rows read in the one stated year, put across a new year where the file's order turns
-    over it once (December's rows, then January's, in an ascending file: the December ones
-    are of the year before); each row keeps its month and day."""
+    """Rows read in the one stated year, put across each new year where the file's order turns
+    over it (December's rows, then January's, in an ascending file: the December ones are of
+    the year before); each row keeps its month and day."""
     ok = ~np.isnat(md)
     days = md[ok].astype("datetime64[D]")
     ordinal = (days - days.astype("datetime64[Y]")).astype(np.int64)  # day of the year
@@ -441,12 +441,12 @@ def _across_new_year(dates: np.ndarray, md: np.ndarray, last: pd.Timestamp) -> n
     ascending = (step >= 0).mean() >= (step <= 0).mean()
     turns = (step < -180) if ascending else (step > 180)
     settled = (step >= 0) if ascending else (step <= 0)
-    if turns.sum() != 1 or (settled | turns).mean() < 0.9:
-        return dates  # no single turn of the year in a file in date order: as read
-    # Rows on the far side of the turn from the latest are a year earlier.
-    after = np.concatenate(([False], np.cumsum(turns) > 0))
-    earlier = ~after if ascending else after
-    years = np.where(earlier, last.year - 1, last.year)
+    if not turns.any() or (settled | turns).mean() < 0.9:
+        return dates  # no turn of the year in a file in date order: as read
+    # Each turn between a row and the latest row puts it a year earlier: an export over more
+    # than a year turns more than once (Nov 2022 ... Feb 2024 with '2024' stated).
+    before = np.concatenate(([0], np.cumsum(turns)))  # turns above each row
+    years = last.year - (int(turns.sum()) - before if ascending else before)
     month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
     placed = _day_of_year(pd.Series(month), pd.Series(day), 2000)  # valid month-day pairs

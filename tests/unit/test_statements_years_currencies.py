@@ -403,3 +403,17 @@ def test_one_code_or_one_dollar_form_in_the_amount_cells_skips_nothing() -> None
     f = read_statement(_csv(rows), "wallet.csv")
     assert f.skipped_total == 0 and f.currency == "USD"
     assert list(f.transactions["amount"]) == [2500.0, -900.0, -80.5, -40.0]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_year_alone_places_an_export_over_more_than_a_year_by_each_turn(
+        newest_first: bool) -> None:
+    # Nov 2022 to Feb 2024 with only '2024' stated: two turns of the year, so the rows
+    # before the first are two years before 2024, not all in 2024.
+    rows = ["Nov 20,GROCER,-20.00", "Dec 28,SALARY,1500.00", "Mar 05,RENT,-800.00",
+            "Jul 09,FUEL,-40.00", "Dec 20,SALARY,1500.00", "Jan 05,RENT,-800.00",
+            "Feb 09,FUEL,-40.00"]
+    rows = rows[::-1] if newest_first else rows
+    f = read_statement(_csv(["Date,Description,Amount", *rows]), "export_2024.csv")
+    assert sorted(_dates(f)) == ["2022-11-20", "2022-12-28", "2023-03-05", "2023-07-09",
+                                 "2023-12-20", "2024-01-05", "2024-02-09"]
