@@ -382,6 +382,32 @@ def _cell_currencies(body: pd.DataFrame, roles: Roles) -> pd.Series | None:
     return found.replace("$", "USD") if "USD" in named else found
 
 
+def _other_currency_columns(body: pd.DataFrame, roles: Roles, reasons: np.ndarray,
+                            lines: np.ndarray, warnings: list[str]) -> str | None:
+    """Rows whose amount is in a column of another currency ('USD$' beside the 'CAD$' read):
+    skipped with their currency and named in a warning; the file's currency is the amount
+    column's."""
+    main = roles.amount_currency
+    left: dict[str, int] = {}
+    rows: list[np.ndarray] = []
+    for k, code in roles.other_currencies:
+        there = (((body[k] != "") & (body[roles.amount] == "")).to_numpy()
+                 & (reasons == "no amount"))
+        reasons[there] = (f"in {code}, not {main} (the file's main currency): amounts in "
+                          "different currencies are not added together")
+        if there.any():
+            left[code] = int(there.sum())
+            rows.append(lines[there])
+    if left:
+        where = np.sort(np.concatenate(rows))
+        shown = ", ".join(map(str, where[:10])) + (" ..." if len(where) > 10 else "")
+        warnings.append(
+            f"{sum(left.values())} rows in other currencies than {main} were left out "
+            f"({', '.join(f'{c}: {n}' for c, n in left.items())}; rows {shown}): amounts in "
+            "different currencies are not added together and no exchange rate is assumed")
+    return main
+
+
 def _indicator_signs(col: pd.Series) -> np.ndarray:
     """+1 for a credit mark (CR, C, H, Haben, +), -1 for a debit mark (DR, D, S, Soll, -), 0
     for none; each distinct cell folded once."""
@@ -515,6 +541,8 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     pending &= ~blank
     reasons[pending] = None
     reasons[blank] = None
+    if roles.other_currencies:
+        currency = _other_currency_columns(body, roles, reasons, layout.body_lines, warnings)
     in_cells = _cell_currencies(body, roles) if roles.currency is None else None
     if roles.currency is not None or in_cells is not None:
         # The same policy for a currency column and for codes inside the amount cells.

@@ -4,6 +4,7 @@ checked against the column's values; what the header leaves open is judged from 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,11 @@ class Roles:
     status: int | None = None
     description: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how roles were found, for warnings
+    # Amount columns of other currencies than the amount's ('CAD$' the amount, 'USD$' here):
+    # (column, currency code); their rows are not read, as amounts in different currencies
+    # are never added together.
+    other_currencies: list[tuple[int, str]] = field(default_factory=list)
+    amount_currency: str | None = None  # the code the amount column's header names
 
     def named(self, header: list[str] | None) -> dict[str, str]:
         """role -> the column's header (or 'column N'), for the report."""
@@ -192,6 +198,15 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
     numbers = [k for k in free if kinds[k] == "money"]
     has_amount = roles.amount is not None or (roles.debit is not None
                                               and roles.credit is not None)
+    coded = {k: c for k in numbers if header and (c := _header_currency(header[k]))}
+    if not has_amount and len(set(coded.values())) >= 2:
+        # 'CAD$' and 'USD$' columns, each row filled in one: amounts in two currencies, not
+        # money out and money in. The fuller one is the amount.
+        main = max(coded, key=lambda k: (int((sample[k] != "").sum()), -k))
+        roles.amount, roles.amount_currency = main, coded[main]
+        roles.other_currencies = [(k, c) for k, c in coded.items() if c != coded[main]]
+        numbers = [k for k in numbers if k not in coded]
+        has_amount = True
     if not has_amount and roles.debit is not None and roles.credit is None:
         roles.amount, roles.debit = roles.debit, None
         has_amount = True
@@ -235,6 +250,15 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                           and k not in roles.description]
     roles.description.sort()
     return roles
+
+
+_HEADER_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def _header_currency(text: str) -> str | None:
+    """The currency code a header names ('CAD$', 'USD', 'Amount EUR'), if one."""
+    codes = [c for c in _HEADER_CODE.findall(text) if c in CURRENCY_CODES]
+    return codes[0] if len(set(codes)) == 1 else None
 
 
 def _balance_indicator(roles: Roles, sample: pd.DataFrame, kinds: dict[int, str],

@@ -417,3 +417,22 @@ def test_a_year_alone_places_an_export_over_more_than_a_year_by_each_turn(
     f = read_statement(_csv(["Date,Description,Amount", *rows]), "export_2024.csv")
     assert sorted(_dates(f)) == ["2022-11-20", "2022-12-28", "2023-03-05", "2023-07-09",
                                  "2023-12-20", "2024-01-05", "2024-02-09"]
+
+
+def test_amount_columns_named_by_currency_are_not_money_out_and_money_in() -> None:
+    # 'CAD$' and 'USD$', each row filling one, were read as debit and credit: pay became
+    # money out. The fuller one is the amount; the other currency's rows are skipped.
+    rows = ['"Transaction Date","Description 1","CAD$","USD$"', '1/2/2024,PAYROLL,2450.00,',
+            '1/3/2024,RENT,-1100.00,', '1/5/2024,AMAZON.COM,,-45.00', '1/9/2024,GROCER,-84.35,']
+    f = read_statement(_csv(rows), "rbc.csv")
+    assert f.currency == "CAD" and f.format["columns"]["amount"] == "CAD$"
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]
+    assert [r["row"] for r in f.rows_skipped] == [4]
+    assert "in USD, not CAD" in f.rows_skipped[0]["reason"]
+
+
+def test_debit_and_credit_columns_with_no_currency_in_their_names_stay_a_pair() -> None:
+    rows = ["Date,Description,Out,In", "2024-01-02,PAYROLL,,2450.00", "2024-01-03,RENT,1100.00,",
+            "2024-01-05,GROCER,84.35,"]
+    f = read_statement(_csv(rows), "x.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35]

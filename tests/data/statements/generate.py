@@ -841,6 +841,22 @@ def se_unicode_minus(h, w):
     return join([head, *body], sep=";").encode()
 
 
+def ca_currency_amount_columns(h, w):
+    # RBC-like: account type and number on every row, m/d/yyyy with no zero padding, two
+    # description columns, and the amount in a column per currency ('CAD$', 'USD$'), each row
+    # filling one: the rows of the US-dollar card are left out, never added to the dollars
+    # of Canada, and the two columns are not money out and money in.
+    head = ["Account Type", "Account Number", "Transaction Date", "Cheque Number",
+            "Description 1", "Description 2", "CAD$", "USD$"]
+    body = [["Chequing", "01234-5678901", f"{d.month}/{d.day}/{d.year}", "", t, "",
+             plain(a), ""] for d, t, a, _ in h]
+    usd = [("1/6/2024", "AMAZON.COM", "-45.20"), ("1/19/2024", "PAYMENT RECEIVED", "45.20"),
+           ("2/8/2024", "UBER *TRIP", "-12.80")]
+    for pos, (day, text, amount) in zip((3, 8, 12), usd, strict=True):
+        body.insert(pos, ["US$ Visa", "4512********1234", day, "", text, "", "", amount])
+    return join([head, *body], quote=True).encode()
+
+
 def kr_bank(h, w):
     # Korean bank: EUC-KR (cp949), Korean headers, yyyy.mm.dd hh:mm:ss times, withdrawal and
     # deposit columns that write 0 rather than leave the cell empty, the balance after.
@@ -1871,6 +1887,8 @@ LAYOUTS = [
     Layout("ru_cp1251_category_column.csv", "account", False, ru_bank, "ru", currency="RUB"),
     Layout("se_row_numbers_first.csv", "account", True, se_bank, "sv", currency="SEK"),
     Layout("se_unicode_minus.csv", "account", True, se_unicode_minus, "sv", currency="SEK"),
+    Layout("ca_currency_amount_columns.csv", "account", False, ca_currency_amount_columns, "en",
+           skipped=3, currency="CAD"),
     Layout("kr_euc_kr_zero_cells.csv", "account", True, kr_bank, "ko"),
     Layout("pl_quoted_cp1250_signed.csv", "account", True, pl_bank, "pl", currency="PLN"),
     Layout("pl_hash_headers_no_diacritics.csv", "account", True, pl_ascii_bank, "pl_ascii",
