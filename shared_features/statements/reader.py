@@ -448,12 +448,21 @@ def _refuse_out_of_range(body: pd.DataFrame, roles: Roles, amount: np.ndarray,
                              value=str(body.iloc[row, getattr(roles, role)]))
 
 
-def _charges_positive(amount: np.ndarray, category: np.ndarray) -> bool:
+def _charges_positive(amount: np.ndarray, category: np.ndarray, text: pd.Series) -> bool:
     """A card export's convention: are charges written as positive numbers?"""
     nonzero = amount != 0
     payments = np.isin(category, ("card_payment", "refund")) & nonzero
     if payments.sum() >= 1:
         return float((amount[payments] < 0).mean()) > 0.5
+    # No row reads as a payment or refund: rows whose words say money came back ('Payment',
+    # 'Credit' in a type column), if they are few, show the payments' side. (Words on most
+    # rows, as a 'Card payment' type on every purchase, say nothing.)
+    codes, uniq = pd.factorize(text, use_na_sentinel=False)
+    said = fold_series(pd.Series(uniq, dtype=object).astype(str)).str.contains(
+        contains_pattern(columns()["kind"]["card_credit"]), regex=True).to_numpy(bool)[codes]
+    said &= nonzero
+    if 1 <= said.sum() <= 0.5 * nonzero.sum():
+        return float((amount[said] < 0).mean()) > 0.5
     return nonzero.any() and float((amount[nonzero] > 0).mean()) > 0.75
 
 
@@ -575,7 +584,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         if note:
             warnings.append(note)
     if kind == "card" and roles.amount is not None and roles.indicator is None \
-            and _charges_positive(a, category):
+            and _charges_positive(a, category, description[booked]):
         a = -a
         warnings.append("this card export writes charges as positive amounts; signs were "
                         "flipped so charges are money out")

@@ -409,3 +409,32 @@ def test_a_typeset_minus_is_a_minus_and_a_marker_dot_no_decimal(decimal: str, ce
                                                                  value: float, mark: int) -> None:
     r = parse_money(pd.Series([cell]), decimal)
     assert r.values[0] == value and r.marked[0] == mark
+
+
+# -- a card export whose payments no description names: its type column tells their side ---------
+
+def test_a_card_type_column_saying_payment_and_credit_shows_charges_are_positive() -> None:
+    # Apple-Card-like: charges plus, the payment and credits minus, and the payment's
+    # description ('ACH DEPOSIT ...') no card-payment word: the Type column tells the side.
+    rows = ["Transaction Date,Clearing Date,Description,Merchant,Category,Type,Amount (USD)",
+            "02/27/2024,02/28/2024,UBER EATS,Uber Eats,Restaurants,Purchase,23.40",
+            "02/20/2024,02/20/2024,ACH DEPOSIT INTERNET TRANSFER FROM ACCOUNT ENDING IN 1234,"
+            "Ach Deposit,Payment,Payment,-500.00",
+            "02/15/2024,02/16/2024,WHOLEFDS 10234,Whole Foods,Grocery,Purchase,88.12",
+            "02/05/2024,02/06/2024,AMAZON MKTPL,Amazon,Shopping,Credit,-19.99",
+            "02/02/2024,02/03/2024,SHELL OIL 57442,Shell,Gas,Purchase,45.00",
+            "01/28/2024,01/29/2024,APPLE.COM/BILL,Apple Services,Other,Purchase,9.99",
+            "01/15/2024,01/16/2024,HEB GROCERY,HEB,Grocery,Purchase,120.55"]
+    f = read_statement(_csv(rows), "Apple Card Transactions - February 2024.csv")
+    assert f.kind == "card"
+    assert list(f.transactions["amount"]) == [-23.40, 500.0, -88.12, 19.99, -45.0, -9.99,
+                                              -120.55]
+
+
+def test_a_type_word_on_most_card_rows_says_nothing_of_the_sign() -> None:
+    # 'Card payment' on every purchase: not a payment received; signs stay as written.
+    rows = ["Date,Type,Description,Amount", "2024-01-02,Card payment,TESCO,-12.50",
+            "2024-01-03,Card payment,SHELL,-40.00", "2024-01-05,Card payment,BOOTS,-8.20",
+            "2024-01-09,Card payment,PRET,-5.10", "2024-01-10,Refund,BOOTS,8.20"]
+    f = read_statement(_csv(rows), "card.csv")
+    assert list(f.transactions["amount"]) == [-12.5, -40.0, -8.2, -5.1, 8.2]
