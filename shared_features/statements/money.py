@@ -38,10 +38,18 @@ def _clean(uniq: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
                                 np.where(s.str.contains(_DEBIT_MARK, regex=True), -1, 0)),
                        index=s.index, dtype=np.int8)
     # The minus sign typeset (U+2212, as Nordic and spreadsheet exports write it) or as a dash:
-    # a minus, never a character to drop (that made '−45,00' money in).
-    s = s.str.replace(_MINUS, "-", regex=True)
-    # A marker's abbreviation dot ('20.00 Cr.') is no decimal mark.
-    s = s.str.replace(r"(?<=[^\W\d_])\.$", "", regex=True)
+    # a minus, never a character to drop (that made '−45,00' money in). Only text that is not
+    # ASCII can hold one, so only that is rewritten.
+    wide = ~s.str.isascii().to_numpy(dtype=bool)
+    if wide.any():
+        s = s.copy()
+        s[wide] = s[wide].str.replace(_MINUS, "-", regex=True)
+    # A marker's abbreviation dot ('20.00 Cr.') is no decimal mark (a cheap test first: the
+    # pattern itself is slow over every value).
+    dotted = s.str.endswith(".").to_numpy(dtype=bool)
+    if dotted.any():
+        s = s.copy()
+        s[dotted] = s[dotted].str.replace(r"(?<=[^\W\d_])\.$", "", regex=True)
     s = s.str.replace(_GROUPING, "", regex=True)
     s = s.str.replace(_NOT_NUMBER, "", regex=True)
     negative = s.str.contains(r"^\(.*\)$|^-|-$|^[+]?\(", regex=True) | s.str.startswith("+-")
