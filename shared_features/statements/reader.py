@@ -369,9 +369,16 @@ def _cell_currencies(body: pd.DataFrame, roles: Roles) -> pd.Series | None:
     when they name one or none, as in nearly every file. Each distinct cell is looked at
     once."""
     cols = [k for k in (roles.amount, roles.debit, roles.credit) if k is not None]
+    distinct = [pd.factorize(body[k], use_na_sentinel=False) for k in cols]
+    # One scan of all the distinct texts joined says which currencies they name at all: in
+    # nearly every file one or none, and the per-value work below is skipped.
+    text = "\n".join("\n".join(uniq.astype(str, copy=False).tolist()) for _, uniq in distinct)
+    named = {code if code in CURRENCY_CODES else _CELL_SYMBOLS.get(sym, "")
+             for code, sym in _CELL_CURRENCY.findall(text)} - {""}
+    if len(named) < 2 or named == {"$", "USD"}:
+        return None
     found = pd.Series("", index=body.index, dtype=object)
-    for k in cols:
-        codes, uniq = pd.factorize(body[k], use_na_sentinel=False)
+    for codes, uniq in distinct:
         parts = pd.Series(uniq, dtype=object).astype(str).str.extract(_CELL_CURRENCY)
         code = parts[0].where(parts[0].isin(CURRENCY_CODES))
         code = code.fillna(parts[1].map(_CELL_SYMBOLS)).fillna("").to_numpy(dtype=object)
