@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -223,3 +224,17 @@ def test_score_takes_one_persons_statements(tmp_path, artifact_dir):
     written = pd.read_csv(out, dtype={"person_id": str})
     assert written["person_id"].tolist() == ["me"]
     assert 0 <= written["probability"].iloc[0] <= 1
+
+
+@pytest.mark.parametrize("user_setting", [None, "1"])
+def test_score_runs_on_ordinary_pages_unless_the_user_said(user_setting):
+    # In a fresh interpreter: the setting is process-wide.
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if user_setting is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = user_setting
+    code = ("from numpy._core.multiarray import _get_madvise_hugepage as get\n"
+            "from inference.cli import ordinary_pages\n"
+            "before = get(); ordinary_pages(); print(before, get())")
+    before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                   text=True, check=True).stdout.split()
+    assert after == ("False" if user_setting is None else before)
