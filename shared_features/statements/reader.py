@@ -347,13 +347,17 @@ def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
                       + f", not {main} (the file's main currency): amounts in different "
                       "currencies are not added together").to_numpy(dtype=object)
     counts = pd.Series(codes[other]).value_counts()
-    where = lines[other]
-    shown = ", ".join(map(str, where[:10])) + (" ..." if len(where) > 10 else "")
-    warnings.append(
-        f"{int(other.sum())} rows in other currencies than {main} were left out "
-        f"({', '.join(f'{c}: {n}' for c, n in counts.items())}; rows {shown}): amounts in "
-        "different currencies are not added together and no exchange rate is assumed")
+    warnings.append(_left_out(main, dict(counts.items()), lines[other]))
     return main
+
+
+def _left_out(main: str, counts: dict[str, int], where: np.ndarray) -> str:
+    """The warning for rows skipped as in other currencies than ``main``: how many of each,
+    and the first ten lines."""
+    shown = ", ".join(map(str, where[:10])) + (" ..." if len(where) > 10 else "")
+    return (f"{sum(counts.values())} rows in other currencies than {main} were left out "
+            f"({', '.join(f'{c}: {n}' for c, n in counts.items())}; rows {shown}): amounts in "
+            "different currencies are not added together and no exchange rate is assumed")
 
 
 # A currency written inside an amount cell: an ISO code ('USD 12.00', '12,00 EUR') or a symbol
@@ -406,12 +410,7 @@ def _other_currency_columns(body: pd.DataFrame, roles: Roles, reasons: np.ndarra
             left[code] = int(there.sum())
             rows.append(lines[there])
     if left:
-        where = np.sort(np.concatenate(rows))
-        shown = ", ".join(map(str, where[:10])) + (" ..." if len(where) > 10 else "")
-        warnings.append(
-            f"{sum(left.values())} rows in other currencies than {main} were left out "
-            f"({', '.join(f'{c}: {n}' for c, n in left.items())}; rows {shown}): amounts in "
-            "different currencies are not added together and no exchange rate is assumed")
+        warnings.append(_left_out(main, left, np.sort(np.concatenate(rows))))
     return main
 
 
