@@ -589,10 +589,10 @@ def year_anchor(preamble: list[str], name: str) -> YearAnchor | None:
                           f"the month named above the table ({month:%Y-%m})")
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     spaced = re.sub(r"[_]+", " ", stem)
-    dated = [pd.Timestamp(year=int(y), month=int(m), day=int(d))
-             for y, m, d in _NAME_DATE.findall(stem)
-             if 1 <= int(m) <= 12 and 1 <= int(d) <= 31 and _PLAUSIBLE_YEARS[0] <= int(y)
-             <= _PLAUSIBLE_YEARS[1]]
+    # Coerced: an impossible date in a name ('20240231', '12345678') is no date, not an error.
+    named = pd.to_datetime(pd.Series([f"{y}-{m}-{d}" for y, m, d in _NAME_DATE.findall(stem)],
+                                     dtype=object), format="%Y-%m-%d", errors="coerce")
+    dated = [day for day in named if _plausible(day)]
     latest = max(dated) if dated else _latest_full_date(spaced)[0]
     if latest is not None:
         return YearAnchor(np.datetime64(latest.date(), "D"),

@@ -62,6 +62,16 @@ def test_numbers_that_are_no_year_state_none(preamble: list[str]) -> None:
     assert year_anchor(preamble, "export.csv") is None
 
 
+@pytest.mark.parametrize("name", ["statement_20240231.csv", "export_20241301.csv"])
+def test_an_impossible_date_in_the_file_name_is_no_date(name: str) -> None:
+    # It raised a ValueError out of the upload (a 500); now the name states no year, and
+    # year-less rows are refused as with any other name.
+    assert year_anchor([], name) is None
+    rows = ["Date,Description,Amount", "11/03,TESCO,-12.50", "11/15,SALARY,1500.00"]
+    with pytest.raises(StatementError):
+        read_statement(_csv(rows), name)
+
+
 def test_no_year_anywhere_is_refused_naming_column_row_and_what_to_add() -> None:
     rows = ["Account,XXXX1234", "Date,Description,Amount", "11/03,TESCO,-12.50",
             "11/15,SALARY,1500.00"]
