@@ -362,9 +362,12 @@ def _left_out(main: str, counts: dict[str, int], where: np.ndarray) -> str:
 
 # A currency written inside an amount cell: an ISO code ('USD 12.00', '12,00 EUR') or a symbol
 # that names one currency ('€', '£', '₹'); a '$' alone is kept as '$' (it names no one dollar).
-_CELL_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])|([€£₹₩₺₽¥]|R\$|zł|\$)")
-_CELL_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
-                 "¥": "¥", "R$": "BRL", "zł": "PLN", "$": "$"}
+# The file-level symbols (``_SYMBOLS``) and a few that only tell cells apart: '¥' is kept as
+# itself (yen or yuan), like a bare '$'.
+_CELL_SYMBOLS = {**_SYMBOLS, "₩": "KRW", "₺": "TRY", "₽": "RUB", "¥": "¥", "$": BARE_DOLLAR}
+_CELL_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])|("
+                            + "|".join(map(re.escape, sorted(_CELL_SYMBOLS, key=len,
+                                                             reverse=True))) + ")")
 
 
 def _cell_currencies(body: pd.DataFrame, roles: Roles) -> pd.Series | None:
