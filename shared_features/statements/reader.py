@@ -39,7 +39,7 @@ from .dialect import Grid, read_grid
 from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
-from .roles import CURRENCY_CODES, Roles, assign_roles
+from .roles import CODE_WORD, CURRENCY_CODES, Roles, assign_roles
 from .vocabulary import columns, contains_pattern, fold, fold_series, folded_set
 
 MAX_SKIPPED_LISTED = 200
@@ -365,7 +365,7 @@ def _left_out(main: str, counts: dict[str, int], where: np.ndarray) -> str:
 # The file-level symbols (``_SYMBOLS``) and a few that only tell cells apart: '¥' is kept as
 # itself (yen or yuan), like a bare '$'.
 _CELL_SYMBOLS = {**_SYMBOLS, "₩": "KRW", "₺": "TRY", "₽": "RUB", "¥": "¥", "$": BARE_DOLLAR}
-_CELL_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])|("
+_CELL_CURRENCY = re.compile(CODE_WORD.pattern + "|("
                             + "|".join(map(re.escape, sorted(_CELL_SYMBOLS, key=len,
                                                              reverse=True))) + ")")
 

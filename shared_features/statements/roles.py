@@ -252,12 +252,13 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
     return roles
 
 
-_HEADER_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+# Three capitals standing alone ('CAD$', 'USD 12.00'): a currency code when CURRENCY_CODES has it.
+CODE_WORD = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
 def _header_currency(text: str) -> str | None:
     """The currency code a header names ('CAD$', 'USD', 'Amount EUR'), if one."""
-    codes = [c for c in _HEADER_CODE.findall(text) if c in CURRENCY_CODES]
+    codes = [c for c in CODE_WORD.findall(text) if c in CURRENCY_CODES]
     return codes[0] if len(set(codes)) == 1 else None
 
 
