@@ -114,23 +114,22 @@ def _progress(total: int, enabled: bool):
                 disable=None if enabled else True)
 
 
-def ordinary_pages(environ: dict[str, str] | None = None) -> bool:
+def ordinary_pages() -> None:
     """Stop numpy asking the kernel for transparent huge pages (``madvise``) for new large
-    arrays, unless ``NUMPY_MADVISE_HUGEPAGE`` says what the user wants; True if it was stopped.
+    arrays, unless ``NUMPY_MADVISE_HUGEPAGE`` says what the user wants.
 
     Where the kernel defragments for huge pages on ``madvise`` (a common default), every such
     allocation can wait for memory compaction. A ``score`` run allocates and frees column-sized
     arrays for a few seconds: at 1M persons it spent 3-5 s of system time there, and ran in
     8.4 / 6.9 / 9.5 s against 5.6 / 5.0 / 8.6 s on ordinary pages (same file, interleaved).
     The service's long-lived upload path did not gain, so it keeps numpy's default."""
-    if "NUMPY_MADVISE_HUGEPAGE" in (os.environ if environ is None else environ):
-        return False
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return
     try:
         from numpy._core.multiarray import _set_madvise_hugepage
     except ImportError:  # numpy 1.x
         from numpy.core.multiarray import _set_madvise_hugepage  # type: ignore[no-redef]
     _set_madvise_hugepage(False)
-    return True
 
 
 def run_score(args: argparse.Namespace) -> int:
