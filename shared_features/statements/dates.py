@@ -554,7 +554,9 @@ def _latest_full_date(text: str) -> tuple[pd.Timestamp | None, bool | None]:
 
 
 def _month_end(year: int, month: int) -> pd.Timestamp | None:
-    if not 1 <= month <= 12:
+    """The month's last day; None for no month or an implausible year ('05/0000' is a
+    reference, and year 0 cannot even be built)."""
+    if not 1 <= month <= 12 or not _PLAUSIBLE_YEARS[0] <= year <= _PLAUSIBLE_YEARS[1]:
         return None
     return pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
 

@@ -62,12 +62,14 @@ def test_numbers_that_are_no_year_state_none(preamble: list[str]) -> None:
     assert year_anchor(preamble, "export.csv") is None
 
 
-@pytest.mark.parametrize("name", ["statement_20240231.csv", "export_20241301.csv"])
-def test_an_impossible_date_in_the_file_name_is_no_date(name: str) -> None:
-    # It raised a ValueError out of the upload (a 500); now the name states no year, and
-    # year-less rows are refused as with any other name.
-    assert year_anchor([], name) is None
-    rows = ["Date,Description,Amount", "11/03,TESCO,-12.50", "11/15,SALARY,1500.00"]
+@pytest.mark.parametrize(("preamble", "name"), [
+    ([], "statement_20240231.csv"), ([], "export_20241301.csv"), ([], "st_0000-05.csv"),
+    (["Ref 05/0000"], "x.csv"), (["Oktober 0000"], "x.csv")])
+def test_an_impossible_date_or_year_is_no_date(preamble: list[str], name: str) -> None:
+    # Each raised a ValueError out of the upload (a 500); now they state no year, and
+    # year-less rows are refused as with any other file.
+    assert year_anchor(preamble, name) is None
+    rows = [*preamble, "Date,Description,Amount", "11/03,TESCO,-12.50", "11/15,SALARY,1500.00"]
     with pytest.raises(StatementError):
         read_statement(_csv(rows), name)
 
