@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .vocabulary import HERE, contains_pattern, fold_series
+from .vocabulary import HERE, contains_pattern, fold, fold_series
 
 OTHER = "other"  # no category's words: ordinary spending or income, by the sign
 
@@ -28,6 +28,8 @@ def load_categories(path: str | None = None) -> dict[str, Any]:
     unknown = set(config["order"]) - set(config["categories"])
     if unknown:
         raise ValueError(f"{path}: order names categories with no words: {sorted(unknown)}")
+    if "app_moves" in config and config["app_moves"]["category"] not in config["order"]:
+        raise ValueError(f"{path}: [app_moves] names a category that is not in order")
     return config
 
 
@@ -43,14 +45,49 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def classify(descriptions: pd.Series) -> np.ndarray:
-    """Category name per row (object array): the first category whose words match."""
+@cache
+def _app_moves() -> tuple[str | None, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(category, its words, the apps' names, cash machine words) of [app_moves]; the
+    category None when a categories file has no [app_moves]."""
+    moves = load_categories().get("app_moves")
+    if not moves:
+        never = re.compile(r"(?!)")
+        return None, never, never, never
+    return (moves["category"], *(re.compile(contains_pattern(moves[k]))
+                                 for k in ("words", "apps", "cash_machine")))
+
+
+def is_app_export(texts: list[str]) -> bool:
+    """Whether a file's name, preamble lines or header cells (``texts``) mark a payment app's
+    export: an app's name, or a column only app exports have."""
+    moves = load_categories().get("app_moves") or {}
+    words = [*moves.get("apps", []), *moves.get("app_columns", [])]
+    return bool(words) and bool(re.search(contains_pattern(words), fold(" ".join(texts))))
+
+
+def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
+    """Category name per row (object array): the first category whose words match. With
+    ``app_export`` (the file is a payment app's export) [app_moves] words count without an
+    app named in the row."""
     codes, uniq = pd.factorize(descriptions.fillna(""), use_na_sentinel=False)
     folded = fold_series(pd.Series(uniq, dtype=object))
     category = pd.Series(OTHER, index=folded.index, dtype=object)
     todo = pd.Series(True, index=folded.index)
     for name, pattern in _patterns():
         hit = todo & folded.str.contains(pattern, regex=True)
+        if name == _app_moves()[0]:
+            moved = _moved_by_app(folded[todo & ~hit], app_export)
+            hit[moved.index] |= moved
         category[hit] = name
         todo &= ~hit
     return category.to_numpy(dtype=object)[codes]
+
+
+def _moved_by_app(folded: pd.Series, app_export: bool) -> pd.Series:
+    """Which of ``folded`` are [app_moves] words in an app's context and no cash machine's."""
+    _, words, apps, cash_machine = _app_moves()
+    said = folded.str.contains(words, regex=True)
+    if not said.any():  # nearly every file: one scan
+        return said
+    in_app = said if app_export else folded.str.contains(apps, regex=True)
+    return said & in_app & ~folded.str.contains(cash_machine, regex=True)

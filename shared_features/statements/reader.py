@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import MAX_AMOUNT
-from .classify import classify
+from .classify import classify, is_app_export
 from .dates import DateReading, excel_serial_dates, parse_dates, year_anchor
 from .decode import decode
 from .dialect import Grid, read_grid
@@ -581,7 +581,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                         "every row while the amounts change: the balance when exported, not "
                         "after each transaction; month-end balances were left unknown")
         roles.balance, balances = None, None
-    category = classify(description[booked])
+    # A payment app's own export: its cash-outs are the holder's money sent to their bank.
+    app = is_app_export([name, *layout.preamble, *(layout.header or [])])
+    category = classify(description[booked], app_export=app)
     a = amount[booked]
     if card_words == "header" and _pay_comes_in(a, category):
         kind = "account"

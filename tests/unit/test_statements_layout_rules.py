@@ -335,7 +335,6 @@ def test_buddhist_era_years_read_as_common_era() -> None:
     ("TOPUP Current Top-Up by *1234", "own_transfer"),
     ("TOPUP Current Apple Pay Top-Up by *1234", "own_transfer"),
     ("Standard Transfer Chase Bank *1234 Venmo", "own_transfer"),
-    ("Cash out Chase Checking 5678", "own_transfer"),
     ("General Withdrawal", "own_transfer"),
     ("Chase Bank Bank Deposit to PP Account", "own_transfer"),
     ("Payment Hold 1AB001", "own_transfer"), ("Payment Release 1AB001", "own_transfer"),

@@ -368,6 +368,9 @@ class Layout:
     note: str = ""
     extra: tuple = ()  # (day, description, signed amount) rows added to the history
     balance_offset: float = 0.0  # an overdrawn account: every balance this much lower
+    # (month, field, change) the extra rows make to the history's monthly records, worked out
+    # by hand like them.
+    adjust: tuple = ()
 
 
 # -- formatting helpers --------------------------------------------------------------------------
@@ -660,6 +663,13 @@ def paypal(h, w):
                  "-15.00", "0.00", "-15.00", "someone@example.com", "8AB99999999999999", ""])
     return join([head, *body], quote=True).encode()
 
+
+# A bank's rows that say 'cash out': a cash machine's withdrawal (spending) and a payment
+# app's cash-out received from Venmo (the holder's own money, no income). Together they leave
+# every month-end balance as it was; January's spending is 60.00 more.
+CASH_OUT_AT_THE_BANK = (
+    (date(2024, 1, 18), "ATM CASH OUT 123 MAIN ST", -60.00),
+    (date(2024, 1, 19), "VENMO CASHOUT PPD ID: 5264681992", 60.00))
 
 # Payment-app rows that move the holder's own money: a hold on a payment received and its
 # release, money added from the bank and withdrawn to it, a top-up from the holder's card and
@@ -1839,6 +1849,8 @@ LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
            extra=tuple(OWN_TRANSFERS)),
+    Layout("us_checking_atm_and_venmo_cash_out.csv", "account", True, us_checking, "us",
+           extra=CASH_OUT_AT_THE_BANK, adjust=(("2024-01", "expenses", 60.00),)),
     Layout("us_card_debit_credit_columns.csv", "card", False, us_card_debit_credit, "en"),
     Layout("amex_activity.csv", "card", False, us_card_positive, "en"),
     Layout("uk_current_account.csv", "account", True, uk_current, "en", currency="GBP"),
@@ -1992,6 +2004,10 @@ def expected_for(layout: Layout) -> dict:
     elif layout.balance_offset:
         for m in months:
             m["liquid_savings"] = round(m["liquid_savings"] - layout.balance_offset, 2)
+    for month, name, change in layout.adjust:
+        for m in months:
+            if m["month"] == month:
+                m[name] = round(m[name] + change, 2)
     inflow, outflow = TOTALS[layout.history]
     inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
     outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)

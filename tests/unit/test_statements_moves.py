@@ -1,0 +1,62 @@
+"""Rows whose reading hangs on more than one word: a cash-out that is a payment app's move of
+the holder's own money or a cash machine's withdrawal, a card's payment worded by its issuer
+or said by its Type column, moves to the holder's own savings pots, a year above the table
+that is an amount, and a wallet's conversion between its own currencies."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from shared_features.statements import read_statement, read_statements
+from shared_features.statements.classify import classify
+
+
+def _csv(rows: list[str]) -> bytes:
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _months(name: str, rows: list[str]) -> list[dict]:
+    return read_statements([(name, _csv(rows))]).report()["months"]
+
+
+# -- 'cash out': a payment app's move to the bank, or a cash machine's withdrawal ------------------
+
+@pytest.mark.parametrize(("description", "in_app", "category"), [
+    # On a bank's statement: a cash machine's withdrawal, spending.
+    ("ATM CASH OUT 123 MAIN ST", False, "other"), ("CASH OUT", False, "other"),
+    ("ATM CASH OUT", True, "other"),  # a cash machine, even in an app's export
+    # A payment app's cash-out to the holder's bank: named in the bank's row, or in the app's
+    # own export.
+    ("VENMO CASHOUT PPD ID: 5264681992", False, "own_transfer"),
+    ("CASH APP*CASH OUT", False, "own_transfer"),
+    ("Cash out Chase Checking 5678", True, "own_transfer"),
+    ("Cash out", True, "own_transfer"),
+])
+def test_cash_out_is_an_own_transfer_only_in_a_payment_apps_context(
+        description: str, in_app: bool, category: str) -> None:
+    assert classify(pd.Series([description]), app_export=in_app)[0] == category
+
+
+def test_a_bank_statements_atm_cash_out_is_spending_and_a_venmo_cashout_no_income() -> None:
+    rows = ["Date,Description,Amount,Balance", "01/02/2024,ACME PAYROLL,2000.00,2000.00",
+            "01/05/2024,ATM CASH OUT 123 MAIN ST,-60.00,1940.00",
+            "01/09/2024,VENMO CASHOUT PPD ID: 5264681992,150.00,2090.00",
+            "01/20/2024,WHOLEFDS MKT,-40.00,2050.00"]
+    (month,) = _months("checking.csv", rows)
+    assert month["income"] == 2000.0 and month["expenses"] == 100.0
+
+
+def test_a_cash_app_export_is_known_by_its_columns_without_its_name() -> None:
+    rows = ["Transaction ID,Date,Transaction Type,Currency,Amount,Fee,Net Amount,Asset Type,"
+            "Asset Price,Asset Amount,Status,Notes,Name of sender/receiver,Account",
+            "a1,2024-01-02 08:15:00 EST,Direct Deposit,USD,$900.00,$0,$900.00,,,,COMPLETE,"
+            "ACME PAYROLL,ACME,Visa Debit 1234",
+            "a2,2024-01-05 08:15:00 EST,Cash out,USD,-$300.00,$0,-$300.00,,,,COMPLETE,"
+            ",Chase Checking,Visa Debit 1234",
+            "a3,2024-01-09 08:15:00 EST,Cash Card Debit,USD,-$20.00,$0,-$20.00,,,,COMPLETE,"
+            "TRADER JOE S,TRADER,Visa Debit 1234",
+            "a4,2024-01-20 08:15:00 EST,Cash Card Debit,USD,-$60.00,$0,-$60.00,,,,COMPLETE,"
+            "ATM CASH OUT 1ST ST,ATM,Visa Debit 1234"]
+    f = read_statement(_csv(rows), "report.csv")
+    assert list(f.transactions["category"]) == ["income", "own_transfer", "other", "other"]
