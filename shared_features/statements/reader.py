@@ -206,6 +206,18 @@ def _row_matches(body: pd.DataFrame, words: list[str], exact: bool) -> np.ndarra
     return hit
 
 
+def _type_says_payment(body: pd.DataFrame, header: list[str]) -> np.ndarray:
+    """Rows whose type column (a header of [kind] type_headers) says a payment to the card
+    (type_payment), each distinct cell folded once."""
+    headers = folded_set("kind", "type_headers")
+    hit = np.zeros(len(body), dtype=bool)
+    for k, name in enumerate(header):
+        if fold(name) in headers and k in body.columns:
+            codes, folded = _folded_words(body[k])
+            hit |= folded.isin(folded_set("kind", "type_payment")).to_numpy(dtype=bool)[codes]
+    return hit
+
+
 def _joined(body: pd.DataFrame, cols: list[int]) -> pd.Series:
     """The description columns as one text per row."""
     if not cols:
@@ -594,6 +606,11 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         kind = "card" if is_card else kind
         if note:
             warnings.append(note)
+    if kind == "card" and layout.header is not None:
+        # A Type column saying Payment: the card's payment received, unless it reads as a
+        # returned (missed) payment.
+        paid = _type_says_payment(body, layout.header)[booked] & (category != "missed")
+        category[paid] = "card_payment"
     if kind == "card" and roles.amount is not None and roles.indicator is None \
             and _charges_positive(a, category, description[booked]):
         a = -a

@@ -60,3 +60,56 @@ def test_a_cash_app_export_is_known_by_its_columns_without_its_name() -> None:
             "ATM CASH OUT 1ST ST,ATM,Visa Debit 1234"]
     f = read_statement(_csv(rows), "report.csv")
     assert list(f.transactions["category"]) == ["income", "own_transfer", "other", "other"]
+
+
+# -- a card's payment as its issuer words it, or as its Type column says ---------------------------
+
+@pytest.mark.parametrize("description", [
+    # On the card's statement.
+    "ACH DEPOSIT INTERNET TRANSFER FROM ACCOUNT ENDING IN 1234",  # Apple Card
+    "PAYMENT - THANK YOU / PAIEMENT - MERCI", "PAIEMENT - MERCI",  # RBC Visa
+    "INTERNET PAYMENT - THANK YOU", "DIRECTPAY FULL BALANCE",  # Discover
+    "ONLINE PAYMENT, THANK YOU",  # Citi
+    "CAPITAL ONE MOBILE PYMT", "AUTOMATIC PAYMENT - THANK",  # Capital One, Chase (cut short)
+    # On the bank's side.
+    "APPLECARD GSBANK PAYMENT 2345678 WEB ID: 9999999999", "DISCOVER E-PAYMENT 1234",
+    "CITI CARD ONLINE PAYMENT 123456 WEB ID: CITICARDAP",
+])
+def test_issuers_card_payments_are_card_payments(description: str) -> None:
+    assert classify(pd.Series([description]))[0] == "card_payment"
+
+
+@pytest.mark.parametrize("description", ["DISCOVER BOOKS LTD", "APPLE.COM/BILL",
+                                         "INTERNET TRANSFER TO J SMITH"])
+def test_what_only_looks_like_an_issuers_payment_is_not(description: str) -> None:
+    assert classify(pd.Series([description]))[0] != "card_payment"
+
+
+APPLE_LIKE = ["Transaction Date,Clearing Date,Description,Merchant,Category,Type,Amount (USD)",
+              "02/27/2024,02/28/2024,UBER EATS,Uber Eats,Restaurants,Purchase,23.40",
+              "02/20/2024,02/20/2024,ACH DEPOSIT,Ach Deposit,Payment,Payment,-500.00",
+              "02/15/2024,02/16/2024,WHOLEFDS 10234,Whole Foods,Grocery,Purchase,88.12",
+              "02/05/2024,02/06/2024,AMAZON MKTPL,Amazon,Shopping,Credit,-19.99",
+              "02/02/2024,02/03/2024,SHELL OIL 57442,Shell,Gas,Purchase,45.00"]
+
+
+def test_a_card_rows_type_saying_payment_is_a_payment_to_the_card() -> None:
+    # The description names no payment; the Type column does: a debt payment, not a refund.
+    reading = read_statements([("Apple Card Transactions - February 2024.csv",
+                                _csv(APPLE_LIKE))])
+    (f,) = reading.files
+    assert list(f.transactions["category"]) == ["other", "card_payment", "other", "other",
+                                                "other"]
+    (month,) = reading.report()["months"]
+    assert month["debt_payments"] == 500.0
+    assert month["expenses"] == round(23.40 + 88.12 + 45.00 - 19.99, 2)
+
+
+def test_a_type_saying_payment_on_an_accounts_rows_is_no_card_payment() -> None:
+    # Venmo-like: 'Payment' is every payment between people, on an account, not a card.
+    rows = ["Datetime,Type,Status,Note,From,To,Amount (total)",
+            "2024-01-02T08:00:00,Payment,Complete,rent,Jane,Bob,- $500.00",
+            "2024-01-05T08:00:00,Payment,Complete,pizza,Al,Jane,+ $20.00",
+            "2024-01-09T08:00:00,Payment,Complete,tickets,Jane,Cy,- $35.00"]
+    f = read_statement(_csv(rows), "venmo_statement.csv")
+    assert f.kind == "account" and "card_payment" not in set(f.transactions["category"])

@@ -343,6 +343,9 @@ CARD_WORDS: dict[str, dict[str, str]] = {
            "restaurant": "OUTBACK", "fuel": "POSTO IPIRANGA", "late_fee": "MULTA ATRASO",
            "books": "LIVRARIA CULTURA", "interest": "JUROS ROTATIVO"},
 }
+# Apple Card words its payment as the transfer from the holder's bank account.
+CARD_WORDS["apple"] = dict(CARD_WORDS["en"],
+                           payment="ACH DEPOSIT INTERNET TRANSFER FROM ACCOUNT ENDING IN 1234")
 
 
 # Own-account transfers a Chase-like checking export adds on top of the account history, in
@@ -1445,6 +1448,20 @@ def us_card_type_column(h, w):
     return join([head, *body]).encode()
 
 
+def apple_card(h, w):
+    # Apple-Card-like: newest first, charges positive and payments and credits negative, a
+    # Merchant and a Category beside the description, a Type column (Purchase, Payment,
+    # Credit); the payment is worded as the transfer from the holder's bank account.
+    head = ["Transaction Date", "Clearing Date", "Description", "Merchant", "Category", "Type",
+            "Amount (USD)"]
+    kinds = {v: k for k, v in w.items()}
+    types = {"payment": "Payment", "refund": "Credit"}
+    body = [[d.strftime("%m/%d/%Y"), d.strftime("%m/%d/%Y"), t, t.split()[0].title(),
+             "Payment" if kinds[t] == "payment" else "Other", types.get(kinds[t], "Purchase"),
+             plain(-a)] for d, t, a, b in reversed(h)]
+    return join([head, *body]).encode()
+
+
 def us_card_charges_positive(h, w):
     # Discover-like: charges positive and the payment negative, a file name without 'card'.
     head = ["Trans. Date", "Post Date", "Description", "Amount", "Category"]
@@ -1954,6 +1971,8 @@ LAYOUTS = [
     Layout("ch_debit_credit_signed.csv", "account", True, ch_ubs, "en", currency="CHF"),
     Layout("Chase1234_Activity20240301.CSV", "card", False, us_card_type_column, "en"),
     Layout("Discover-Statement-20240301.csv", "card", False, us_card_charges_positive, "en"),
+    Layout("Apple Card Transactions - February 2024.csv", "card", False, apple_card, "apple",
+           currency="USD"),
     Layout("citi_export_2024.csv", "card", False, us_card_status_debit_credit, "en"),
     Layout("mobile_money_completion_time.csv", "account", True, mobile_money, "en"),
     Layout("cz_objem_sentence_preamble.csv", "account", False, cz_objem, "cs", currency="CZK"),
