@@ -113,3 +113,36 @@ def test_a_type_saying_payment_on_an_accounts_rows_is_no_card_payment() -> None:
             "2024-01-09T08:00:00,Payment,Complete,tickets,Jane,Cy,- $35.00"]
     f = read_statement(_csv(rows), "venmo_statement.csv")
     assert f.kind == "account" and "card_payment" not in set(f.transactions["category"])
+
+
+# -- moves to and from the holder's own savings pots, spaces and vaults ----------------------------
+
+@pytest.mark.parametrize("description", [
+    "To GBP Savings", "From GBP Savings", "TRANSFER Current To EUR Savings",  # Revolut
+    "To pocket GBP Holiday from GBP", "From pocket GBP Holiday to GBP",
+    "Savings vault top-up", "Pot transfer Savings Pot", "Savings Pot",  # Monzo
+    "Transfer to Space: Holiday", "Transfer from Space: Holiday",  # Starling
+    "Transfer to Savings", "Online Transfer to SAV ...1234",  # Chase
+])
+def test_moves_to_the_holders_own_savings_are_own_transfers(description: str) -> None:
+    assert classify(pd.Series([description]))[0] == "own_transfer"
+
+
+@pytest.mark.parametrize("description", ["SPACE NK LTD", "POCKET GAMES", "SAVINGS BANK FEE"])
+def test_what_only_looks_like_a_savings_move_is_not(description: str) -> None:
+    assert classify(pd.Series([description]))[0] == "other"
+
+
+def test_a_revolut_savings_move_is_neither_spending_nor_income() -> None:
+    rows = ["Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,"
+            "Balance",
+            "TOPUP,Current,2024-01-02 09:00:00,2024-01-02 09:00:05,Payment from Acme Ltd,"
+            "2000.00,0.00,GBP,COMPLETED,2000.00",
+            "TRANSFER,Current,2024-01-05 09:00:00,2024-01-05 09:00:05,To GBP Savings,"
+            "-500.00,0.00,GBP,COMPLETED,1500.00",
+            "CARD_PAYMENT,Current,2024-01-09 09:00:00,2024-01-09 09:00:05,Tesco,"
+            "-40.00,0.00,GBP,COMPLETED,1460.00",
+            "TRANSFER,Current,2024-01-20 09:00:00,2024-01-20 09:00:05,From GBP Savings,"
+            "100.00,0.00,GBP,COMPLETED,1560.00"]
+    (month,) = _months("account-statement_2024-01.csv", rows)
+    assert month["income"] == 2000.0 and month["expenses"] == 40.0

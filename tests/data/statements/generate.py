@@ -674,6 +674,14 @@ CASH_OUT_AT_THE_BANK = (
     (date(2024, 1, 18), "ATM CASH OUT 123 MAIN ST", -60.00),
     (date(2024, 1, 19), "VENMO CASHOUT PPD ID: 5264681992", 60.00))
 
+# An app bank's moves to and from the holder's own savings vault and a pocket, as Revolut
+# words them: neither spending nor income, each pair netting to zero within its month.
+SAVINGS_POCKETS = (
+    (date(2024, 1, 12), "To EUR Savings", -150.00),
+    (date(2024, 1, 24), "From EUR Savings", 150.00),
+    (date(2024, 2, 6), "To pocket EUR Holiday from EUR", -40.00),
+    (date(2024, 2, 20), "From pocket EUR Holiday to EUR", 40.00))
+
 # Payment-app rows that move the holder's own money: a hold on a payment received and its
 # release, money added from the bank and withdrawn to it, a top-up from the holder's card and
 # a cash-out. None is income or spending; each pair nets to zero within its month, so the
@@ -1901,6 +1909,8 @@ LAYOUTS = [
            currency="USD"),
     Layout("revolut_pending_reverted.csv", "account", True, revolut, "en", pending=1,
            skipped=1, currency="EUR"),
+    Layout("revolut_savings_vault_pocket.csv", "account", True, revolut, "en", pending=1,
+           skipped=1, currency="EUR", extra=SAVINGS_POCKETS),
     Layout("budget_app_type_column.csv", "account", False, aggregator, "en"),
     Layout("excel_utf16_tab_guarded.csv", "account", True, excel_unicode_text, "en"),
     Layout("cr_line_endings_pipe_cr_marks.csv", "account", True, cr_marked, "en"),
