@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from .vocabulary import best_word, columns, plain_letters
+from .vocabulary import best_word, columns, contains_pattern, fold, plain_letters
 
 # Month names in the languages met in exports -> the English abbreviation strptime reads.
 # Written without accents: dates are matched with theirs removed (``plain_letters``), so
@@ -523,8 +524,34 @@ _NAME_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _PLAUSIBLE_YEARS = (1990, 2100)
 # A line above the table whose only number is a year ('Kontoauszug 2024', 'Annual statement
 # 2024'): a number among others, or beside a decimal mark or a currency, is an account
-# number or an amount, not a year.
-_LINE_YEAR = re.compile(r"^[^\d$€£¥₹]*(?<![\d.,])(\d{4})(?![\d.,])[^\d$€£¥₹]*$", re.MULTILINE)
+# number or an amount, not a year; so is one on a line that says it is ('Balance 2000':
+# ``_stated_years``).
+_LINE_YEAR = re.compile(r"^[^\d$€£¥₹]*(?<![\d.,])(\d{4})(?![\d.,])[^\d$€£¥₹]*$")
+
+
+@cache
+def _year_line_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a year's, a period's or a statement's words; an amount's words) of [year_line]."""
+    section, roles = columns()["year_line"], columns()["roles"]
+    return (re.compile(contains_pattern(section["labels"], compounds=True)),
+            re.compile(contains_pattern([*section["amounts"], *roles["balance"],
+                                         *roles["amount"]], compounds=True)))
+
+
+def _stated_years(preamble: list[str]) -> list[str]:
+    """The years the lines above the table state alone: a line whose only number is a year
+    and that is the year alone or labelled as a year, a period or a statement, with no
+    amount's word ('Balance 2000' is an amount)."""
+    labels, amounts = _year_line_words()
+    years = []
+    for line in preamble:  # the few lines above the table
+        found = _LINE_YEAR.match(line)
+        if found is None:
+            continue
+        key = fold(line)
+        if key == found.group(1) or (labels.search(key) and not amounts.search(key)):
+            years.append(found.group(1))
+    return years
 
 
 def _plausible(day: pd.Timestamp | None) -> bool:
@@ -603,7 +630,7 @@ def year_anchor(preamble: list[str], name: str) -> YearAnchor | None:
     if month is not None:
         return YearAnchor(np.datetime64(month.date(), "D"),
                           f"the month in the file name ({month:%Y-%m})")
-    for found, where in ((_LINE_YEAR.findall(text), "above the table"),
+    for found, where in ((_stated_years(preamble), "above the table"),
                          (_NAME_YEAR.findall(stem), "in the file name")):
         years = [int(y) for y in found if _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]]
         if years:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from shared_features.statements import read_statement, read_statements
+from shared_features.statements import StatementError, read_statement, read_statements
 from shared_features.statements.classify import classify
+from shared_features.statements.dates import year_anchor
 
 
 def _csv(rows: list[str]) -> bytes:
@@ -146,3 +147,33 @@ def test_a_revolut_savings_move_is_neither_spending_nor_income() -> None:
             "100.00,0.00,GBP,COMPLETED,1560.00"]
     (month,) = _months("account-statement_2024-01.csv", rows)
     assert month["income"] == 2000.0 and month["expenses"] == 40.0
+
+
+# -- a year stated alone above the table: labelled as a year, a period or a statement -----------
+
+@pytest.mark.parametrize("preamble", [
+    ["Balance 2000"], ["Opening balance 2000"], ["Opening balance 2,000.00"],
+    ["Available balance: 2024"], ["Saldo 2000 EUR"], ["Credit limit 2000"],
+    ["Statement balance 2000"], ["ACME BANK", "Total 2050"],
+])
+def test_an_amount_above_the_table_is_no_year(preamble: list[str]) -> None:
+    assert year_anchor(preamble, "export.csv") is None
+
+
+@pytest.mark.parametrize(("preamble", "last"), [
+    (["Kontoauszug 2024"], "2024-12-31"), (["Annual statement 2023"], "2023-12-31"),
+    (["Year: 2022"], "2022-12-31"), (["Statement period 2024"], "2024-12-31"),
+    (["Relevé de compte 2024", "Solde 1500"], "2024-12-31"), (["2024"], "2024-12-31"),
+    (["Geschäftsjahr 2023"], "2023-12-31"), (["Extracto 2024"], "2024-12-31"),
+])
+def test_a_labelled_year_above_the_table_is_the_years_anchor(preamble: list[str],
+                                                              last: str) -> None:
+    anchor = year_anchor(preamble, "export.csv")
+    assert anchor is not None and str(anchor.last) == last and anchor.whole_year
+
+
+def test_an_opening_balance_is_never_the_year_of_dates_without_one() -> None:
+    rows = ["Opening balance,2000", "Date,Description,Amount", "03 Nov,TESCO,-12.50",
+            "05 Nov,SALARY ACME,1500.00"]
+    with pytest.raises(StatementError, match="no year"):
+        read_statement(_csv(rows), "export.csv")

@@ -1705,6 +1705,17 @@ def wallet_codes_in_amounts(h, w):
     return join([head, *body], sep=";").encode()
 
 
+def uk_whole_amount_preamble(h, w):
+    # Dates with a named month and no year ('02 Jan'), the year only in the file name
+    # ('..._2024.csv'), and above the table the opening balance in whole pounds ('2000'),
+    # which is an amount and not the dates' year.
+    pre = [["Current account", "Sort code 20-00-00"],
+           ["Opening balance", f"{h[0][3] - h[0][2]:.0f}"]]
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[d.strftime("%d %b"), t, plain(a), plain(b)] for d, t, a, b in h]
+    return join([*pre, head, *body]).encode()
+
+
 def de_year_only_preamble(h, w):
     # German account export: dates 'TT.MM.' with no year, the year only in the title above
     # the table ('Kontoauszug 2024'), the account number's groups beside it.
@@ -2009,6 +2020,8 @@ LAYOUTS = [
            currency="PLN"),
     Layout("wallet_codes_in_amounts.csv", "account", True, wallet_codes_in_amounts, "de",
            skipped=3, currency="EUR"),
+    Layout("uk_statement_export_2024.csv", "account", True, uk_whole_amount_preamble, "en",
+           balance_offset=-1000.0),
     Layout("de_year_only_preamble.csv", "account", True, de_year_only_preamble, "de"),
     Layout("kr_card_usage_history.csv", "card", False, kr_card, "ko"),
     Layout("tr_kredi_karti_ekstre.csv", "card", False, tr_card, "tr", currency="TRY"),
