@@ -300,10 +300,13 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(signed amount, readable, undirected) per row from one amount column, debit and credit
-    columns or an amount with a D/C indicator; undirected rows have an unsigned amount whose
-    indicator says neither in nor out."""
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(signed amount, readable, undirected, converted) per row from one amount column, debit
+    and credit columns or an amount with a D/C indicator; undirected rows have an unsigned
+    amount whose indicator marks no direction; converted rows are moves between the holder's
+    own balances (an indicator of [indicator] neither: Wise's Direction 'NEUTRAL' on a
+    conversion), read as money out of the balance the amount column is of (the source)."""
+    none = np.zeros(len(body), dtype=bool)
     if roles.amount is not None:
         reading = parse_money(body[roles.amount], decimal)
         amount = reading.values
@@ -326,13 +329,16 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
                 # (a wallet's '/' for a withdrawal to the person's bank): its direction is
                 # unknown, so it is not read as either.
                 undirected = readable & (sign == 0) & (amount != 0)
-                return amount, readable & ~undirected, undirected
-        return amount, readable, np.zeros(len(amount), dtype=bool)
+                converted = undirected & _indicator_neither(body[roles.indicator])
+                amount = np.where(converted, -np.abs(amount), amount)
+                undirected &= ~converted
+                return amount, readable & ~undirected, undirected, converted
+        return amount, readable, none, none
     debit = parse_money(body[roles.debit], decimal).values
     credit = parse_money(body[roles.credit], decimal).values
     readable = ~np.isnan(debit) | ~np.isnan(credit)
     amount = np.abs(np.nan_to_num(credit)) - np.abs(np.nan_to_num(debit))
-    return amount, readable, np.zeros(len(amount), dtype=bool)
+    return amount, readable, none, none
 
 
 def _main_currency(col: pd.Series, candidates: np.ndarray, reasons: np.ndarray,
@@ -441,6 +447,14 @@ def _indicator_signs(col: pd.Series) -> np.ndarray:
     return np.where(credit, 1.0, np.where(debit, -1.0, 0.0))[codes]
 
 
+def _indicator_neither(col: pd.Series) -> np.ndarray:
+    """Rows whose indicator is a word of [indicator] neither: a move between the holder's own
+    balances, not a mark missing."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    folded = fold_series(pd.Series(uniq, dtype=object).astype(str))
+    return folded.isin(folded_set("indicator", "neither")).to_numpy(dtype=bool)[codes]
+
+
 def _apply_signs(values: np.ndarray, sign: np.ndarray) -> np.ndarray:
     """``values`` made positive where ``sign`` is +1 and negative where it is -1 (no product:
     an infinite cell must not warn)."""
@@ -536,7 +550,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     if date_reading.warning:
         warnings.append(date_reading.warning)
     dates = date_reading.dates
-    amount, readable, undirected = _signed_amounts(body, roles, decimal, warnings)
+    amount, readable, undirected, converted = _signed_amounts(body, roles, decimal, warnings)
     description = _joined(body, roles.description)
 
     blank = (body == "").all(axis=1).to_numpy()
@@ -596,6 +610,15 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     # A payment app's own export: its cash-outs are the holder's money sent to their bank.
     app = is_app_export([name, *layout.preamble, *(layout.header or [])])
     category = classify(description[booked], app_export=app)
+    moved = converted[booked]
+    if moved.any():
+        # Whatever its words, the holder's own money moved between their balances.
+        category[moved] = "own_transfer"
+        warnings.append(
+            f"{int(moved.sum())} conversion(s) between the holder's own currency balances "
+            f"(column {roles.named(layout.header)['indicator']!r} says neither in nor out) "
+            "were read as money moved out of this balance to another of the holder's: own "
+            "transfers, neither income nor spending")
     a = amount[booked]
     if card_words == "header" and _pay_comes_in(a, category):
         kind = "account"

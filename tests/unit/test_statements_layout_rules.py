@@ -376,15 +376,16 @@ def test_fee_amount_and_fee_currency_columns_are_not_the_amount_or_the_currency(
     assert roles[2] == "amount" and roles[3] == "currency"
 
 
-def test_a_neutral_direction_is_neither_in_nor_out() -> None:
+def test_a_neutral_direction_is_an_own_transfer_neither_income_nor_spending() -> None:
     rows = ["ID,Status,Direction,Created on,Source amount (after fees),Source currency,Reference",
             "T-1,COMPLETED,IN,2024-01-02 09:00:00,2450.00,EUR,SALARY ACME",
             "T-2,COMPLETED,OUT,2024-01-05 12:00:00,84.35,EUR,REWE",
             "B-3,COMPLETED,NEUTRAL,2024-01-15 08:00:00,200.00,EUR,To USD balance",
             "T-4,COMPLETED,OUT,2024-01-20 12:00:00,45.00,EUR,AMAZON"]
     f = read_statement(_csv(rows), "wise.csv")
-    assert list(f.transactions["amount"]) == [2450.0, -84.35, -45.0]
-    assert [r["row"] for r in f.rows_skipped] == [4]
+    # A conversion between the holder's own balances: out of the euros, the holder's money.
+    assert list(f.transactions["amount"]) == [2450.0, -84.35, -200.0, -45.0]
+    assert f.transactions["category"].iloc[2] == "own_transfer" and not f.rows_skipped
 
 
 def test_an_id_column_beside_amounts_is_a_statement_not_a_monthly_table() -> None:

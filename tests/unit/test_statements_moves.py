@@ -177,3 +177,31 @@ def test_an_opening_balance_is_never_the_year_of_dates_without_one() -> None:
             "05 Nov,SALARY ACME,1500.00"]
     with pytest.raises(StatementError, match="no year"):
         read_statement(_csv(rows), "export.csv")
+
+
+# -- a wallet's conversion between the holder's own currency balances -----------------------------
+
+WISE_LIKE = ["ID,Status,Direction,Created on,Source amount (after fees),Source currency,"
+             "Target amount (after fees),Target currency,Reference",
+             "T-1,COMPLETED,IN,2024-01-02 09:00:00,2450.00,EUR,2450.00,EUR,SALARY ACME",
+             "T-2,COMPLETED,OUT,2024-01-05 12:00:00,84.35,EUR,84.35,EUR,REWE",
+             "B-3,COMPLETED,NEUTRAL,2024-01-15 08:00:00,200.00,EUR,217.00,USD,",
+             "B-4,COMPLETED,NEUTRAL,2024-01-18 08:00:00,50.00,USD,46.00,EUR,",
+             "T-5,COMPLETED,OUT,2024-01-20 12:00:00,45.00,EUR,45.00,EUR,AMAZON"]
+
+
+def test_a_conversion_out_of_the_files_currency_is_an_own_transfer_counted_once() -> None:
+    reading = read_statements([("wise.csv", _csv(WISE_LIKE))])
+    (f,) = reading.files
+    t = f.transactions
+    # Out of the euro balance: the holder's own money moved, read as such; the conversion
+    # from dollars is in another currency and left out, so nothing is counted twice.
+    assert list(t["amount"]) == [2450.0, -84.35, -200.0, -45.0]
+    assert list(t["category"]) == ["income", "other", "own_transfer", "other"]
+    assert [r["row"] for r in f.rows_skipped] == [5]
+    assert "USD" in f.rows_skipped[0]["reason"]
+    (month,) = reading.report()["months"]
+    assert month["income"] == 2450.0 and month["expenses"] == round(84.35 + 45.0, 2)
+    (note,) = [w for w in f.warnings if "conversion" in w]
+    assert "1 conversion" in note and "'Direction'" in note and "own transfer" in note
+    assert "neither income nor spending" in note

@@ -1332,6 +1332,11 @@ def wise(h, w):
     return join([head, *body]).encode()
 
 
+# A conversion of 200.00 EUR to 217.00 USD in a Wise account: out of the euro balance, the
+# holder's own money moved (an own transfer, neither income nor spending).
+WISE_CONVERSION = ((date(2024, 1, 16), "(conversion to USD)", -200.00),)
+
+
 def wise_direction(h, w):
     # Wise's newer export: unsigned amounts with a Direction column (IN / OUT, and NEUTRAL for
     # a conversion between the holder's own balances, which is neither), fee amount and fee
@@ -1343,16 +1348,22 @@ def wise_direction(h, w):
             "Target amount (after fees)", "Target currency", "Exchange rate", "Reference",
             "Batch", "Created by", "Category", "Note"]
     me = "Jane Doe"
-    body = [[f"TRANSFER-{1000 + i}", "COMPLETED", "IN" if a > 0 else "OUT",
-             f"{d.isoformat()} 09:00:00", f"{d.isoformat()} 09:00:05", "0.00", "EUR", "", "",
-             t if a > 0 else me, plain(abs(a)), "EUR", me if a > 0 else t, plain(abs(a)), "EUR",
-             "1.0", t, "", me, "", ""] for i, (d, t, a, _) in enumerate(h)]
+    converted = {t for _, t, _ in WISE_CONVERSION}
+
+    def row(i: int, d: date, t: str, a: float) -> list[str]:
+        when = [f"{d.isoformat()} 08:00:00"] * 2
+        if t in converted:
+            return [f"BALANCE-{1900 + i}", "COMPLETED", "NEUTRAL", *when, "0.00", "EUR", "", "",
+                    me, plain(-a), "EUR", me, plain(round(-a * 1.085, 2)), "USD", "1.085", "",
+                    "", me, "", ""]
+        return [f"TRANSFER-{1000 + i}", "COMPLETED", "IN" if a > 0 else "OUT",
+                f"{d.isoformat()} 09:00:00", f"{d.isoformat()} 09:00:05", "0.00", "EUR", "", "",
+                t if a > 0 else me, plain(abs(a)), "EUR", me if a > 0 else t, plain(abs(a)),
+                "EUR", "1.0", t, "", me, "", ""]
+    body = [row(i, d, t, a) for i, (d, t, a, _) in enumerate(h)]
     body.insert(3, ["TRANSFER-1900", "CANCELLED", "OUT", "2024-01-06 10:00:00", "", "0.00",
                     "EUR", "", "", me, "500.00", "EUR", "Bob", "500.00", "EUR", "1.0", "", "",
                     me, "", ""])
-    body.insert(8, ["BALANCE-1901", "COMPLETED", "NEUTRAL", "2024-01-16 08:00:00",
-                    "2024-01-16 08:00:00", "0.00", "EUR", "", "", me, "200.00", "EUR", me,
-                    "217.00", "USD", "1.085", "", "", me, "", ""])
     return join([head, *body]).encode()
 
 
@@ -1980,8 +1991,8 @@ LAYOUTS = [
     Layout("de_status_whole_amounts.csv", "account", False, de_dkb_new, "de", currency="EUR"),
     Layout("fr_camelcase_headers.csv", "account", False, fr_camel, "fr"),
     Layout("wise_multi_currency.csv", "account", True, wise, "en", currency="EUR"),
-    Layout("wise_direction_fee_columns.csv", "account", False, wise_direction, "en", skipped=2,
-           currency="EUR"),
+    Layout("wise_direction_fee_columns.csv", "account", False, wise_direction, "en", skipped=1,
+           currency="EUR", extra=WISE_CONVERSION),
     Layout("it_conto_o_carta.csv", "account", False, it_conto_carta, "it", currency="EUR"),
     Layout("es_fvalor_disponible.csv", "account", True, es_bbva, "es", currency="EUR"),
     Layout("ca_cad_dollar_header.csv", "account", False, ca_rbc, "en", currency="CAD"),
