@@ -57,12 +57,18 @@ def _app_moves() -> tuple[str | None, re.Pattern[str], re.Pattern[str], re.Patte
                                  for k in ("words", "apps", "cash_machine")))
 
 
+@cache
+def _app_export_pattern() -> re.Pattern[str] | None:
+    moves = load_categories().get("app_moves") or {}
+    words = [*moves.get("apps", []), *moves.get("app_columns", [])]
+    return re.compile(contains_pattern(words)) if words else None
+
+
 def is_app_export(texts: list[str]) -> bool:
     """Whether a file's name, preamble lines or header cells (``texts``) mark a payment app's
     export: an app's name, or a column only app exports have."""
-    moves = load_categories().get("app_moves") or {}
-    words = [*moves.get("apps", []), *moves.get("app_columns", [])]
-    return bool(words) and bool(re.search(contains_pattern(words), fold(" ".join(texts))))
+    pattern = _app_export_pattern()
+    return pattern is not None and bool(pattern.search(fold(" ".join(texts))))
 
 
 def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:

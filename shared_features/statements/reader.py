@@ -327,7 +327,9 @@ def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: li
             if not (reading.values < 0).any() and not marks.any():
                 # Amounts written without sign, and a row whose mark says neither in nor out
                 # (a wallet's '/' for a withdrawal to the person's bank): its direction is
-                # unknown, so it is not read as either.
+                # unknown, so it is not read as either - unless the mark is a word for a
+                # move between the holder's own balances (Wise's NEUTRAL conversion): the
+                # source amount left this balance for another of the holder's.
                 undirected = readable & (sign == 0) & (amount != 0)
                 converted = undirected & _indicator_neither(body[roles.indicator])
                 amount = np.where(converted, -np.abs(amount), amount)
