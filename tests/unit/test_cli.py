@@ -238,3 +238,19 @@ def test_score_runs_on_ordinary_pages_unless_the_user_said(user_setting):
     before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                                    text=True, check=True).stdout.split()
     assert after == ("False" if user_setting is None else before)
+
+
+@pytest.mark.parametrize("user_setting", [None, "jemalloc"])
+def test_score_allocates_arrow_memory_with_malloc_unless_the_user_said(user_setting):
+    # In a fresh interpreter: the pool is process-wide.
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if user_setting is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = user_setting
+    code = ("import pyarrow as pa\n"
+            "from inference.cli import system_arrow_pool\n"
+            "before = pa.default_memory_pool().backend_name; system_arrow_pool()\n"
+            "print(before, pa.default_memory_pool().backend_name)")
+    before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                   text=True, check=True).stdout.split()
+    assert after == ("system" if user_setting is None else before)
+    assert before != "system"  # the bundled allocator is what the command turns away from
