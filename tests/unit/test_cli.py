@@ -185,6 +185,20 @@ def test_console_script_is_installed_and_runs(upload, tmp_path, artifact_dir):
     assert len(pd.read_csv(out)) == 40
 
 
+def test_console_script_passes_on_the_exit_code_and_its_messages(tmp_path, artifact_dir):
+    # The command ends without the interpreter's teardown after `score`: what it printed
+    # must still arrive, and its exit code must still say what went wrong.
+    script = shutil.which("stress-scorer", path=str(Path(sys.executable).parent))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person_id,month,income,expenses\np1,2024-01,abc,100\n")
+    done = subprocess.run([script, "score", str(bad), "--out", str(tmp_path / "r.csv"),
+                           "--artifacts", str(artifact_dir)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "cannot be scored" in done.stderr and "income" in done.stderr
+    assert not (tmp_path / "r.csv").exists()
+
+
 class _Terminal:
     """A stderr that says it is a terminal and keeps what was written."""
 
