@@ -101,6 +101,21 @@ def _is_identifier(values: pd.Series) -> bool:
             and v.nunique() > 0.8 * len(v))
 
 
+def _is_filler(values: pd.Series) -> bool:
+    """Numbers that are no amount: one value on every row (an account or branch number, a
+    record type, an 'accrued charges' of 0.00) or a row counter (1, 2, 3 ...). Only judged on
+    a column of 4 values or more."""
+    v = values[values != ""]
+    if len(v) < 4:
+        return False
+    if v.nunique() == 1:
+        return True
+    if not bool(v.str.fullmatch(r"\d{1,7}").all()):
+        return False
+    steps = np.diff(v.astype(np.int64).to_numpy())
+    return bool((steps == 1).all() or (steps == -1).all())
+
+
 def _balance_fits(amount: np.ndarray, balance: np.ndarray) -> bool:
     """True when the balance moves by the amounts, in file order or reversed."""
     ok = ~np.isnan(amount) & ~np.isnan(balance)
@@ -117,7 +132,9 @@ def _exclusive(a: pd.Series, b: pd.Series) -> bool:
     fa = (a != "") & ~a.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
     fb = (b != "") & ~b.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
     rows = fa | fb
-    return bool(rows.any()) and float((fa ^ fb)[rows].mean()) >= 0.95
+    # Both filled somewhere: a column never filled beside one always filled is no pair.
+    return (bool(fa.any() and fb.any())
+            and float((fa ^ fb)[rows].mean()) >= 0.95)
 
 
 def _fits(role: str, col: pd.Series, kind: str) -> bool:
@@ -158,7 +175,7 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
             kinds[k] = "indicator"
         elif date_share(v) >= 0.9:
             kinds[k] = "date"
-        elif _is_identifier(col):
+        elif _is_identifier(col) or _is_filler(col):
             kinds[k] = "identifier"
         elif money_share(v) >= 0.9:
             kinds[k] = "money"
@@ -222,7 +239,7 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                                "second as money in")
             numbers = [k for k in numbers if k not in pair]
         else:
-            roles.amount = numbers.pop(0)
+            roles.amount = first = numbers.pop(0)
             if roles.balance is None and numbers:
                 amount = quick_amounts(sample[roles.amount])
                 for k in numbers:
@@ -232,7 +249,14 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                 if roles.balance is None and _balance_fits(quick_amounts(sample[numbers[0]]),
                                                            amount):
                     roles.amount, roles.balance = numbers[0], roles.amount
-            numbers = [k for k in numbers if k not in (roles.amount, roles.balance)]
+                if roles.balance is None and header is None:
+                    # No header and the first number column is no amount a balance moves
+                    # by: any two columns where one moves by the other (a balance before
+                    # and after each row ahead of the amount) are the amount and balance.
+                    pair = _running_pair([roles.amount, *numbers], sample, quick_amounts)
+                    if pair:
+                        roles.amount, roles.balance = pair
+            numbers = [k for k in [first, *numbers] if k not in (roles.amount, roles.balance)]
     if roles.balance is None and numbers and header is None:
         amount = _signed_sample(roles, sample, quick_amounts)
         for k in numbers:
@@ -250,6 +274,15 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                           and k not in roles.description]
     roles.description.sort()
     return roles
+
+
+def _running_pair(numbers: list[int], sample: pd.DataFrame,
+                  quick_amounts: Callable[[pd.Series], np.ndarray]) -> tuple[int, int] | None:
+    """(amount, balance): the first two of ``numbers`` where the balance moves by the
+    amount; a handful of columns, so a handful of pairs."""
+    values = {k: quick_amounts(sample[k]) for k in numbers}
+    return next(((a, b) for a in numbers for b in numbers
+                 if a != b and _balance_fits(values[a], values[b])), None)
 
 
 # Three capitals standing alone ('CAD$', 'USD 12.00'): a currency code when CURRENCY_CODES has it.
