@@ -8,7 +8,9 @@ headerless and the columns are judged from their values alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,7 @@ import pandas as pd
 from .dates import MONTH_WORDS
 from .dialect import Grid
 from .errors import StatementError
-from .vocabulary import alternation
+from .vocabulary import alternation, columns, contains_pattern, fold
 
 _HEAD_ROWS = 300  # the layout is decided on this many rows; the body can be any length
 # '03 Nov', 'Nov 03': a month's name and a day, no year. Checked in two steps, the shape and
@@ -40,6 +42,11 @@ _DATE_LIKE = (r"^(?=\D{0,14}\d)"  # every date has a digit early: most other cel
 
 _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\u00a0\u202f]*\)?"
                r"\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+]?$")
+
+
+@cache
+def _pending_words() -> re.Pattern[str]:
+    return re.compile(contains_pattern(columns()["status"]["pending"]))
 
 
 @dataclass(frozen=True)
@@ -89,12 +96,16 @@ def find_layout(grid: Grid) -> Layout:
 
     header_index = None
     above = start - 1
+    pending = _pending_words()
     while above >= 0 and above >= start - 4:
-        # Blank rows, and a lone balance between the header and the rows (a 'Beginning
-        # Balance' cell on a row of its own), do not end the search for the header.
+        # Blank rows, a lone balance between the header and the rows (a 'Beginning
+        # Balance' cell on a row of its own) and rows not booked yet ('Reserverat' or
+        # 'Pending' where the date goes) do not end the search for the header.
         lone_amount = (filled[above] <= 2 and bool(money.iloc[above].any())
                        and not date.iloc[above].any() and 2 * filled[above] < filled[start])
-        if filled[above] == 0 or lone_amount:
+        not_booked = (bool(money.iloc[above].any()) and not date.iloc[above].any()
+                      and bool(pending.search(fold(" ".join(head.iloc[above])))))
+        if filled[above] == 0 or lone_amount or not_booked:
             above -= 1
             continue
         words = head.iloc[above]

@@ -115,6 +115,9 @@ def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
     for code in codes:
         if code in CURRENCY_CODES:
             return code
+    named = _currency_named(layout.header, amount_cols)
+    if named:
+        return named
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
             return BARE_DOLLAR if symbol == "$" else code
@@ -130,6 +133,18 @@ def _currency(layout: Layout, body: pd.DataFrame, roles: Roles) -> str | None:
 BARE_DOLLAR = "$"
 
 
+def _currency_named(header: list[str] | None, amount_cols: list[int]) -> str | None:
+    """The currency the amount columns' headers name in words ('Määrä EUROA', 'Débit
+    euros'): one currency, or None. Only those headers: a 'Montant(FRANCS)' beside the
+    'Montant(EUROS)' read says nothing of the amounts read."""
+    if not header:
+        return None
+    text = fold(" ".join(header[k] for k in amount_cols))
+    found = {code for code, words in columns()["currency_names"].items()
+             if re.search(contains_pattern(words), text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _is_card(name: str, layout: Layout) -> str | None:
     """What says the file is a card's: "file" for card words in the file name or preamble or
     a masked card number ('**** 1234') in the preamble - unless that line names an account
@@ -139,15 +154,25 @@ def _is_card(name: str, layout: Layout) -> str | None:
     words = columns()["kind"]["card"]
     card = contains_pattern(words)
     account = contains_pattern(columns()["kind"]["account"])
-    text = fold(" ".join([name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble]))
+    lines = [name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble]
     masked = any(re.search(r"(?:\*{2,}|x{4}|X{4}|•{2,})\s*\d{4}", line)
                  and not (re.search(account, fold(line)) and not re.search(card, fold(line)))
                  for line in layout.preamble)
-    if masked or re.search(card, text):
+    if masked or any(_names_card(fold(line), card, account) for line in lines):
         return "file"
     if re.search(card, fold(" ".join(layout.header or []))):
         return "header"
     return None
+
+
+def _names_card(line: str, card: str, account: str) -> bool:
+    """A line (folded) that names a card: a card word, not after an account's word - 'Compte
+    de Dépôt carte n° ...' is an account that comes with a card, 'Card account' a card's."""
+    found = re.search(card, line)
+    if not found:
+        return False
+    before = re.search(account, line[:found.start()])
+    return before is None
 
 
 def _pay_comes_in(amount: np.ndarray, category: np.ndarray) -> bool:
@@ -268,13 +293,13 @@ def _repeated_header(body: pd.DataFrame, header: pd.Series) -> np.ndarray:
     return repeated
 
 
-def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str],
+                      follows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows under a section title that says pending, title rows): a title ("Vorgemerkte
     Umsätze", "Pending transactions", "Posted transactions") is a row of one cell of words
     with no digit; its section runs to the next title. The title just above the header opens
     the first section."""
-    one = (body != "").sum(axis=1).to_numpy() == 1
+    one = ((body != "").sum(axis=1).to_numpy() == 1) & ~follows  # ``follows``: no titles
     title = np.zeros(len(body), dtype=bool)
     text = pd.Series([], dtype=object)
     if one.any():  # only rows of one cell can be titles
@@ -297,6 +322,42 @@ def _pending_sections(body: pd.DataFrame, preamble: list[str], words: list[str]
     first = pd.Series(preamble[-1:] or [""], dtype=object)
     pending_titles = np.concatenate([says_pending(first), says_pending(text)])
     return pending_titles[section] & ~title, title
+
+
+def _continuation_rows(body: pd.DataFrame, roles: Roles, transaction: np.ndarray
+                       ) -> np.ndarray:
+    """Rows that carry on the description of the transaction above them (OCBC and other
+    banks print a long description over two or three rows): only description cells filled,
+    right below a transaction row or another such row, and no summary label or status word
+    (a 'Total' or 'Pending transactions' line is no description)."""
+    if not roles.description or len(roles.description) == body.shape[1]:
+        return np.zeros(len(body), dtype=bool)
+    others = [k for k in body.columns if k not in roles.description]
+    only_words = ((body[others] == "").all(axis=1)
+                  & (body[roles.description] != "").any(axis=1)).to_numpy()
+    group = np.cumsum(~only_words)  # each run of such rows with the row above it
+    # The row each run follows (group 0: none above), and whether it is a transaction.
+    led = np.concatenate(([False], transaction[np.flatnonzero(~only_words)]))[group]
+    follows = only_words & led
+    if follows.any():
+        rows = np.flatnonzero(follows)
+        words = [*columns()["summary"]["labels"], *columns()["status"]["pending"],
+                 *columns()["status"]["booked"]]
+        said = _row_matches(body.iloc[rows][roles.description], words, exact=True)
+        follows[rows[said]] = False
+    return follows
+
+
+def _merge_continuations(description: pd.Series, follows: np.ndarray) -> pd.Series:
+    """Each transaction's description with the rows that carry it on appended."""
+    group = pd.Series(np.cumsum(~follows), index=description.index)
+    touched = group.isin(group[follows])
+    joined = description[touched].groupby(group[touched]).agg(
+        lambda texts: " ".join(t for t in texts if t))
+    out = description.copy()
+    lead = touched & ~pd.Series(follows, index=description.index)
+    out[lead] = joined.loc[group[lead]].to_numpy()
+    return out
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
@@ -494,13 +555,19 @@ def _charges_positive(amount: np.ndarray, category: np.ndarray, text: pd.Series)
     # No row reads as a payment or refund: rows whose words say money came back ('Payment',
     # 'Credit' in a type column), if they are few, show the payments' side. (Words on most
     # rows, as a 'Card payment' type on every purchase, say nothing.)
-    codes, uniq = pd.factorize(text, use_na_sentinel=False)
-    said = fold_series(pd.Series(uniq, dtype=object).astype(str)).str.contains(
-        contains_pattern(columns()["kind"]["card_credit"]), regex=True).to_numpy(bool)[codes]
-    said &= nonzero
+    kind = columns()["kind"]
+    said = _says(text, [*kind["card_credit"], *kind["payment_in"]]) & nonzero
     if 1 <= said.sum() <= 0.5 * nonzero.sum():
         return float((amount[said] < 0).mean()) > 0.5
     return nonzero.any() and float((amount[nonzero] > 0).mean()) > 0.75
+
+
+def _says(text: pd.Series, words: list[str]) -> np.ndarray:
+    """Rows of ``text`` holding one of ``words`` (whole words, folded), each distinct text
+    folded once."""
+    codes, uniq = pd.factorize(text, use_na_sentinel=False)
+    folded = fold_series(pd.Series(uniq, dtype=object).astype(str))
+    return folded.str.contains(contains_pattern(words), regex=True).to_numpy(bool)[codes]
 
 
 def read_statement(data: bytes, name: str) -> StatementFile:
@@ -554,18 +621,22 @@ def read_statement(data: bytes, name: str) -> StatementFile:
     dates = date_reading.dates
     amount, readable, undirected, converted = _signed_amounts(body, roles, decimal, warnings)
     description = _joined(body, roles.description)
+    has_date = ~np.isnat(dates)
+    # A transaction's description carried on to the rows below it: part of that row.
+    follows = _continuation_rows(body, roles, has_date & readable)
+    if follows.any():
+        description = _merge_continuations(description, follows)
 
-    blank = (body == "").all(axis=1).to_numpy()
+    blank = (body == "").all(axis=1).to_numpy() | follows
     if layout.header_index is not None:
         blank = blank | _repeated_header(body, grid.cells.iloc[layout.header_index])
     status_words = columns()["status"]
     pending = _pending_rows(body, roles, status_words["pending"])
     in_pending_section, title = _pending_sections(body, layout.preamble,
-                                                  status_words["pending"])
+                                                  status_words["pending"], follows)
     pending = (pending | in_pending_section) & ~title  # a title is no transaction
     void = (_row_matches(body[[roles.status]], status_words["void"], exact=True)
             if roles.status is not None else np.zeros(len(body), dtype=bool))
-    has_date = ~np.isnat(dates)
     summary_words = columns()["summary"]
     incomplete = ~has_date | ~readable
     label = np.zeros(len(body), dtype=bool)
@@ -641,6 +712,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         a = -a
         warnings.append("this card export writes charges as positive amounts; signs were "
                         "flipped so charges are money out")
+    if kind == "card":
+        # Money back on a card in a payment's words ('PAGAMENTO EFETUADO') is the card's
+        # payment received, not a refund, whatever words the categories know.
+        paid = (a > 0) & np.isin(category, ("other", "income"))
+        if paid.any():
+            paid[paid] = _says(description[booked][paid], columns()["kind"]["payment_in"])
+            category[paid] = "card_payment"
     balance = (balances[booked] if balances is not None
                else np.full(int(booked.sum()), np.nan))
 

@@ -201,6 +201,7 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
             continue
         used.add(k)
 
+    _account_amount(roles, named, sample, used)
     free = [k for k in sample.columns if k not in used]
     for k in free:
         kind = kinds[k]
@@ -274,6 +275,31 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
                           and k not in roles.description]
     roles.description.sort()
     return roles
+
+
+def _account_amount(roles: Roles, named: dict[int, str], sample: pd.DataFrame,
+                    used: set[int]) -> None:
+    """Of two amount columns each with its currency column after it, the one in one currency
+    throughout: the amount taken from the account. The other, in the currency of each
+    purchase ('Сумма операции' 20.00 'USD' beside 'Сумма платежа' 1840.00 'RUB'), is the
+    transaction's own amount and currency."""
+    if roles.amount is None or roles.currency != roles.amount + 1:
+        return
+
+    def codes(k: int) -> int:
+        v = sample[k][sample[k] != ""]
+        return int(v.str.upper().nunique())
+
+    if codes(roles.currency) < 2:
+        return
+    other = next((k for k, role in named.items() if role == "amount" and k != roles.amount
+                  and named.get(k + 1) == "currency" and codes(k + 1) == 1
+                  and money_share(sample[k][sample[k] != ""]) >= _MIN_SHARE), None)
+    if other is not None:
+        roles.amount, roles.currency = other, other + 1
+        used.update((other, other + 1))
+        roles.notes.append("of two amount columns, the one in one currency throughout was "
+                           "read as the account's; the other is each purchase's own currency")
 
 
 def _running_pair(numbers: list[int], sample: pd.DataFrame,

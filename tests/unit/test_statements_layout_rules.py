@@ -438,3 +438,110 @@ def test_a_type_word_on_most_card_rows_says_nothing_of_the_sign() -> None:
             "2024-01-09,Card payment,PRET,-5.10", "2024-01-10,Refund,BOOTS,8.20"]
     f = read_statement(_csv(rows), "card.csv")
     assert list(f.transactions["amount"]) == [-12.5, -40.0, -8.2, -5.1, 8.2]
+
+
+# -- round four: rules behind the blind round's layouts ------------------------------------------
+
+def test_constant_and_counter_columns_are_no_amounts_in_a_headerless_file() -> None:
+    # Account number, a row counter, date, description, amount, balance, charges of 0.00.
+    rows = [f"62012345678,{i + 1},0{d}/01/2024,{t},{a},{b},0.00" for i, (d, t, a, b) in
+            enumerate([(2, "SALARY", "2450.00", "3450.00"), (3, "RENT", "-1100.00", "2350.00"),
+                       (5, "GROCER", "-84.35", "2265.65"), (9, "FUEL", "-40.00", "2225.65")])]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35, -40.0]
+    assert list(f.transactions["balance"]) == [3450.0, 2350.0, 2265.65, 2225.65]
+
+
+def test_a_balance_before_and_after_each_row_ahead_of_the_amount() -> None:
+    rows = ["123456789\tEUR\t20240102\t1000,00\t3450,00\t2450,00\tSALARIS",
+            "123456789\tEUR\t20240103\t3450,00\t2350,00\t-1100,00\tHUUR",
+            "123456789\tEUR\t20240105\t2350,00\t2265,65\t-84,35\tALBERT HEIJN",
+            "123456789\tEUR\t20240110\t2265,65\t1965,65\t-300,00\tCREDITCARD"]
+    f = read_statement(_csv(rows), "s.tab")
+    assert list(f.transactions["amount"]) == [2450.0, -1100.0, -84.35, -300.0]
+    assert f.transactions["balance"].iloc[-1] == 1965.65
+
+
+def test_a_description_carried_on_to_the_next_rows_belongs_to_the_row_above() -> None:
+    rows = ["Transaction date,Description,Withdrawals,Deposits", "02/01/2024,FAST PAYMENT,,2450.00",
+            ",SALARY ACME LTD,,", "10/01/2024,GIRO,300.00,", ",CREDIT CARD PAYMENT,,",
+            ",VISA 1234,,", "15/01/2024,GIRO,84.35,", "Total,,384.35,2450.00"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["description"]) == [
+        "FAST PAYMENT SALARY ACME LTD", "GIRO CREDIT CARD PAYMENT VISA 1234", "GIRO"]
+    assert list(f.transactions["category"]) == ["income", "card_payment", "other"]
+    assert f.rows_skipped == [{"row": 8, "reason": "summary row (balance, total, account or "
+                                                   "page line)"}]
+
+
+def test_pending_rows_between_the_header_and_the_first_booked_row() -> None:
+    rows = ["Bokföringsdag;Belopp;Rubrik;Saldo", "Reserverat;-45,00;ICA;",
+            "2024/01/05;-84,35;COOP;2265,65", "2024/01/03;-1100,00;HYRA;2350,00",
+            "2024/01/02;2450,00;LÖN;3450,00"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert f.pending == 1 and len(f.transactions) == 3
+    assert f.format["header_row"] == 1
+
+
+def test_a_card_payment_in_the_cards_words_is_no_refund() -> None:
+    rows = ["data;lançamento;valor", "04/01/2024;PADARIA;4,50", "08/01/2024;MERCADO;62,30",
+            "12/01/2024;PAGAMENTO EFETUADO;-300,00", "18/01/2024;LOJA;45,99",
+            "22/01/2024;ESTORNO LOJA;-15,00"]
+    f = read_statement(_csv(rows), "fatura-cartao.csv")
+    assert f.kind == "card"
+    assert list(f.transactions["category"])[2:] == ["card_payment", "other", "refund"]
+    # On an account a 'payment' is any payment made: not read as a card's.
+    account = ["Date,Description,Amount,Balance", "02/01/2024,SALARY,2450.00,3450.00",
+               "03/01/2024,PAGAMENTO EFETUADO BOLETO,-100.00,3350.00",
+               "04/01/2024,RENT,-1100.00,2250.00"]
+    assert read_statement(_csv(account), "s.csv").transactions["category"].iloc[1] == "other"
+
+
+def test_an_account_named_with_its_card_is_an_account() -> None:
+    account = read_statement(_masked("Compte de Dépôt carte n° 12345678901"), "s.csv")
+    assert account.kind == "account"
+    assert read_statement(_masked("Carte Visa Premier n° 4974"), "s.csv").kind == "card"
+
+
+@pytest.mark.parametrize(("header", "currency"), [
+    ("Date;Libellé;Débit euros;Crédit euros", "EUR"),
+    ("Date;Libellé;Montant(EUROS);Montant(FRANCS)", "EUR"),
+    ("Date;Libellé;Débit;Crédit", None),
+])
+def test_a_currency_named_in_words_in_the_amount_headers(header: str, currency: str | None
+                                                         ) -> None:
+    rows = [header, "02/01/2024;SALAIRE;;2450,00", "03/01/2024;LOYER;1100,00;",
+            "05/01/2024;CARREFOUR;84,35;"]
+    if "FRANCS" in header:
+        rows = [header, "02/01/2024;SALAIRE;2450,00;16070,95",
+                "03/01/2024;LOYER;-1100,00;-7215,53", "05/01/2024;CARREFOUR;-84,35;-553,30"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert f.currency == currency
+    assert f.transactions["amount"].abs().sum() == pytest.approx(3634.35)
+
+
+def test_of_two_amounts_the_one_in_the_accounts_currency_is_read() -> None:
+    rows = ["Дата;Сумма операции;Валюта операции;Сумма платежа;Валюта платежа;Описание",
+            "02.01.2024;2450,00;RUB;2450,00;RUB;Зарплата",
+            "05.01.2024;-20,00;USD;-1840,00;RUB;Steam",
+            "08.01.2024;-84,35;RUB;-84,35;RUB;Пятёрочка",
+            "09.01.2024;-10,00;EUR;-990,00;RUB;Booking"]
+    f = read_statement(_csv(rows), "s.csv")
+    assert f.currency == "RUB" and f.skipped_total == 0
+    assert list(f.transactions["amount"]) == [2450.0, -1840.0, -84.35, -990.0]
+    # One currency in each: the first amount column stays the amount.
+    same = [r.replace("USD", "RUB").replace("EUR", "RUB") for r in rows]
+    assert list(read_statement(_csv(same), "s.csv").transactions["amount"]) == [
+        2450.0, -20.0, -84.35, -10.0]
+
+
+@pytest.mark.parametrize(("description", "category"), [
+    ("TRANSFER TO OWN A/C 001-234567-838", "own_transfer"),
+    ("RETURNED CHEQUE CHARGE", "missed"),
+    ("UNPAID DEBIT ORDER FEE", "missed"),
+    ("REVERSION COMPRA FALABELLA", "refund"),
+    ("PAGO CUOTA CREDITO LIBRE INVERSION", "loan_payment"),
+    ("TRANSF A CTA AHORROS PROPIA", "own_transfer"),
+])
+def test_round_four_descriptions(description: str, category: str) -> None:
+    assert classify(pd.Series([description]))[0] == category
