@@ -166,13 +166,14 @@ def _is_card(name: str, layout: Layout) -> str | None:
 
 
 def _names_card(line: str, card: str, account: str) -> bool:
-    """A line (folded) that names a card: a card word, not after an account's word - 'Compte
-    de Dépôt carte n° ...' is an account that comes with a card, 'Card account' a card's."""
+    """A line (folded) that names a card: a card word, unless it is the bare word for a card
+    after an account's word - 'Compte de Dépôt carte n° ...' is an account that comes with a
+    card; 'Card account' and 'Account type: Credit card' are a card's."""
     found = re.search(card, line)
     if not found:
         return False
-    before = re.search(account, line[:found.start()])
-    return before is None
+    bare = found.group(0) in folded_set("kind", "bare_card")
+    return not (bare and re.search(account, line[:found.start()]))
 
 
 def _pay_comes_in(amount: np.ndarray, category: np.ndarray) -> bool:
@@ -349,15 +350,20 @@ def _continuation_rows(body: pd.DataFrame, roles: Roles, transaction: np.ndarray
 
 
 def _merge_continuations(description: pd.Series, follows: np.ndarray) -> pd.Series:
-    """Each transaction's description with the rows that carry it on appended."""
-    group = pd.Series(np.cumsum(~follows), index=description.index)
-    touched = group.isin(group[follows])
-    joined = description[touched].groupby(group[touched]).agg(
-        lambda texts: " ".join(t for t in texts if t))
-    out = description.copy()
-    lead = touched & ~pd.Series(follows, index=description.index)
-    out[lead] = joined.loc[group[lead]].to_numpy()
-    return out
+    """Each transaction's description with the rows that carry it on appended: one
+    vectorised pass per row of a run (a run is one to three rows), not one per transaction."""
+    n = len(description)
+    pos = np.flatnonzero(follows)
+    leader = np.maximum.accumulate(np.where(follows, -1, np.arange(n)))[pos]
+    offset = pos - leader
+    out = description.to_numpy(dtype=object).copy()
+    for k in range(1, int(offset.max()) + 1):
+        at = offset == k
+        whom = leader[at]
+        joined = pd.Series(out[whom], dtype=object).str.cat(
+            pd.Series(description.to_numpy(dtype=object)[pos[at]], dtype=object), sep=" ")
+        out[whom] = joined.str.strip().to_numpy(dtype=object)
+    return pd.Series(out, index=description.index, dtype=object)
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]

@@ -102,14 +102,17 @@ def _is_identifier(values: pd.Series) -> bool:
 
 
 def _is_filler(values: pd.Series) -> bool:
-    """Numbers that are no amount: one value on every row (an account or branch number, a
-    record type, an 'accrued charges' of 0.00) or a row counter (1, 2, 3 ...). Only judged on
-    a column of 4 values or more."""
+    """Numbers that are no amount: one whole number or zero on every row (an account or
+    branch number, a record type, an 'accrued charges' of 0.00) or a row counter (1, 2,
+    3 ...). Only judged on a column of 4 values or more."""
     v = values[values != ""]
     if len(v) < 4:
         return False
     if v.nunique() == 1:
-        return True
+        # A number (no decimals) or a zero: a repeated '-1100.00' may be a rent paid each
+        # month, which is an amount.
+        only = str(v.iloc[0])
+        return bool(re.fullmatch(r"\d+", only) or re.fullmatch(r"[-+]?0+(?:[.,]0+)?", only))
     if not bool(v.str.fullmatch(r"\d{1,7}").all()):
         return False
     steps = np.diff(v.astype(np.int64).to_numpy())

@@ -501,6 +501,8 @@ def test_an_account_named_with_its_card_is_an_account() -> None:
     account = read_statement(_masked("Compte de Dépôt carte n° 12345678901"), "s.csv")
     assert account.kind == "account"
     assert read_statement(_masked("Carte Visa Premier n° 4974"), "s.csv").kind == "card"
+    # Only the bare word for a card yields to an account's word before it.
+    assert read_statement(_masked("Account Type,Credit Card"), "s.csv").kind == "card"
 
 
 @pytest.mark.parametrize(("header", "currency"), [
@@ -545,3 +547,9 @@ def test_of_two_amounts_the_one_in_the_accounts_currency_is_read() -> None:
 ])
 def test_round_four_descriptions(description: str, category: str) -> None:
     assert classify(pd.Series([description]))[0] == category
+
+
+def test_the_same_amount_on_every_row_is_still_the_amount() -> None:
+    rows = [f"0{m}/01/2024,RENT HIGHGATE,-1100.00" for m in range(1, 6)]
+    f = read_statement(_csv(rows), "s.csv")
+    assert list(f.transactions["amount"]) == [-1100.0] * 5
