@@ -333,9 +333,14 @@ def _continuation_rows(body: pd.DataFrame, roles: Roles, transaction: np.ndarray
     (a 'Total' or 'Pending transactions' line is no description)."""
     if not roles.description or len(roles.description) == body.shape[1]:
         return np.zeros(len(body), dtype=bool)
+    only_words = np.zeros(len(body), dtype=bool)
+    maybe = np.flatnonzero(~transaction)  # in most files none: nothing more to look at
+    if not len(maybe):
+        return only_words
+    rest = body.iloc[maybe]
     others = [k for k in body.columns if k not in roles.description]
-    only_words = ((body[others] == "").all(axis=1)
-                  & (body[roles.description] != "").any(axis=1)).to_numpy()
+    only_words[maybe] = ((rest[others] == "").all(axis=1)
+                         & (rest[roles.description] != "").any(axis=1)).to_numpy()
     group = np.cumsum(~only_words)  # each run of such rows with the row above it
     # The row each run follows (group 0: none above), and whether it is a transaction.
     led = np.concatenate(([False], transaction[np.flatnonzero(~only_words)]))[group]
