@@ -240,31 +240,33 @@ def test_score_takes_one_persons_statements(tmp_path, artifact_dir):
     assert 0 <= written["probability"].iloc[0] <= 1
 
 
+def _before_and_after(code: str, variable: str, user_setting: str | None) -> list[str]:
+    """What ``code`` prints in a fresh interpreter (the settings are process-wide), with the
+    environment ``variable`` unset or set to ``user_setting``."""
+    env = {k: v for k, v in os.environ.items() if k != variable}
+    if user_setting is not None:
+        env[variable] = user_setting
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.split()
+
+
 @pytest.mark.parametrize("user_setting", [None, "1"])
 def test_score_runs_on_ordinary_pages_unless_the_user_said(user_setting):
-    # In a fresh interpreter: the setting is process-wide.
-    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
-    if user_setting is not None:
-        env["NUMPY_MADVISE_HUGEPAGE"] = user_setting
-    code = ("from numpy._core.multiarray import _get_madvise_hugepage as get\n"
-            "from inference.cli import ordinary_pages\n"
-            "before = get(); ordinary_pages(); print(before, get())")
-    before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                   text=True, check=True).stdout.split()
+    before, after = _before_and_after(
+        "from numpy._core.multiarray import _get_madvise_hugepage as get\n"
+        "from inference.cli import ordinary_pages\n"
+        "before = get(); ordinary_pages(); print(before, get())",
+        "NUMPY_MADVISE_HUGEPAGE", user_setting)
     assert after == ("False" if user_setting is None else before)
 
 
 @pytest.mark.parametrize("user_setting", [None, "jemalloc"])
 def test_score_allocates_arrow_memory_with_malloc_unless_the_user_said(user_setting):
-    # In a fresh interpreter: the pool is process-wide.
-    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
-    if user_setting is not None:
-        env["ARROW_DEFAULT_MEMORY_POOL"] = user_setting
-    code = ("import pyarrow as pa\n"
-            "from inference.cli import system_arrow_pool\n"
-            "before = pa.default_memory_pool().backend_name; system_arrow_pool()\n"
-            "print(before, pa.default_memory_pool().backend_name)")
-    before, after = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                   text=True, check=True).stdout.split()
+    before, after = _before_and_after(
+        "import pyarrow as pa\n"
+        "from inference.cli import system_arrow_pool\n"
+        "before = pa.default_memory_pool().backend_name; system_arrow_pool()\n"
+        "print(before, pa.default_memory_pool().backend_name)",
+        "ARROW_DEFAULT_MEMORY_POOL", user_setting)
     assert after == ("system" if user_setting is None else before)
     assert before != "system"  # the bundled allocator is what the command turns away from
