@@ -82,6 +82,30 @@ COMBINED_MONTHS = [  # account + card: the 300.00 payment counted once
 TOTALS = {"account": (4925.99, 3112.65), "card": (315.00, 259.84)}
 SPAN = {"account": ("2024-01-02", "2024-02-27"), "card": ("2024-01-04", "2024-02-26")}
 
+# A savings account (read as an account): the holder's own transfers in and out and the bank's
+# interest. Only the interest is income; the transfers are neither income nor spending.
+SAVINGS = [
+    (date(2024, 1, 5), "sv_in", 200.00, 5200.00),
+    (date(2024, 1, 31), "sv_interest", 4.12, 5204.12),
+    (date(2024, 2, 12), "sv_out", -500.00, 4704.12),
+    (date(2024, 2, 29), "sv_interest", 3.40, 4707.52),
+]
+SAVINGS_MONTHS = [
+    {"month": "2024-01", "income": 4.12, "expenses": 0.0, "debt_payments": 0.0,
+     "liquid_savings": 5204.12, "total_debt": None, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 3.40, "expenses": 0.0, "debt_payments": 0.0,
+     "liquid_savings": 4707.52, "total_debt": None, "credit_limit": None,
+     "missed_payments": 0.0},
+]
+TOTALS["savings"] = (207.52, 500.00)
+SPAN["savings"] = ("2024-01-05", "2024-02-29")
+SAVINGS_WORDS = {"sv_in": "TRANSFER FROM CURRENT ACCOUNT 20-45-77 12345678",
+                 "sv_interest": "CREDIT INTEREST",
+                 "sv_out": "TRANSFER TO CURRENT ACCOUNT 20-45-77 12345678"}
+HISTORIES = {"account": (ACCOUNT, ACCOUNT_MONTHS), "card": (CARD, CARD_MONTHS),
+             "savings": (SAVINGS, SAVINGS_MONTHS)}
+
 # Descriptions per language: what a bank in that country would print.
 WORDS: dict[str, dict[str, str]] = {
     "en": {"salary": "SALARY ACME LTD", "rent": "RENT HIGHGATE LETTINGS",
@@ -2187,6 +2211,139 @@ def sg_continuation_rows(h, w):
     return join([*pre, head, *body]).encode()
 
 
+# -- round five: a short blind round -------------------------------------------------------------
+
+def pdf_cr_dr_page_breaks(h, w):
+    # A PDF statement converted to CSV: ragged rows (no trailing cells), the bank's page header
+    # (name, address, statement period, 'Page n of 2') repeated at each page with the column
+    # titles, amounts and balances written unsigned with a trailing CR or DR.
+    page = [["ACME BANK LIMITED"], ["12 HIGH STREET, LONDON"],
+            ["Statement period", "01/01/2024 to 29/02/2024"]]
+    head = ["Date", "Particulars", "Amount", "Balance"]
+    rows = [[d.strftime("%d/%m/%Y"), t, f"{us(abs(a))} {'CR' if a > 0 else 'DR'}",
+             f"{us(b)} CR"] for d, t, a, b in h]
+    out = [*page, ["Page 1 of 2"], head, ["", "BALANCE BROUGHT FORWARD", "", "1,000.00 CR"],
+           *rows[:7], ["Continued on next page"], *page, ["Page 2 of 2"], head, *rows[7:],
+           ["", "CLOSING BALANCE", "", f"{us(h[-1][3])} CR"]]
+    return join(out).encode()
+
+
+def excel_two_row_header(h, w):
+    # Saved from Excel: a merged 'Amount' cell over 'Debit' and 'Credit', so the header takes
+    # two rows, the first with 'Amount' and an empty cell beside it.
+    head1 = ["Value Date", "Transaction Details", "Amount", "", "Balance"]
+    head2 = ["", "", "Debit", "Credit", ""]
+    body = [[d.strftime("%d-%b-%Y"), t, us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b)]
+            for d, t, a, b in h]
+    return join([head1, head2, *body], end="\r\n").encode("utf-8-sig")
+
+
+def card_summary_block(h, w):
+    # A card export with the statement summary above the transactions: previous balance,
+    # payments, purchases, new balance, minimum payment due and its date, credit limit; charges
+    # positive, payments and refunds negative.
+    pre = [["Statement Summary", ""], ["Previous Balance", "$500.00"],
+           ["Payments & Credits", "-$315.00"], ["Purchases & Fees", "$259.84"],
+           ["New Balance", "$444.84"], ["Minimum Payment Due", "$25.00"],
+           ["Payment Due Date", "03/25/2024"], [""], ["Transactions", ""]]
+    head = ["Trans. Date", "Post Date", "Description", "Amount"]
+    body = [[d.strftime("%m/%d/%Y"), d.replace(day=min(d.day + 2, 28)).strftime("%m/%d/%Y"), t,
+             plain(-a)] for d, t, a, _ in h]
+    return join([*pre, head, *body]).encode()
+
+
+def neobank_minor_units(h, w):
+    # An API-style export: ISO-8601 timestamps with a timezone offset, amounts and balances as
+    # integer minor units (cents), the currency and its exponent in their own columns.
+    head = ["id", "created", "description", "amount_minor_units", "currency",
+            "currency_exponent", "balance_after_minor_units"]
+    body = [[f"txn_{i:04d}", f"{d.isoformat()}T{9 + i % 10:02d}:22:10+05:30", t,
+             str(round(a * 100)), "EUR", "2", str(round(b * 100))]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def kr_daily_totals(h, w):
+    # A Korean bank's history with a subtotal row under each day ('일계', with the day's
+    # withdrawals and deposits) and a grand total ('합계') at the end.
+    head = ["거래일자", "적요", "출금액", "입금액", "잔액", "거래점"]
+    out = [head]
+    for d, t, a, b in h:
+        out.append([d.strftime("%Y.%m.%d"), t, us(-a) if a < 0 else "0",
+                    us(a) if a > 0 else "0", us(b), "강남지점"])
+        out.append(["", "일계", us(-a) if a < 0 else "0", us(a) if a > 0 else "0", "", ""])
+    out.append(["", "합계", us(sum(-a for *_, a, _ in h if a < 0)),
+                us(sum(a for *_, a, _ in h if a > 0)), "", ""])
+    return join(out).encode("utf-8")
+
+
+def sign_plus_minus_column(h, w):
+    # The sign in a column of its own ('+' or '-') before an unsigned amount.
+    head = ["Booking date", "Text", "+/-", "Amount", "Currency", "Balance"]
+    body = [[d.strftime("%Y-%m-%d"), t, "+" if a > 0 else "-", plain(abs(a)), "EUR", plain(b)]
+            for d, t, a, b in h]
+    return join([head, *body], sep=";").encode()
+
+
+def mobile_money_agent_fees(h, w):
+    # bKash/GCash-like wallet: Paid In and Withdrawn unsigned, an agent cash-out with its fee on
+    # a row of its own, a Transaction Type column, newest first.
+    head = ["Date", "Transaction ID", "Transaction Type", "Details", "Paid In", "Withdrawn",
+            "Balance"]
+    body = [[d.strftime("%d/%m/%Y %H:%M"), f"BK{i:08d}",
+             "Charge" if "Charge" in t else ("Cash In" if a > 0 else "Payment"), t,
+             us(a) if a > 0 else "", us(-a) if a < 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(reversed(h))]
+    return join([head, *body], quote=True).encode()
+
+
+AGENT_FEE = ((date(2024, 1, 6), "Cash Out Charge Agent 01712345678", -18.50),)
+
+
+def en_compact_month_dates(h, w):
+    # Mainframe-style dates: day, upper-case month abbreviation and year with no separators
+    # (05MAR2024), pipe-delimited, amounts signed with a trailing minus.
+    head = ["TXN DATE", "NARRATIVE", "AMOUNT", "BALANCE"]
+    body = [[d.strftime("%d%b%Y").upper(), t, f"{abs(a):.2f}{'-' if a < 0 else ''}",
+             f"{b:.2f}"] for d, t, a, b in h]
+    return join([head, *body], sep="|").encode()
+
+
+FR_MONTHS = ["janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct",
+             "nov", "déc"]
+
+
+def fr_compact_month_dates(h, w):
+    # French month names glued to the day and year (2janv2024, 14févr2024), debit and credit
+    # columns with a decimal comma.
+    head = ["Date opération", "Libellé", "Débit", "Crédit"]
+    body = [[f"{d.day}{FR_MONTHS[d.month - 1]}{d.year}", t, eu(-a, " ") if a < 0 else "",
+             eu(a, " ") if a > 0 else ""] for d, t, a, _ in h]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def savings_interest_only(h, w):
+    # A savings account: transfers from and to the holder's current account and the monthly
+    # interest, nothing else; signed amounts and the balance.
+    head = ["Date", "Description", "Amount", "Balance"]
+    body = [[d.strftime("%d/%m/%Y"), t, plain(a), plain(b)] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def split_transaction(h, w):
+    # An accounting-style business export: a split transaction is its total on one row, then
+    # its parts on rows marked 'Split' with no date and no balance.
+    head = ["Date", "Type", "Payee", "Memo", "Amount", "Balance"]
+    out = [head]
+    for d, t, a, b in h:
+        out.append([d.strftime("%m/%d/%Y"), "Deposit" if a > 0 else "Payment", t, "", plain(a),
+                    plain(b)])
+        if a == -84.35:
+            out.append(["", "Split", "", "Groceries", "-50.00", ""])
+            out.append(["", "Split", "", "Household supplies", "-34.35", ""])
+    return join(out).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -2379,15 +2536,39 @@ LAYOUTS = [
            "en_cibc"),
     Layout("sg_continuation_rows.csv", "account", False, sg_continuation_rows, "en",
            currency="SGD"),
+    # Round five.
+    Layout("pdf_converted_cr_dr_page_headers.csv", "account", True, pdf_cr_dr_page_breaks, "en",
+           skipped=7),
+    Layout("excel_two_row_merged_header.csv", "account", True, excel_two_row_header, "en"),
+    # '$' amounts in the summary block and month-first dates: the US dollar, as the reader
+    # reads a '$' with month-first dates everywhere else.
+    Layout("card_previous_new_balance_block.csv", "card", False, card_summary_block, "en",
+           currency="USD"),
+    Layout("api_iso_offset_minor_units.csv", "account", True, neobank_minor_units, "en",
+           currency="EUR"),
+    Layout("kr_daily_subtotal_rows.csv", "account", True, kr_daily_totals, "ko", skipped=13),
+    Layout("sign_plus_minus_column.csv", "account", True, sign_plus_minus_column, "en",
+           currency="EUR"),
+    Layout("mobile_money_agent_fee_rows.csv", "account", True, mobile_money_agent_fees, "en",
+           extra=AGENT_FEE, adjust=(("2024-01", "expenses", 18.50),
+                                    ("2024-01", "liquid_savings", -18.50),
+                                    ("2024-02", "liquid_savings", -18.50))),
+    Layout("pipe_compact_month_dates_trailing_minus.csv", "account", True,
+           en_compact_month_dates, "en"),
+    Layout("fr_dates_mois_colles.csv", "account", False, fr_compact_month_dates, "fr"),
+    Layout("savings_interest_and_transfers_only.csv", "savings", True, savings_interest_only,
+           "en", currency=None),
+    Layout("business_split_transaction_rows.csv", "account", True, split_transaction, "en",
+           skipped=2),
 ]
 
 
 def expected_for(layout: Layout) -> dict:
-    months = ACCOUNT_MONTHS if layout.history == "account" else CARD_MONTHS
+    history, months = HISTORIES[layout.history]
     months = [dict(m) for m in months]
     if not layout.has_balance:
         for m in months:
-            m["liquid_savings" if layout.history == "account" else "total_debt"] = None
+            m["liquid_savings" if layout.history != "card" else "total_debt"] = None
     elif layout.balance_offset:
         for m in months:
             m["liquid_savings"] = round(m["liquid_savings"] - layout.balance_offset, 2)
@@ -2399,8 +2580,7 @@ def expected_for(layout: Layout) -> dict:
     inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
     outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)
     date_min, date_max = SPAN[layout.history]
-    history = ACCOUNT if layout.history == "account" else CARD
-    return {"kind": layout.history, "rows_read": len(history) + len(layout.extra),
+    return {"kind": "card" if layout.history == "card" else "account", "rows_read": len(history) + len(layout.extra),
             "pending": layout.pending, "rows_skipped": layout.skipped, "date_min": date_min,
             "date_max": date_max, "inflow_total": inflow, "outflow_total": outflow,
             "currency": layout.currency, "months": months}
@@ -2422,8 +2602,9 @@ def with_extra(rows: list[tuple[date, str, float, float]], extra: tuple
 def main() -> None:
     manifest = {"files": {}, "combined": []}
     for layout in LAYOUTS:
-        history = ACCOUNT if layout.history == "account" else CARD
-        words = (WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
+        history = HISTORIES[layout.history][0]
+        words = ((WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
+                 if layout.history != "savings" else SAVINGS_WORDS)
         rows = with_extra(rows_of(history, words), layout.extra)
         rows = [(d, t, a, round(b - layout.balance_offset, 2)) for d, t, a, b in rows]
         (HERE / layout.name).write_bytes(layout.render(rows, words))
