@@ -63,6 +63,7 @@ MONTH_WORDS = tuple(sorted(w for w in _MONTH_WORD if w.isascii()))  # for the la
 _MONTH_RE = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _MONTH_WORD),
                                                              key=len, reverse=True))
                        + r")\.?(?![^\W\d_])")
+_GLUED_MONTH = re.compile(r"^(\d{1,2})(" + "|".join(_MONTHS) + r")\.?(\d{2}|\d{4})$")
 # A weekday before the date ('Tue, 02 Jan 2024', 'Dienstag, 2. Januar 2024'): the date says
 # the day on its own. Written without accents, as dates are matched with theirs removed.
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -141,6 +142,9 @@ def normalise(values: pd.Series) -> pd.Series:
     # Spanish and Portuguese long dates: '14 de enero de 2024'.
     s = s.str.replace(r"(?<=\d) de (?=[a-z])|(?<=[a-z]) de (?=\d)", " ", regex=True)
     s = s.str.replace(_MONTH_RE, lambda m: _MONTH_WORD[m.group(1)], regex=True)
+    # A month name glued to the day and year ('05MAR2024', '5mars2024', '14févr.2024'), as
+    # mainframe and PDF-converted statements write it: spaced, it is the '%d %b %Y' form.
+    s = s.str.replace(_GLUED_MONTH, r"\1 \2 \3", regex=True)
     s = s.str.replace(",", " ", regex=False).str.replace(r"\s+", " ", regex=True)
     s = s.str.replace(_BUDDHIST_YEAR, lambda m: str(int(m.group(0)) - BUDDHIST_OFFSET),
                       regex=True)

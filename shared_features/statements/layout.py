@@ -29,7 +29,8 @@ _NAMED_YEARLESS = (r"^(?:\d{1,2}[ -]?" + _MONTH + r"\.?|" + _MONTH + r"\.? \d{1,
 _DATE_LIKE = (r"^(?=\D{0,14}\d)"  # every date has a digit early: most other cells end here
               r"(?:(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
               r"(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}"
-              r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ](?:de )?\d{2,4}"
+              # '05 Mar 2024', '14 de enero de 2024', and glued as '05MAR2024', '5mars2024'
+              r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ]?(?:de )?\d{2,4}"
               r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
               # Japanese era and CJK dates: '令和6年10月3日', 'R06.10.03', '2024年10月3日'
               r"|(?:令和|平成|昭和|民國|民国)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?"
@@ -47,6 +48,34 @@ _MONEY_LIKE = (r"^[-+(]?\s*[^\W\d_]{0,3}[$€£¥₹]?\s*[-+(]?\s*\d[\d.,'’\s\
 @cache
 def _pending_words() -> re.Pattern[str]:
     return re.compile(contains_pattern(columns()["status"]["pending"]))
+
+
+@cache
+def _summary_words() -> re.Pattern[str]:
+    return re.compile(contains_pattern(columns()["summary"]["labels"]))
+
+
+@cache
+def _role_words() -> re.Pattern[str]:
+    return re.compile(contains_pattern([w for words in columns()["roles"].values()
+                                        for w in words]))
+
+
+def _header_above(head: pd.DataFrame, index: int, date: pd.DataFrame, money: pd.DataFrame
+                  ) -> bool:
+    """The header's first row of two: directly above it, no date or amount, at least two of
+    its cells column names, and it names columns the lower row leaves empty (a merged cell
+    over its parts leaves the lower row's gaps where the upper row has the names)."""
+    if index == 0:
+        return False
+    upper, lower = head.iloc[index - 1], head.iloc[index]
+    if date.iloc[index - 1].any() or money.iloc[index - 1].any():
+        return False
+    gaps = (lower == "") & (upper != "")
+    if int(gaps.sum()) < 2:
+        return False
+    named = upper[upper != ""].map(lambda c: bool(_role_words().search(fold(c))))
+    return int(named.sum()) >= 2 and bool(named[gaps[upper != ""]].all())
 
 
 @dataclass(frozen=True)
@@ -105,7 +134,11 @@ def find_layout(grid: Grid) -> Layout:
                        and not date.iloc[above].any() and 2 * filled[above] < filled[start])
         not_booked = (bool(money.iloc[above].any()) and not date.iloc[above].any()
                       and bool(pending.search(fold(" ".join(head.iloc[above])))))
-        if filled[above] == 0 or lone_amount or not_booked:
+        # A balance brought forward on a row of its own between the header and the rows (a
+        # PDF statement's 'BALANCE BROUGHT FORWARD ... 1,000.00 CR'): a labelled amount.
+        carried = (bool(money.iloc[above].any()) and not date.iloc[above].any()
+                   and bool(_summary_words().search(fold(" ".join(head.iloc[above])))))
+        if filled[above] == 0 or lone_amount or not_booked or carried:
             above -= 1
             continue
         words = head.iloc[above]
@@ -116,12 +149,19 @@ def find_layout(grid: Grid) -> Layout:
         if is_header:
             header_index = above
         break
-    top = header_index if header_index is not None else start
+    two_rows = header_index is not None and _header_above(head, header_index, date, money)
+    top = header_index - 1 if two_rows else (header_index if header_index is not None
+                                             else start)
     preamble = [" ".join(c for c in row if c) for row in cells.iloc[:top].to_numpy().tolist()]
     preamble = [p for p in preamble if p]
     body_start = top + 1 if header_index is not None else start
     body = cells.iloc[body_start:].reset_index(drop=True)
     header = None
     if header_index is not None:
-        header = [c or f"column {k + 1}" for k, c in enumerate(cells.iloc[header_index])]
+        lower = cells.iloc[header_index].tolist()
+        upper = cells.iloc[header_index - 1].tolist() if two_rows else [""] * len(lower)
+        # Two header rows (Excel's merged 'Amount' over 'Debit' and 'Credit'): each column is
+        # named by both, the upper row's name first.
+        header = [" ".join(w for w in (u, c) if w) or f"column {k + 1}"
+                  for k, (u, c) in enumerate(zip(upper, lower, strict=True))]
     return Layout(header, header_index, body, grid.lines[body_start:], preamble)

@@ -40,7 +40,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CODE_WORD, CURRENCY_CODES, Roles, assign_roles
-from .vocabulary import columns, contains_pattern, fold, fold_series, folded_set
+from .vocabulary import best_word, columns, contains_pattern, fold, fold_series, folded_set
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
@@ -685,6 +685,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                           None if roles.balance_indicator is None
                           else body[roles.balance_indicator])
                 if roles.balance is not None else None)
+    amount, balances = _minor_units(layout.header, roles, currency, amount, balances, warnings)
     _refuse_out_of_range(body, roles, amount, balances, booked, layout)
     if balances is not None and _unmoving(amount[booked], balances[booked]):
         warnings.append(f"column {roles.named(layout.header)['balance']!r} holds one value on "
@@ -781,6 +782,40 @@ def _dates_without_year(body: pd.DataFrame, roles: Roles, layout: Layout, name: 
         "file with its month (e.g. statement_2024-10.csv)",
         line=int(layout.body_lines[row]), column=roles.named(layout.header)["date"],
         value=example)
+
+
+# Currencies whose minor unit is not a hundredth (ISO 4217): none, or a thousandth.
+_MINOR_UNIT = {**dict.fromkeys(("JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG", "XOF", "XAF",
+                                "RWF", "KMF", "GNF", "DJF", "VUV", "XPF", "BIF"), 1),
+               **dict.fromkeys(("KWD", "BHD", "OMR", "JOD", "TND", "IQD", "LYD"), 1000)}
+
+
+def _minor_units(header: list[str] | None, roles: Roles, currency: str | None,
+                 amount: np.ndarray, balances: np.ndarray | None, warnings: list[str]
+                 ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Amounts (and a balance) whose header says they are in minor units ('amount_minor_units',
+    'Amount (cents)') as the currency's major unit: divided by 100, or by the currency's own
+    minor unit. Judged on the header alone, never on the values: whole numbers are common."""
+    if not header:
+        return amount, balances
+    words = columns()["minor_units"]["words"]
+
+    def says(k: int | None) -> bool:
+        return k is not None and best_word(header[k], words, compounds=False) > 0
+    scale = _MINOR_UNIT.get(currency or "", 100)
+    if scale == 1:
+        return amount, balances
+    money = [k for k in (roles.amount, roles.debit, roles.credit) if k is not None]
+    named = roles.named(header)
+    if money and all(says(k) for k in money):
+        amount = amount / scale
+        warnings.append(f"amounts in {', '.join(header[k] for k in money)!r} were read as "
+                        f"minor units (divided by {scale})")
+    if balances is not None and says(roles.balance):
+        balances = balances / scale
+        warnings.append(f"balances in {named['balance']!r} were read as minor units "
+                        f"(divided by {scale})")
+    return amount, balances
 
 
 def _balances(col: pd.Series, decimal: str, indicator: pd.Series | None = None
