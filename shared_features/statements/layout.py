@@ -29,8 +29,10 @@ _NAMED_YEARLESS = (r"^(?:\d{1,2}[ -]?" + _MONTH + r"\.?|" + _MONTH + r"\.? \d{1,
 _DATE_LIKE = (r"^(?=\D{0,14}\d)"  # every date has a digit early: most other cells end here
               r"(?:(?:[^\W\d_]{2,8}(?:-feira)?\.?,?\s+)?"  # a weekday first: 'Tue, 02 Jan 2024'
               r"(?:\d{1,4}[./\- ]\d{1,2}[./\- ]\d{1,4}\.?|\d{8}"
-              # '05 Mar 2024', '14 de enero de 2024', and glued as '05MAR2024', '5mars2024'
-              r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ]?(?:de )?\d{2,4}"
+              r"|\d{1,2}\.? ?[-./ ]?(?:de )?[^\W\d_]{3,9}\.?[-./ ](?:de )?\d{2,4}"
+              # glued, '05MAR2024', '5mars2024', '14févr2024'; with a two-digit year only a
+              # month's name ('05MAR24'; a code such as '12ABC34' is no date)
+              r"|\d{1,2}[^\W\d_]{3,9}\.?\d{4}|\d{1,2}" + _MONTH + r"\.?\d{2}"
               r"|[^\W\d_]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}T.*)"
               # Japanese era and CJK dates: '令和6年10月3日', 'R06.10.03', '2024年10月3日'
               r"|(?:令和|平成|昭和|民國|民国)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?"

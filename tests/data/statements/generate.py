@@ -2580,7 +2580,8 @@ def expected_for(layout: Layout) -> dict:
     inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
     outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)
     date_min, date_max = SPAN[layout.history]
-    return {"kind": "card" if layout.history == "card" else "account", "rows_read": len(history) + len(layout.extra),
+    return {"kind": "card" if layout.history == "card" else "account",
+            "rows_read": len(history) + len(layout.extra),
             "pending": layout.pending, "rows_skipped": layout.skipped, "date_min": date_min,
             "date_max": date_max, "inflow_total": inflow, "outflow_total": outflow,
             "currency": layout.currency, "months": months}
