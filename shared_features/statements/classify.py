@@ -71,6 +71,15 @@ def is_app_export(texts: list[str]) -> bool:
     return pattern is not None and bool(pattern.search(fold(" ".join(texts))))
 
 
+# A transfer to or from an account named only by its masked number ('Transfer to xx1234
+# CommBank app', 'TRF FROM A/C **5678'): banks print a payee's name for someone else's
+# account, a bare masked number for the holder's own. Read on the raw text, as folding drops
+# the masking marks.
+_TO_MASKED_ACCOUNT = re.compile(
+    r"(?i)\b(?:transfer|xfer|trf|tfr)\s+(?:to|from)\s+(?:(?:a/?c|acct|account)\s+)?"
+    r"(?:x{2,}|\*{2,}|\.{2,}|•{2,})\s*\d{3,6}\b")
+
+
 def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
     """Category name per row (object array): the first category whose words match. With
     ``app_export`` (the file is a payment app's export) [app_moves] words count without an
@@ -84,6 +93,9 @@ def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
         if name == _app_moves()[0]:
             moved = _moved_by_app(folded[todo & ~hit], app_export)
             hit[moved.index] |= moved
+        if name == "own_transfer":
+            hit |= todo & pd.Series(uniq, dtype=object).astype(str).str.contains(
+                _TO_MASKED_ACCOUNT, regex=True)
         category[hit] = name
         todo &= ~hit
     return category.to_numpy(dtype=object)[codes]

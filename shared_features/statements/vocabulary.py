@@ -102,10 +102,13 @@ def contains_pattern(words: Iterable[str], compounds: bool = False, inside_from:
     match inside longer words too (German compounds); words of unspaced scripts always do.
     ``words_pattern`` is the same set of matches for ``findall``, where the longest word at a
     position must win."""
-    folded = {f for w in words if (f := fold(w))}
+    # A word written with a leading '=' matches only whole: 'epayment' inside 'repayment'
+    # would make every 'LOAN REPAYMENT' a card's payment.
+    exact = {f for w in words if w.startswith("=") and (f := fold(w[1:]))}
+    folded = {f for w in words if not w.startswith("=") and (f := fold(w))}
     inside = {w for w in folded if unspaced(w)
               or (compounds and len(w) >= inside_from and " " not in w)}
-    whole = folded - inside
+    whole = (folded - inside) | exact
     parts = ([rf"\b(?:{alternation(whole)})\b"] if whole else []) + (
         [alternation(inside)] if inside else [])
     return "(?:" + "|".join(parts) + ")"
@@ -116,10 +119,12 @@ def words_pattern(words: list[str], compounds: bool = False) -> str:
     5+ letters match inside longer words too (German compounds). Words of unspaced scripts
     (``unspaced``) match anywhere. Longest first, for ``findall``; a yes/no test is faster with
     ``contains_pattern``."""
-    folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
+    exact = {fold(w[1:]) for w in words if w.startswith("=") and fold(w[1:])}
+    folded = sorted({fold(w.lstrip("=")) for w in words if fold(w.lstrip("="))}, key=len,
+                    reverse=True)
     parts = []
     for w in folded:
-        if unspaced(w) or (compounds and len(w) >= 5 and " " not in w):
+        if w not in exact and (unspaced(w) or (compounds and len(w) >= 5 and " " not in w)):
             parts.append(re.escape(w))
         else:
             parts.append(rf"\b{re.escape(w)}\b")

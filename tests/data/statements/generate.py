@@ -337,6 +337,58 @@ WORDS["en_in"] = {"salary": "NEFT CR-HDFC0000123-ACME TECHNOLOGIES PVT LTD-SALAR
                   "refund": "REFUND AMAZON SELLER SERVICES",
                   "electricity": "BESCOM BILL PAYMENT BBPS", "loan": "ACH D- BAJAJ FINANCE LTD EMI",
                   "returned": "NACH RTN CHGS INCL GST", "groceries2": "UPI/DR/402345678901/DMART"}
+# Round six: SEPA fields in a German purpose line, Spanish receipts and payroll, Indian UPI
+# narrations, Brazilian Pix / boleto / card bill, US fee markers, Australian BPAY and app
+# transfers.
+WORDS["de_sepa"] = {
+    "salary": "EREF+LOHN2024-01 SVWZ+Lohn/Gehalt 01.2024 ACME GmbH",
+    "rent": "EREF+M-2024-01 MREF+WO-4711 CRED+DE98ZZZ09999999999 SVWZ+Miete Hauptstr 5",
+    "groceries": "SVWZ+REWE Markt GmbH//Berlin/DE 2024-01-05T10:12 Debitk.4 2026/12",
+    "card_payment": "SVWZ+Kreditkartenabrechnung 4871 XXXX XXXX 1234",
+    "savings": "SVWZ+Umbuchung auf Tagesgeldkonto",
+    "refund": "EREF+RET-88231 SVWZ+Erstattung Bestellung 302-1234567 Amazon EU",
+    "electricity": "EREF+VK1234 MREF+ST-998 SVWZ+Abschlag Strom Vertragskonto 1234567",
+    "loan": "EREF+KR-77 SVWZ+Darlehensrate Vertrag 600123456",
+    "returned": "SVWZ+Rücklastschrift Entgelt Lastschrift nicht eingelöst",
+    "groceries2": "SVWZ+EDEKA Center//Berlin/DE 2024-02-27T18:40 Debitk.4 2026/12"}
+WORDS["es_recibo"] = {
+    "salary": "NOMINA ACME SL ENERO", "rent": "TRANSFERENCIA A FAVOR DE INMOBILIARIA SOL",
+    "groceries": "PAGO CON TARJETA MERCADONA VALENCIA",
+    "card_payment": "LIQUIDACION TARJETA CREDITO 4940XXXXXXXX1234",
+    "savings": "TRASPASO A CUENTA AHORRO PROPIA",
+    "refund": "DEVOLUCION COMPRA AMAZON EU", "electricity": "RECIBO IBERDROLA CLIENTES SAU",
+    "loan": "RECIBO CUOTA PRESTAMO 0049-1234", "returned": "COMISION DEVOLUCION RECIBO",
+    "groceries2": "PAGO CON TARJETA CONSUM"}
+WORDS["en_in_upi"] = {
+    "salary": "NEFT CR-CITI0000001-ACME SOFTWARE PVT LTD-JAN24 SAL",
+    "rent": "UPI-RAMESH KUMAR-ramesh.k@okaxis-SBIN0001234-401234567890-RENT",
+    "groceries": "UPI/DR/401122334455/SWIGGY INSTAMART/YESB/paytm-swiggy",
+    "card_payment": "BIL/ONL/000123456789/CREDIT CARD/435522XXXXXX1234",
+    "savings": "TRF TO OWN A/C 50100123456789",
+    "refund": "UPI/CR/402233445566/FLIPKART REFUND/AXIS",
+    "electricity": "UPI/DR/402345678123/TATA POWER DDL/HDFC/electricity bill",
+    "loan": "EMI 45123456 CHQ S45123456 0224 45123456",
+    "returned": "ACH RTN CHRG INSUFF BAL 24-02-2024",
+    "groceries2": "UPI/DR/405566778899/DMART AVENUE/ICIC/groceries"}
+WORDS["pt_pix"] = {
+    "salary": "PIX RECEBIDO ACME TECNOLOGIA LTDA SALARIO",
+    "rent": "PIX ENVIADO JOAO SILVA ALUGUEL", "groceries": "COMPRA CARTAO DEB ASSAI ATACADISTA",
+    "card_payment": "PAGTO FATURA CARTAO CREDITO", "savings": "APLICACAO POUPANCA",
+    "refund": "ESTORNO COMPRA MAGAZINE LUIZA", "electricity": "PAGTO BOLETO ENEL SP",
+    "loan": "DEBITO PARCELA EMPRESTIMO PESSOAL", "returned": "ENCARGOS JUROS DE MORA",
+    "groceries2": "COMPRA CARTAO DEB CARREFOUR"}
+WORDS["us_fees"] = dict(WORDS["us"], salary="ACME INC PAYROLL DIRECT DEP",
+                        returned="NSF FEE ITEM PRESENTED NOT PAID",
+                        loan="SANTANDER CONSUMER AUTO LOAN PMT")
+WORDS["en_au"] = {
+    "salary": "Direct Credit 301500 ACME PTY LTD SALARY 0001234",
+    "rent": "Transfer To RAY WHITE REALTY NetBank Rent",
+    "groceries": "WOOLWORTHS 1234 SYDNEY NS AUS",
+    "card_payment": "BPAY CREDIT CARD 4564XXXXXXXX1234",
+    "savings": "Transfer to xx1234 CommBank app",
+    "refund": "REFUND JB HI FI ONLINE", "electricity": "BPAY AGL ENERGY 2000000123456",
+    "loan": "BPAY PERSONAL LOAN REPAYMENT", "returned": "DISHONOUR FEE",
+    "groceries2": "COLES 0456 NEWTOWN NS AUS"}
 CARD_WORDS: dict[str, dict[str, str]] = {
     "en": {"coffee": "STARBUCKS #1234", "supermarket": "WHOLE FOODS MARKET",
            "payment": "PAYMENT - THANK YOU", "online": "AMAZON.COM*2K4", "refund":
@@ -2344,6 +2396,65 @@ def split_transaction(h, w):
     return join(out).encode()
 
 
+def de_sepa_purpose(h, w):
+    # A German bank's export: ';', DD.MM.YYYY, the SEPA fields (EREF+, MREF+, CRED+, SVWZ+)
+    # run together in the purpose line, the payee in its own column, a currency column.
+    head = ["Buchungstag", "Valuta", "Auftraggeber/Empfänger", "Verwendungszweck", "Betrag",
+            "Währung", "Saldo"]
+    payee = {"salary": "ACME GmbH", "rent": "Hausverwaltung Schulz", "card_payment": "",
+             "savings": "Max Mustermann", "loan": "Kreditbank AG"}
+    body = [[d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"),
+             payee.get(k, t.split("+")[-1].split("/")[0][:20]), t, eu(a), "EUR", eu(b)]
+            for (d, t, a, b), k in zip(h, [k for _, k, _, _ in ACCOUNT], strict=True)]
+    return join([head, *body], sep=";", quote=True).encode("utf-8")
+
+
+def es_euro_sign_amounts(h, w):
+    # A Spanish bank: DD/MM/YYYY, amounts and balance with '.' thousands, ',' decimals and a
+    # trailing euro sign ("-1.100,00 €"), receipts (RECIBO) and payroll (NOMINA).
+    head = ["Fecha", "Fecha valor", "Concepto", "Importe", "Saldo"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, eu(a) + " €", eu(b) + " €"]
+            for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def in_upi_withdrawal_deposit(h, w):
+    # An Indian private bank's export: Withdrawal Amt. / Deposit Amt. pair, DD/MM/YY dates,
+    # a reference column of long digits, UPI narrations with slashes and handles.
+    head = ["Date", "Narration", "Chq./Ref.No.", "Value Dt", "Withdrawal Amt.",
+            "Deposit Amt.", "Closing Balance"]
+    body = [[d.strftime("%d/%m/%y"), t, f"{4000000000000000 + i * 7919:016d}",
+             d.strftime("%d/%m/%y"), plain(-a) if a < 0 else "", plain(a) if a > 0 else "",
+             plain(b)] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def br_pix_boleto(h, w):
+    # A Brazilian bank's statement: ';', DD/MM/YYYY, signed amounts with ',' decimals and
+    # '.' thousands, a balance, 'Lançamento' words in capitals.
+    head = ["Data", "Lançamento", "Valor (R$)", "Saldo (R$)"]
+    body = [[d.strftime("%d/%m/%Y"), t, eu(a), eu(b)] for d, t, a, b in h]
+    return join([head, *body], sep=";").encode("utf-8")
+
+
+def us_fee_markers(h, w):
+    # A US bank's checking export: MM/DD/YYYY, a Details column (DEBIT / CREDIT / DSLIP),
+    # signed amounts, a check number column that is mostly empty.
+    head = ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+            "Check or Slip #"]
+    body = [["CREDIT" if a > 0 else "DEBIT", d.strftime("%m/%d/%Y"), t, plain(a),
+             "ACH_CREDIT" if a > 0 else "ACH_DEBIT", plain(b), ""] for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def au_bpay_app_transfers(h, w):
+    # An Australian bank's export: no header, DD/MM/YYYY, signed amount with '+' on credits,
+    # the description, and the balance signed the same way.
+    body = [[d.strftime("%d/%m/%Y"), ("+" if a > 0 else "") + plain(a), t,
+             "+" + plain(b)] for d, t, a, b in h]
+    return join(body, quote=True).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -2560,6 +2671,18 @@ LAYOUTS = [
            "en", currency=None),
     Layout("business_split_transaction_rows.csv", "account", True, split_transaction, "en",
            skipped=2),
+    # Round six.
+    Layout("de_sepa_svwz_saldo.csv", "account", True, de_sepa_purpose, "de_sepa",
+           currency="EUR"),
+    Layout("es_concepto_recibo_euro_sign.csv", "account", True, es_euro_sign_amounts,
+           "es_recibo", currency="EUR"),
+    Layout("in_upi_withdrawal_deposit_amt.csv", "account", True, in_upi_withdrawal_deposit,
+           "en_in_upi"),
+    Layout("br_pix_boleto_extrato.csv", "account", True, br_pix_boleto, "pt_pix",
+           currency="BRL"),
+    Layout("us_details_nsf_fee_payroll.csv", "account", True, us_fee_markers, "us_fees"),
+    Layout("au_headerless_bpay_app_transfer.csv", "account", True, au_bpay_app_transfers,
+           "en_au"),
 ]
 
 
