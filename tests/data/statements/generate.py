@@ -103,8 +103,28 @@ SPAN["savings"] = ("2024-01-05", "2024-02-29")
 SAVINGS_WORDS = {"sv_in": "TRANSFER FROM CURRENT ACCOUNT 20-45-77 12345678",
                  "sv_interest": "CREDIT INTEREST",
                  "sv_out": "TRANSFER TO CURRENT ACCOUNT 20-45-77 12345678"}
+# A personal loan's own statement: the holder's repayments, the interest charged and the
+# principal still owed. Read as a card is: repayments are debt payments, the interest is
+# spending, the principal balance is the debt; nothing is income or savings.
+LOAN = [
+    (date(2024, 1, 9), "ln_repay", 150.00, 4850.00),
+    (date(2024, 1, 31), "ln_interest", -32.10, 4882.10),
+    (date(2024, 2, 9), "ln_repay", 150.00, 4732.10),
+    (date(2024, 2, 29), "ln_interest", -30.95, 4763.05),
+]
+LOAN_MONTHS = [
+    {"month": "2024-01", "income": 0.0, "expenses": 32.10, "debt_payments": 150.00,
+     "liquid_savings": None, "total_debt": 4882.10, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 0.0, "expenses": 30.95, "debt_payments": 150.00,
+     "liquid_savings": None, "total_debt": 4763.05, "credit_limit": None,
+     "missed_payments": 0.0},
+]
+TOTALS["loan"] = (300.00, 63.05)
+SPAN["loan"] = ("2024-01-09", "2024-02-29")
+LOAN_WORDS = {"ln_repay": "REPAYMENT THANK YOU", "ln_interest": "INTEREST CHARGED"}
 HISTORIES = {"account": (ACCOUNT, ACCOUNT_MONTHS), "card": (CARD, CARD_MONTHS),
-             "savings": (SAVINGS, SAVINGS_MONTHS)}
+             "savings": (SAVINGS, SAVINGS_MONTHS), "loan": (LOAN, LOAN_MONTHS)}
 
 # Descriptions per language: what a bank in that country would print.
 WORDS: dict[str, dict[str, str]] = {
@@ -2455,6 +2475,19 @@ def au_bpay_app_transfers(h, w):
     return join(body, quote=True).encode()
 
 
+
+def loan_account_statement(h, w):
+    # A loan account's own export: a preamble naming the loan, the opening principal on a row
+    # of its own with no amount, Debit / Credit columns and the principal balance.
+    pre = [["Loan Account Statement"], ["Account", "Personal Loan 000123456"], [""]]
+    head = ["Date", "Description", "Debit", "Credit", "Principal Balance"]
+    body = [[h[0][0].replace(day=1).strftime("%d/%m/%Y"), "OPENING BALANCE", "", "",
+             us(h[0][3] + h[0][2])]]  # owed before the first repayment
+    body += [[d.strftime("%d/%m/%Y"), t, us(-a) if a < 0 else "", us(a) if a > 0 else "",
+              us(b)] for d, t, a, b in h]
+    return join([*pre, head, *body]).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -2683,6 +2716,8 @@ LAYOUTS = [
     Layout("us_details_nsf_fee_payroll.csv", "account", True, us_fee_markers, "us_fees"),
     Layout("au_headerless_bpay_app_transfer.csv", "account", True, au_bpay_app_transfers,
            "en_au"),
+    Layout("loan_account_principal_balance.csv", "loan", True, loan_account_statement,
+           "en", skipped=1),
 ]
 
 
@@ -2691,7 +2726,7 @@ def expected_for(layout: Layout) -> dict:
     months = [dict(m) for m in months]
     if not layout.has_balance:
         for m in months:
-            m["liquid_savings" if layout.history != "card" else "total_debt"] = None
+            m["total_debt" if layout.history in ("card", "loan") else "liquid_savings"] = None
     elif layout.balance_offset:
         for m in months:
             m["liquid_savings"] = round(m["liquid_savings"] - layout.balance_offset, 2)
@@ -2703,7 +2738,7 @@ def expected_for(layout: Layout) -> dict:
     inflow = round(inflow + sum(a for _, _, a in layout.extra if a > 0), 2)
     outflow = round(outflow - sum(a for _, _, a in layout.extra if a < 0), 2)
     date_min, date_max = SPAN[layout.history]
-    return {"kind": "card" if layout.history == "card" else "account",
+    return {"kind": "card" if layout.history in ("card", "loan") else "account",
             "rows_read": len(history) + len(layout.extra),
             "pending": layout.pending, "rows_skipped": layout.skipped, "date_min": date_min,
             "date_max": date_max, "inflow_total": inflow, "outflow_total": outflow,
@@ -2728,7 +2763,8 @@ def main() -> None:
     for layout in LAYOUTS:
         history = HISTORIES[layout.history][0]
         words = ((WORDS if layout.history == "account" else CARD_WORDS)[layout.lang]
-                 if layout.history != "savings" else SAVINGS_WORDS)
+                 if layout.history in ("account", "card")
+                 else {"savings": SAVINGS_WORDS, "loan": LOAN_WORDS}[layout.history])
         rows = with_extra(rows_of(history, words), layout.extra)
         rows = [(d, t, a, round(b - layout.balance_offset, 2)) for d, t, a, b in rows]
         (HERE / layout.name).write_bytes(layout.render(rows, words))
