@@ -17,10 +17,13 @@ WORDS = sorted({fold(w) for words in CATEGORIES.values() for w in words if fold(
 
 def flat(words: list[str], inside_from: int | None) -> re.Pattern[str]:
     """Each word its own alternative: inside longer words from ``inside_from`` letters (no
-    space) or when of an unspaced script (Thai, Chinese), else between word boundaries."""
-    parts = [re.escape(w) if unspaced(w) or (inside_from and len(w) >= inside_from
-                                             and " " not in w)
-             else rf"\b{re.escape(w)}\b" for w in {fold(w) for w in words if fold(w)}]
+    space) or when of an unspaced script (Thai, Chinese), else - and always for a word
+    written '=word' - between word boundaries."""
+    exact = {fold(w[1:]) for w in words if w.startswith("=")}
+    parts = [re.escape(w) if w not in exact and (unspaced(w) or (
+                 inside_from and len(w) >= inside_from and " " not in w))
+             else rf"\b{re.escape(w)}\b"
+             for w in {fold(w.lstrip("=")) for w in words if fold(w.lstrip("="))}]
     return re.compile("|".join(parts) or "(?:)")
 
 
