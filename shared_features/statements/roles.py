@@ -101,6 +101,10 @@ def _is_identifier(values: pd.Series) -> bool:
             and v.nunique() > 0.8 * len(v))
 
 
+# A cell that says zero ('0', '0.00', '-0,00'): no money moved on that row.
+_ZERO = r"[-+]?0+(?:[.,]0+)?"
+
+
 def _is_filler(values: pd.Series) -> bool:
     """Numbers that are no amount: one whole number or zero on every row (an account or
     branch number, a record type, an 'accrued charges' of 0.00) or a row counter (1, 2,
@@ -112,7 +116,7 @@ def _is_filler(values: pd.Series) -> bool:
         # A number (no decimals) or a zero: a repeated '-1100.00' may be a rent paid each
         # month, which is an amount.
         only = str(v.iloc[0])
-        return bool(re.fullmatch(r"\d+", only) or re.fullmatch(r"[-+]?0+(?:[.,]0+)?", only))
+        return bool(re.fullmatch(r"\d+", only) or re.fullmatch(_ZERO, only))
     if not bool(v.str.fullmatch(r"\d{1,7}").all()):
         return False
     steps = np.diff(v.astype(np.int64).to_numpy())
@@ -132,8 +136,8 @@ def _balance_fits(amount: np.ndarray, balance: np.ndarray) -> bool:
 
 def _exclusive(a: pd.Series, b: pd.Series) -> bool:
     """Debit and credit columns: each row fills exactly one of them (0 counts as empty)."""
-    fa = (a != "") & ~a.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
-    fb = (b != "") & ~b.str.fullmatch(r"[-+]?0+(?:[.,]0+)?")
+    fa = (a != "") & ~a.str.fullmatch(_ZERO)
+    fb = (b != "") & ~b.str.fullmatch(_ZERO)
     rows = fa | fb
     # Both filled somewhere: a column never filled beside one always filled is no pair.
     return (bool(fa.any() and fb.any())
