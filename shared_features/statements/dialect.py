@@ -127,6 +127,11 @@ def key_value_grid(text: str) -> Grid | None:
     before the first block are the preamble, as label and value cells. None when the file is
     not such blocks: fewer than nine in ten of its non-blank lines are 'Label: value', or no
     label repeats on three blocks or more."""
+    # The head decides first: a CSV's first lines are no 'Label: value' lines, and the whole
+    # file is split into lines only for a file that starts like blocks.
+    head = [line for line in text[:8192].split("\n")[:_SAMPLE_LINES] if line.strip()]
+    if sum(bool(_KEY_VALUE.match(line)) for line in head) < _KEY_VALUE_SHARE * len(head):
+        return None
     lines = pd.Series(text.split("\n"), dtype=object)
     nonblank = lines.str.strip() != ""
     if int(nonblank.sum()) < 2 * _MIN_BLOCKS:
