@@ -25,7 +25,7 @@ guessed year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -152,9 +152,14 @@ def _is_card(name: str, layout: Layout) -> str | None:
     for card words in the header only (an account's export may have a 'Card Last Four
     Digits' column for its debit card); "loan" when only a loan account's words ([kind]
     loan) say so, anywhere; None."""
-    said = _card_words_say(name, layout, columns()["kind"]["card"])
-    if said is None and _card_words_say(name, layout, columns()["kind"]["loan"]):
-        return "loan"
+    kind = columns()["kind"]
+    said = _card_words_say(name, layout, kind["card"])
+    if said is None:
+        linked = contains_pattern(kind["loan_linked"])
+        own = replace(layout, preamble=[line for line in layout.preamble
+                                        if not re.search(linked, fold(line))])
+        if _card_words_say(name, own, kind["loan"]):
+            return "loan"
     return said
 
 

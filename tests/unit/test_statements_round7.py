@@ -123,7 +123,25 @@ def test_an_account_naming_its_linked_loan_stays_an_account() -> None:
     f = read_statement(_account_with_preamble(
         "Overdraft Protection:,Linked loan account XXXX5678"), "share_draft.csv")
     assert f.kind == "account"
+
+
+def test_pay_coming_in_outweighs_loan_words() -> None:
+    # Loan words with nothing saying the loan is another account's: the salary among the
+    # rows, which never reaches a loan, makes it the account it is.
+    f = read_statement(_account_with_preamble("Account and loan account summary"),
+                       "export.csv")
+    assert f.kind == "account"
     assert any("names a loan account, but pay comes in" in w for w in f.warnings)
+
+
+def test_a_linked_loan_line_says_nothing_of_the_file() -> None:
+    # Without pay among the rows, the line naming the linked loan no longer makes it debt.
+    text = _account_with_preamble("Overdraft Protection:,Linked loan account XXXX5678")
+    no_pay = text.replace(b"ACH DEPOSIT ACME CORP PAYROLL", b"MOBILE DEPOSIT")
+    assert read_statement(no_pay, "share_draft.csv").kind == "account"
+    # The same account whose preamble calls the file itself a loan account is read as one.
+    loan = no_pay.replace(b"Overdraft Protection:,Linked loan account", b"Loan account")
+    assert read_statement(loan, "share_draft.csv").kind == "card"
 
 
 def test_card_words_and_a_loan_without_pay_are_still_debt() -> None:
@@ -171,7 +189,9 @@ def test_round_seven_words() -> None:
 
 
 def test_round_seven_words_leave_alone() -> None:
-    # A DD that was paid, a fine with no lateness, a saver's shop, a call to a phone company.
+    # A DD that was paid, a fine with no lateness, a saver's shop, a call to a phone company,
+    # a shop's card takings paid in.
     assert _cats(["DD OCTOPUS ENERGY", "MULTA DE TRANSITO", "PRICE SAVER SUPERMARKET",
-                  "VODAFONE CALL CHARGES", "TERUGBETALING BOL.COM"]) == [
-        "other", "other", "other", "other", "refund"]
+                  "VODAFONE ONLINE CALL CHARGES", "TERUGBETALING BOL.COM",
+                  "BANKCARD MERCHANT CREDIT"]) == [
+        "other", "other", "other", "other", "refund", "other"]
