@@ -183,9 +183,10 @@ def test_round_seven_words() -> None:
                   "KOSTEN WEIGERING DOMICILIERING", "AFREKENING KREDIETKAART VISA",
                   "TRAN.CTAS.PROPIAS A AHORROS", "Funds Transfer to Brokerage -5678",
                   "TRANSFER TO 38-9000-0123456-01 ONLINE CALL ACCOUNT",
-                  "TRANSFER TO 09-01-28 12345678 EVERYDAY SAVER"]) == [
+                  "TRANSFER TO 09-01-28 12345678 EVERYDAY SAVER",
+                  "ABONO REMUNERACIONES ACME SAC"]) == [
         "missed", "missed", "missed", "missed", "card_payment", "own_transfer",
-        "own_transfer", "own_transfer", "own_transfer"]
+        "own_transfer", "own_transfer", "own_transfer", "income"]
 
 
 def test_round_seven_words_leave_alone() -> None:
