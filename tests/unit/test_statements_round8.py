@@ -31,11 +31,13 @@ def test_savings_products_and_self_transfers_are_own_money() -> None:
     assert _cats(["Target Savings Deposit", "M-Shwari Deposit", "Transfer to GSave",
                   "MMT/IMPS/401512345678/Self transfer/RAHUL SHARMA/HDFC Bank",
                   "VIREMENT PERMANENT VERS COMPTE EPARGNE", "余额宝-自动转入",
+                  "TRANSFER TO OWN SAVINGS A/C 8001234567",
                   # left alone: a cash deposit, a deposit to someone else, the fund's yield
                   "CASH DEPOSIT BRANCH 012", "Customer Transfer to 0722XXX123 - JOHN KAMAU",
+                  "TRANSFER TO OWNER J SMITH",
                   "余额宝-收益发放"]) == [
         "own_transfer", "own_transfer", "own_transfer", "own_transfer", "own_transfer",
-        "own_transfer", "other", "other", "interest"]
+        "own_transfer", "own_transfer", "other", "other", "other", "interest"]
 
 
 def test_wallet_loans_consumer_credit_and_arabic_card_payment() -> None:

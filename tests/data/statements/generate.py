@@ -2812,6 +2812,37 @@ def ma_solde_depart_mad(h, w):
     return join([*pre, head, opening, *body, *foot], sep=";").encode("utf-8")
 
 
+WORDS["en_lk"] = {"salary": "SALARY ACME LANKA (PVT) LTD", "rent": "CEFT TO K PERERA RENT",
+                  "groceries": "POS KEELLS SUPER COLOMBO 03",
+                  "card_payment": "CREDIT CARD SETTLEMENT 4512XXXXXXXX1234",
+                  "savings": "TRANSFER TO OWN SAVINGS A/C 8001234567",
+                  "refund": "REFUND DARAZ LK", "electricity": "CEB ELECTRICITY BILL",
+                  "loan": "PERSONAL LOAN RECOVERY", "returned": "CHEQUE RETURN CHARGES",
+                  "groceries2": "POS CARGILLS FOOD CITY"}
+
+
+def hk_bilingual_headers(h, w):
+    # A Hong Kong bank's export: each header in Chinese and English in one cell ('交易日期
+    # Transaction Date'), deposit before withdrawal, a currency column, YYYY/MM/DD, a BOM.
+    head = ["交易日期 Transaction Date", "摘要 Description", "存入 Deposit", "提取 Withdrawal",
+            "結餘 Balance", "貨幣 Currency"]
+    body = [[d.strftime("%Y/%m/%d"), t, us(a) if a > 0 else "", us(-a) if a < 0 else "",
+             us(b), "HKD"] for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body])).encode()
+
+
+def lk_parentheses_debits(h, w):
+    # A Sri Lankan bank's statement: a preamble, money out in parentheses ('(1,100.00)'),
+    # the currency in the amount's header, the balance, a closing line after.
+    pre = [["Account Statement"], ["Account Number", "8001234567"],
+           ["Statement Period", "01/01/2024 - 29/02/2024"], [""]]
+    head = ["Date", "Description", "Amount (LKR)", "Balance (LKR)"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"({us(-a)})" if a < 0 else us(a), us(b)]
+            for d, t, a, b in h]
+    foot = [["", "Closing Balance", "", us(h[-1][3])]]
+    return join([*pre, head, *body, *foot]).encode()
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -3069,6 +3100,10 @@ LAYOUTS = [
            currency="EUR"),
     Layout("ma_solde_depart_mad.csv", "account", False, ma_solde_depart_mad, "fr_ma",
            skipped=3, currency="MAD"),
+    Layout("hk_bilingual_headers.csv", "account", True, hk_bilingual_headers, "en_hk",
+           currency="HKD"),
+    Layout("lk_parentheses_debits.csv", "account", True, lk_parentheses_debits, "en_lk",
+           skipped=1, currency="LKR"),
 ]
 
 
