@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..schema import FIELD_NAMES
 from .reader import StatementFile, _file_order
+from .stated import add_stated
 
 MATCH_DAYS = 5  # an account's payment and the card's receipt of it are this close at most
 PARTIAL_MONTH_DAYS = 15  # an edge month covered by fewer days is left out (when others remain)
@@ -164,7 +165,9 @@ def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]
     frame["debt_payments"] = per_month(debt, absolute)
     frame["liquid_savings"], no_balance = _month_end_balances(files, months, "account")
     frame["total_debt"], no_card_balance = _month_end_balances(files, months, "card")
-    frame["credit_limit"] = np.nan
+    # What the files state of themselves: balances where no column has them, card limits.
+    no_balance, no_card_balance = add_stated(frame, files, months, (no_balance, no_card_balance),
+                                             warnings, _file_order)
     frame["missed_payments"] = per_month(category == "missed", np.ones(len(t)))
     if no_balance:
         warnings.append(f"{no_balance} account file(s) have no balance column: liquid_savings "

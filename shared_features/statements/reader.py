@@ -40,6 +40,7 @@ from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
 from .roles import CODE_WORD, CURRENCY_CODES, Roles, assign_roles
+from .stated import StatedValues, read_stated, stated_lines
 from .vocabulary import best_word, columns, contains_pattern, fold, fold_series, folded_set
 
 MAX_SKIPPED_LISTED = 200
@@ -63,6 +64,7 @@ class StatementFile:
     warnings: list[str]
     format: dict[str, Any] = field(default_factory=dict)
     balance_is_debt: bool = False  # card balance columns: positive means owed
+    stated: StatedValues = field(default_factory=StatedValues)  # limit, balances it states
 
     @property
     def has_balance(self) -> bool:
@@ -812,8 +814,11 @@ def read_statement(data: bytes, name: str) -> StatementFile:
            "header_row": header_line, "decimal_mark": decimal,
            "date_format": date_reading.format, "day_first": date_reading.day_first,
            "columns": roles.named(layout.header)}
+    # What the preamble and the summary rows state (never a booked row's words).
+    stated = read_stated(stated_lines(layout.preamble, body[skipped]), decimal,
+                         bool(date_reading.day_first), kind)
     return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
-                         len(where), warnings, fmt, balance_is_debt)
+                         len(where), warnings, fmt, balance_is_debt, stated)
 
 
 def _dates_without_year(body: pd.DataFrame, roles: Roles, layout: Layout, name: str,

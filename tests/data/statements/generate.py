@@ -470,6 +470,10 @@ class Layout:
     # (month, field, change) the extra rows make to the history's monthly records, worked out
     # by hand like them.
     adjust: tuple = ()
+    # The file states its closing (or opening) balance above or below the table: with no
+    # balance column, its month-end balances are still known, worked back from that one.
+    states_balance: bool = False
+    credit_limit: float | None = None  # the limit the file states (or available + balance)
 
 
 # -- formatting helpers --------------------------------------------------------------------------
@@ -2312,12 +2316,13 @@ def excel_two_row_header(h, w):
 
 def card_summary_block(h, w):
     # A card export with the statement summary above the transactions: previous balance,
-    # payments, purchases, new balance, minimum payment due and its date, credit limit; charges
-    # positive, payments and refunds negative.
+    # payments, purchases, new balance, minimum payment due and its date, credit limit and the
+    # credit left (2,000.00 - 444.84); charges positive, payments and refunds negative.
     pre = [["Statement Summary", ""], ["Previous Balance", "$500.00"],
            ["Payments & Credits", "-$315.00"], ["Purchases & Fees", "$259.84"],
            ["New Balance", "$444.84"], ["Minimum Payment Due", "$25.00"],
-           ["Payment Due Date", "03/25/2024"], [""], ["Transactions", ""]]
+           ["Payment Due Date", "03/25/2024"], ["Credit Limit", "$2,000.00"],
+           ["Available Credit", "$1,555.16"], [""], ["Transactions", ""]]
     head = ["Trans. Date", "Post Date", "Description", "Amount"]
     body = [[d.strftime("%m/%d/%Y"), d.replace(day=min(d.day + 2, 28)).strftime("%m/%d/%Y"), t,
              plain(-a)] for d, t, a, _ in h]
@@ -3492,7 +3497,8 @@ LAYOUTS = [
            currency="EUR"),
     Layout("ca_headerless_debit_credit_balance.csv", "account", True, ca_headerless, "en"),
     Layout("nz_headerless_no_final_newline.csv", "account", False, nz_headerless, "en"),
-    Layout("sg_preamble_month_names.csv", "account", False, sg_bank, "en"),
+    Layout("sg_preamble_month_names.csv", "account", False, sg_bank, "en",
+           states_balance=True),
     Layout("in_two_digit_years_summary.csv", "account", True, in_bank, "en", skipped=4),
     Layout("paypal_holds_withdrawals.csv", "account", True, paypal_holds_withdrawals, "en",
            pending=1, currency="USD", extra=WALLET_OWN_MONEY),
@@ -3652,7 +3658,7 @@ LAYOUTS = [
     Layout("ca_card_headerless_number_last.csv", "card", False, ca_card_headerless_number_last,
            "en_cibc"),
     Layout("sg_continuation_rows.csv", "account", False, sg_continuation_rows, "en",
-           currency="SGD"),
+           currency="SGD", states_balance=True),
     # Round five.
     Layout("pdf_converted_cr_dr_page_headers.csv", "account", True, pdf_cr_dr_page_breaks, "en",
            skipped=7),
@@ -3660,7 +3666,7 @@ LAYOUTS = [
     # '$' amounts in the summary block and month-first dates: the US dollar, as the reader
     # reads a '$' with month-first dates everywhere else.
     Layout("card_previous_new_balance_block.csv", "card", False, card_summary_block, "en",
-           currency="USD"),
+           currency="USD", states_balance=True, credit_limit=2000.00),
     Layout("api_iso_offset_minor_units.csv", "account", True, neobank_minor_units, "en",
            currency="EUR"),
     Layout("kr_daily_subtotal_rows.csv", "account", True, kr_daily_totals, "ko", skipped=13),
@@ -3715,7 +3721,7 @@ LAYOUTS = [
     Layout("be_bedrag_credit_debet_munt.csv", "account", True, be_bedrag_credit_debet, "nl_be",
            currency="EUR"),
     Layout("de_offen_alter_kontostand.csv", "account", False, de_offen_alter_kontostand, "de",
-           pending=1, skipped=1, currency="EUR"),
+           pending=1, skipped=1, currency="EUR", states_balance=True),
     Layout("au_bank_account_categories_serial.csv", "account", True,
            au_bank_account_categories, "en_au_wbc"),
     Layout("nz_credit_debit_and_signed_amount.csv", "account", True, nz_credit_debit_and_amount,
@@ -3746,7 +3752,7 @@ LAYOUTS = [
     Layout("skrill_sent_received.csv", "account", True, skrill_sent_received, "en", pending=1,
            currency="EUR"),
     Layout("ma_solde_depart_mad.csv", "account", False, ma_solde_depart_mad, "fr_ma",
-           skipped=3, currency="MAD"),
+           skipped=3, currency="MAD", states_balance=True),
     Layout("hk_bilingual_headers.csv", "account", True, hk_bilingual_headers, "en_hk",
            currency="HKD"),
     Layout("lk_parentheses_debits.csv", "account", True, lk_parentheses_debits, "en_lk",
@@ -3787,12 +3793,15 @@ LAYOUTS = [
 def expected_for(layout: Layout) -> dict:
     history, months = HISTORIES[layout.history]
     months = [dict(m) for m in months]
-    if not layout.has_balance:
+    if not layout.has_balance and not layout.states_balance:
         for m in months:
             m["total_debt" if layout.history in ("card", "loan") else "liquid_savings"] = None
     elif layout.balance_offset:
         for m in months:
             m["liquid_savings"] = round(m["liquid_savings"] - layout.balance_offset, 2)
+    if layout.credit_limit is not None:
+        for m in months:
+            m["credit_limit"] = layout.credit_limit
     for month, name, change in layout.adjust:
         for m in months:
             if m["month"] == month:
