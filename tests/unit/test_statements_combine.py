@@ -8,6 +8,9 @@ so two exports of one account agree on it row by row, as a bank's exports do."""
 
 from __future__ import annotations
 
+import html
+import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -270,3 +273,39 @@ def test_one_account_split_over_two_files_is_one_coverage() -> None:
     b = _csv(_history(), lo=date(2024, 3, 1))
     got = _months(("a.csv", a), ("b.csv", b), ("visa.csv", CARD))
     assert got["month"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
+
+
+# -- the corpus's combined uploads and the dry run ----------------------------------------------
+
+MANIFEST = json.loads((CORPUS / "expected.json").read_text())
+REPEATED = [c for c in MANIFEST["combined"] if "repeats" in c]
+
+
+def test_the_corpus_has_combined_uploads_with_repeats() -> None:
+    assert len(REPEATED) >= 2
+    assert any(len(set(c["files"])) < len(c["files"]) for c in REPEATED)  # a file twice
+
+
+@pytest.mark.parametrize("combo", REPEATED, ids=lambda c: "+".join(c["files"]))
+def test_corpus_repeats_are_counted_once_and_said(combo: dict) -> None:
+    reading = read_statements([(n, (CORPUS / n).read_bytes()) for n in combo["files"]])
+    assert reading.report()["months"] == combo["months"]
+    assert combo["repeats"] in reading.warnings
+
+
+def test_the_dry_run_shows_the_repeat(client) -> None:
+    (combo,) = [c for c in REPEATED if len(set(c["files"])) == len(c["files"])]
+    files = [(io.BytesIO((CORPUS / n).read_bytes()), n) for n in combo["files"]]
+    r = client.post("/api/v1/statements", data={"file": files},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.json
+    assert r.json["months"] == combo["months"]
+    assert combo["repeats"] in r.json["warnings"]
+
+
+def test_the_dashboard_preview_shows_the_repeat(client) -> None:
+    (combo,) = [c for c in REPEATED if len(set(c["files"])) < len(c["files"])]
+    files = [(io.BytesIO((CORPUS / n).read_bytes()), n) for n in combo["files"]]
+    r = client.post("/upload", data={"file": files}, content_type="multipart/form-data")
+    assert r.status_code == 200
+    assert combo["repeats"] in html.unescape(r.get_data(as_text=True))
