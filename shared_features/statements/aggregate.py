@@ -104,9 +104,15 @@ def _row_keys(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     balance = t["balance"].to_numpy(dtype=np.float64)
     bal = np.where(np.isnan(balance), np.iinfo(np.int64).min,
                    np.round(np.nan_to_num(balance) * 100)).astype(np.int64)
-    base = pd.MultiIndex.from_arrays([day, signed, text_id]).factorize()[0]
-    full = pd.MultiIndex.from_arrays([base, bal]).factorize()[0]
-    return base.astype(np.int64), full.astype(np.int64)
+    base = _pair_ids(_pair_ids(pd.factorize(day)[0], pd.factorize(signed)[0]), text_id)
+    return base, _pair_ids(base, pd.factorize(bal)[0])
+
+
+def _pair_ids(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dense ids of the pairs (a, b) of two dense ids (each below the number of rows, so
+    a * (max b + 1) + b fits in 64 bits): a hash of one integer per row, several times
+    faster than a MultiIndex's."""
+    return pd.factorize(a.astype(np.int64) * (int(b.max(initial=0)) + 1) + b)[0].astype(np.int64)
 
 
 def _common_rows(key: np.ndarray, file: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
