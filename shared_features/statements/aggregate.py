@@ -180,16 +180,19 @@ def _same_accounts(files: list[StatementFile], t: pd.DataFrame, warnings: list[s
     plain = _common_rows(base, file, np.arange(len(t)))
     by_balance = _common_rows(full, file, np.flatnonzero(with_balance))
     day = t["date"].to_numpy().astype("datetime64[D]")
+    days = np.split(day[np.lexsort((day, file))], np.cumsum(np.bincount(file, minlength=n))[:-1])
+    in_balance = {(a, b): c for a, b, c in by_balance.itertuples(index=False)}
     joined: list[tuple[int, int]] = []
     for a, b, common in plain.itertuples(index=False):  # pairs of files, not rows
         balance_match = False
         if balanced[a] and balanced[b]:  # the balance must agree where both have one
-            hit = by_balance[(by_balance["file_a"] == a) & (by_balance["file_b"] == b)]
-            common = int(hit["n"].sum())
+            common = int(in_balance.get((a, b), 0))
             balance_match = common > 0
-        days_a, days_b = day[file == a], day[file == b]
-        lo, hi = max(days_a.min(), days_b.min()), min(days_a.max(), days_b.max())
-        inside = min(int(((d >= lo) & (d <= hi)).sum()) for d in (days_a, days_b))
+        if common < SAME_ACCOUNT_ROWS and not balance_match:
+            continue
+        lo, hi = max(days[a][0], days[b][0]), min(days[a][-1], days[b][-1])
+        inside = min(int(np.searchsorted(d, hi, "right") - np.searchsorted(d, lo, "left"))
+                     for d in (days[a], days[b]))
         if common and common >= SAME_ACCOUNT_SHARE * inside and (
                 common >= SAME_ACCOUNT_ROWS or balance_match):
             joined.append((int(a), int(b)))
