@@ -17,8 +17,9 @@ Months between a person's first and last dates with no transaction are months of
 
 Files of one account (the same file twice, overlapping exports, a "last 30 days" export beside
 a 90-day one, back-to-back exports whose balances run on) are recognised and each of their rows
-counted once (``_same_accounts``). The months kept are those every account covers: a month
-only the card covers is not a month without pay.
+counted once (``_same_accounts``). The months kept are those every bank account covers: a
+month only a card covers is not a month without pay. A card (or loan) file covering fewer months
+does not cut the person's history: those months lack its spending, and a warning says so.
 """
 
 from __future__ import annotations
@@ -291,7 +292,8 @@ def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]
     t = _all_transactions(files)
     account, kept = _same_accounts(files, t, warnings)
     first, last = t["date"].min(), t["date"].max()
-    common = _common_period(t, account)
+    bank = np.array([f.kind == "account" for f in files])
+    common = _common_period(t[bank[t["file"].to_numpy()]] if bank.any() else t, account)
     if not kept.all():
         t = t[kept].reset_index(drop=True)
     t["account"] = account[t["file"].to_numpy()]
@@ -362,9 +364,10 @@ def monthly_records(files: list[StatementFile]) -> tuple[pd.DataFrame, list[str]
 
 def _common_period(t: pd.DataFrame, account: np.ndarray
                    ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The dates every account covers: from the latest of the accounts' first dates to the
-    earliest of their last dates (an account's files together cover from the first date of
-    any to the last of any); None when they do not meet."""
+    """The dates every account in ``t`` covers (the caller passes the bank accounts' rows when
+    there are any): from the latest of the accounts' first dates to the earliest of their last
+    dates (an account's files together cover from the first date of any to the last of any);
+    None when they do not meet."""
     dates = t.groupby(account[t["file"].to_numpy()])["date"].agg(["min", "max"])
     lo, hi = dates["min"].max(), dates["max"].min()
     return (lo, hi) if lo <= hi else None
@@ -373,14 +376,25 @@ def _common_period(t: pd.DataFrame, account: np.ndarray
 def _months_all_accounts_cover(files: list[StatementFile], months: pd.PeriodIndex,
                                keep: np.ndarray, common: tuple | None, warnings: list[str]
                                ) -> np.ndarray:
-    """Of the months kept, those every account covers for at least PARTIAL_MONTH_DAYS days,
-    when there are such months: a month only the card covers has none of the account's pay
-    (income 0 would be made up), a month only the account covers none of the card's spending."""
+    """Of the months kept, those every bank account covers for at least PARTIAL_MONTH_DAYS
+    days, when there are such months: a month only a card covers has none of the account's pay
+    (income 0 would be made up). Months a card does not cover stay - they lack its spending, as
+    when a card is not uploaded at all, and cutting a year of history to a card export's three
+    months would lose more - and a warning names the card and its dates."""
     if common is None:
         warnings.append("the files cover different periods, with no month in common: each "
                         "month has only some of the accounts' transactions")
         return keep
     shared = keep & (_covered_days(months, *common) >= PARTIAL_MONTH_DAYS)
+    kept_months = months[shared if shared.any() else keep]
+    for f in files:  # a handful of files
+        if f.kind == "account" or f.transactions.empty:
+            continue
+        lo, hi = f.transactions["date"].min(), f.transactions["date"].max()
+        short = (_covered_days(kept_months, lo, hi) < PARTIAL_MONTH_DAYS).sum()
+        if short:
+            warnings.append(f"{f.name} covers {lo.date()} .. {hi.date()} only: its spending "
+                            f"is missing from {short} of the months scored")
     if not shared.any() or (shared == keep).all():
         return keep
     dropped = [str(m) for m, k, s in zip(months, keep, shared, strict=True) if k and not s]

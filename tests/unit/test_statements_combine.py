@@ -238,31 +238,46 @@ def test_a_file_in_another_currency_is_left_out_with_a_warning() -> None:
     _same(reading.months, _months(("eu.csv", euros.encode())))
 
 
-def test_files_covering_different_periods_score_the_months_all_of_them_cover() -> None:
+def test_months_without_a_bank_account_are_left_out_and_a_short_card_cuts_nothing() -> None:
     """A card for January-March and the account for February-April: January has no account
-    (no pay: income 0 would be made up), April no card. The months scored are those every
-    account of the person covers, and the warning says which were left out."""
+    (no pay: income 0 would be made up), so it is left out; April has the account but not the
+    card, and stays - it lacks the card's spending, as when no card is uploaded, and a card
+    export's few months must not cut the account's history. Both are said."""
     card = _csv(_card_history(), balance=False, hi=date(2024, 3, 31))
     account = _csv(_history(), lo=date(2024, 2, 1))
     reading = read_statements([("visa.csv", card), ("me.csv", account)])
-    assert reading.months["month"].tolist() == ["2024-02", "2024-03"]
+    assert reading.months["month"].tolist() == ["2024-02", "2024-03", "2024-04"]
     assert (reading.months["income"] == 2500.0).all()
-    assert any("2024-01" in w and "2024-04" in w for w in reading.warnings)
-    # the scored months are what the two files give together over those months
+    assert any("left out: 2024-01" in w for w in reading.warnings)
+    assert any(w.startswith("visa.csv covers 2024-01-") and "missing from 1 of the months" in w
+               for w in reading.warnings)
+    # February and March are what the two files give together over those months
     both = _months(("visa.csv", _csv(_card_history((2, 3)), balance=False)),
                    ("me.csv", _csv(_history(), lo=date(2024, 2, 1), hi=date(2024, 3, 31))))
-    _same(reading.months.drop(columns=["liquid_savings"]),
+    _same(reading.months.iloc[:2].drop(columns=["liquid_savings"]),
           both.drop(columns=["liquid_savings"]))
 
 
-def test_an_edge_month_one_file_barely_covers_is_partial() -> None:
-    """The account to 28 March, the card only to 5 March: March lacks most of the card's
-    spending, so it is left out like any month covered for fewer than 15 days."""
+def test_a_card_ending_early_in_the_last_month_keeps_that_month() -> None:
+    """The account to 28 March, the card only to 5 March: March is the account's month, kept,
+    with a warning that it lacks most of the card's spending."""
     card = _csv(_card_history(), balance=False, hi=date(2024, 3, 5))
     account = _csv(_history(), hi=date(2024, 3, 28))
     reading = read_statements([("me.csv", account), ("visa.csv", card)])
-    assert reading.months["month"].tolist() == ["2024-01", "2024-02"]
-    assert any("2024-03" in w for w in reading.warnings)
+    assert reading.months["month"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert any(w.startswith("visa.csv covers") and "2024-03-03 only" in w
+               for w in reading.warnings)
+
+
+def test_two_bank_accounts_score_the_months_both_cover() -> None:
+    """A checking account for January-April and a savings account for February-April:
+    January has only one account's balance, so the months kept are those both cover."""
+    savings = [row for m in (2, 3, 4) for row in (
+        (date(2024, m, 10), "TRANSFER FROM CHECKING", 100.00),
+        (date(2024, m, 28), "INTEREST PAID", 1.50))]
+    reading = read_statements([("a.csv", _csv(_history())),
+                               ("b.csv", _csv(savings, opening=5000.0))])
+    assert reading.months["month"].tolist() == ["2024-02", "2024-03", "2024-04"]
 
 
 def test_one_account_split_over_two_files_is_one_coverage() -> None:
