@@ -14,6 +14,7 @@ it through its own rows (``stated_balances``); cards' stated limits are summed p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -167,67 +168,95 @@ def _worked_balances(t: pd.DataFrame, s: StatedValues, card: bool) -> pd.Series 
     return pd.Series(np.round(held * balance, 2), index=t.index)
 
 
-def stated_balances(files: list, months: pd.PeriodIndex, kind: str, order
-                    ) -> tuple[np.ndarray, list[str]]:
-    """Month-end balances summed over the files of ``kind`` that have no balance column but
-    state a balance (NaN where none covers the month), and those files' names. ``order`` is
-    the reader's booking order of a file's rows."""
+def _groups(files: list, account: np.ndarray, kind: str) -> list[list]:
+    """The files of ``kind`` per account (an account exported in several files is one)."""
+    groups = [[f for f, k in zip(files, account, strict=True) if k == g and f.kind == kind]
+              for g in np.unique(account)]
+    return [g for g in groups if g]
+
+
+def stated_balances(files: list, account: np.ndarray, months: pd.PeriodIndex, kind: str,
+                    order: Callable[[pd.DataFrame], np.ndarray]
+                    ) -> tuple[np.ndarray, list[str], int]:
+    """Month-end balances summed over the accounts of ``kind`` none of whose files has a
+    balance column but some of which state a balance (NaN where none covers the month), those
+    files' names and the number of such accounts. An account in several files counts once:
+    each month's balance is that of its file dated latest in the month. ``order`` is the
+    reader's booking order of a file's rows."""
     total = np.full(len(months), np.nan)
     used: list[str] = []
-    for f in files:  # a handful of files: the loop is over files, the rows are vectorised
-        if f.kind != kind or f.has_balance:
+    accounts = 0
+    for members in _groups(files, account, kind):  # a handful: the rows are vectorised
+        if any(f.has_balance for f in members):
             continue
-        t = f.transactions.iloc[order(f.transactions)]
-        balance = _worked_balances(t, f.stated, kind == "card")
-        if balance is None:
-            continue
-        used.append(f.name)
-        closing = balance.groupby(t["date"].dt.to_period("M")).last().reindex(months).ffill()
-        if kind == "card":
-            closing = closing.clip(lower=0)
-        values = closing.to_numpy(dtype=np.float64)
+        named = len(used)
+        values = np.full(len(months), np.nan)
+        latest = np.full(len(months), np.datetime64("NaT"), dtype="datetime64[ns]")
+        for f in members:
+            t = f.transactions.iloc[order(f.transactions)]
+            balance = _worked_balances(t, f.stated, kind == "card")
+            if balance is None:
+                continue
+            used.append(f.name)
+            by_month = balance.groupby(t["date"].dt.to_period("M"))
+            closing = by_month.last().reindex(months).ffill()
+            when = t["date"].groupby(t["date"].dt.to_period("M")).last().reindex(
+                months).ffill().to_numpy(dtype="datetime64[ns]")
+            if kind == "card":
+                closing = closing.clip(lower=0)
+            later = ~np.isnat(when) & (np.isnat(latest) | (when > latest))
+            values = np.where(later, closing.to_numpy(dtype=np.float64), values)
+            latest = np.where(later, when, latest)
+        accounts += len(used) > named
         total = np.where(np.isnan(total), values, total + np.nan_to_num(values))
-    return total, used
+    return total, used, accounts
 
 
-def stated_limits(files: list, months: pd.PeriodIndex) -> tuple[np.ndarray, str | None]:
-    """Per month, the sum of the cards' stated limits (each from its first month on); NaN
-    when no card states one, or - with a warning - when some card states none: a limit left
-    out would make utilisation too high."""
+def stated_limits(files: list, account: np.ndarray, months: pd.PeriodIndex
+                  ) -> tuple[np.ndarray, str | None]:
+    """Per month, the sum over the cards of their stated limits (each from its first month on;
+    a card in several files: the limit its latest file states); NaN when no card states one,
+    or - with a warning - when some card states none: a limit left out would make utilisation
+    too high."""
     nothing = np.full(len(months), np.nan)
-    cards = [f for f in files if f.kind == "card"]
-    limits = [f.stated.limit for f in cards]
-    if not any(v is not None for v in limits):
+    cards = _groups(files, account, "card")
+    limits: list[tuple[float | None, pd.Period, str]] = []
+    for members in cards:
+        said = [(f.transactions["date"].max(), f.stated.limit) for f in members
+                if f.stated.limit is not None]
+        start = min(f.transactions["date"].min() for f in members).to_period("M")
+        limits.append((max(said, key=lambda x: x[0])[1] if said else None, start,
+                       ", ".join(f.name for f in members)))
+    if not any(v is not None for v, _, _ in limits):
         return nothing, None
-    unknown = [f.name for f, v in zip(cards, limits, strict=True) if v is None]
+    unknown = [name for v, _, name in limits if v is None]
     if unknown:
-        return nothing, (f"credit_limit left unknown: {', '.join(unknown)} state(s) no credit "
+        return nothing, (f"credit_limit left unknown: {'; '.join(unknown)} state(s) no credit "
                          "limit, and the sum of the others' would be too small")
     total = np.full(len(months), np.nan)
-    for f, v in zip(cards, limits, strict=True):
-        start = f.transactions["date"].min().to_period("M")
+    for v, start, _ in limits:
         values = np.where(months >= start, v, np.nan)
         total = np.where(np.isnan(total), values, total + np.nan_to_num(values))
     return total, None
 
 
-def add_stated(frame: pd.DataFrame, files: list, months: pd.PeriodIndex,
-               without: tuple[int, int], warnings: list[str], order
-               ) -> tuple[int, int]:
+def add_stated(frame: pd.DataFrame, files: list, account: np.ndarray, months: pd.PeriodIndex,
+               without: tuple[int, int], warnings: list[str],
+               order: Callable[[pd.DataFrame], np.ndarray]) -> tuple[int, int]:
     """``frame``'s liquid_savings and total_debt completed from stated balances, and its
-    credit_limit from stated limits; returns the counts of account and card files still
-    without any balance (``without`` less those worked out)."""
+    credit_limit from stated limits; returns the numbers of accounts and cards still without
+    any balance (``without`` less those worked out)."""
     counts = list(without)
     for i, (name, kind) in enumerate((("liquid_savings", "account"), ("total_debt", "card"))):
-        worked, used = stated_balances(files, months, kind, order)
+        worked, used, accounts = stated_balances(files, account, months, kind, order)
         if not used:
             continue
         known = frame[name].to_numpy(dtype=np.float64)
         frame[name] = np.where(np.isnan(known), worked, known + np.nan_to_num(worked))
-        counts[i] -= len(used)
+        counts[i] -= accounts
         warnings.append(f"{name} of {', '.join(used)} worked back and forward from the "
                         "balance the statement states, through its own rows")
-    frame["credit_limit"], note = stated_limits(files, months)
+    frame["credit_limit"], note = stated_limits(files, account, months)
     if note:
         warnings.append(note)
     return counts[0], counts[1]

@@ -152,14 +152,30 @@ def test_an_account_without_balance_column_gets_liquid_savings_from_its_closing_
     assert any("liquid_savings of checking.csv worked back" in w for w in warnings)
 
 
+# A second card with rows of its own (two files with the same rows are one card exported
+# twice, and count once).
+OTHER = ("New Balance,$80.00\nCredit Limit,\"$1,500.00\"\nDate,Description,Amount\n"
+         "01/07/2024,GARDEN CENTRE,40.00\n02/14/2024,FLORIST,25.00\n"
+         "03/18/2024,CINEMA,15.00\n")
+
+
 def test_two_cards_limits_are_summed():
-    other = CARD.replace("$4,000.00", "$1,500.00").replace("HARDWARE", "GARDEN")
+    other = OTHER
     months, _ = _months(("visa_card.csv", CARD), ("mastercard_card.csv", other))
     assert months["credit_limit"].tolist() == [5500.00, 5500.00, 5500.00]
+    # The second card owes 80.00 after its last row: 65.00 at February's end, 40.00 at
+    # January's; added to the first card's.
+    assert months["total_debt"].tolist() == [1090.00, 1165.00, 1190.00]
+
+
+def test_one_card_exported_twice_counts_its_limit_once():
+    months, _ = _months(("visa_card.csv", CARD), ("visa_card_again.csv", CARD))
+    assert months["credit_limit"].tolist() == [4000.00, 4000.00, 4000.00]
+    assert months["total_debt"].tolist() == [1050.00, 1100.00, 1110.00]
 
 
 def test_a_card_that_states_no_limit_leaves_credit_limit_unknown_with_a_warning():
-    other = CARD.replace("Credit Limit,\"$4,000.00\"\n", "").replace("HARDWARE", "GARDEN")
+    other = OTHER.replace("Credit Limit,\"$1,500.00\"\n", "")
     months, warnings = _months(("visa_card.csv", CARD), ("mastercard_card.csv", other))
     assert months["credit_limit"].isna().all()
     assert any("credit_limit left unknown: mastercard_card.csv" in w for w in warnings)
