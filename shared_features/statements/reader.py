@@ -814,8 +814,11 @@ def read_statement(data: bytes, name: str) -> StatementFile:
            "header_row": header_line, "decimal_mark": decimal,
            "date_format": date_reading.format, "day_first": date_reading.day_first,
            "columns": roles.named(layout.header)}
-    # What the preamble and the summary rows state (never a booked row's words).
-    stated = read_stated(stated_lines(layout.preamble, body[skipped]), decimal,
+    # What the preamble and the summary rows state: rows skipped for want of a date or an
+    # amount, or as balance lines - never a transaction's words (a declined or foreign-currency
+    # row is skipped too).
+    summary_rows = skipped & (incomplete | (has_date & readable & balance_line))
+    stated = read_stated(stated_lines(layout.preamble, body[summary_rows]), decimal,
                          bool(date_reading.day_first), kind)
     return StatementFile(name, kind, currency, transactions, int(pending.sum()), rows_skipped,
                          len(where), warnings, fmt, balance_is_debt, stated)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ def read_stated(lines: pd.Series, decimal: str, day_first: bool, kind: str) -> S
     if not found.any():
         return StatedValues()
     key, value, dates = key[found], parts["value"][found], dates[found]
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     # The closing date: a date label with a date and no amount.
     when = key.eq("closing_date") & value.isna() & dates.notna()
     if when.any():
@@ -124,11 +125,10 @@ def read_stated(lines: pd.Series, decimal: str, day_first: bool, kind: str) -> S
     closing = values.get("closing_balance")
     if closing is None and kind == "account":
         closing = values.get("available_balance")
-    return StatedValues(credit_limit=values.get("credit_limit"),  # type: ignore[arg-type]
-                        available_credit=values.get("available_credit"),  # type: ignore
-                        closing_balance=closing,  # type: ignore[arg-type]
-                        closing_date=values.get("closing_date"),  # type: ignore[arg-type]
-                        opening_balance=values.get("opening_balance"))  # type: ignore
+    return StatedValues(credit_limit=values.get("credit_limit"),
+                        available_credit=values.get("available_credit"),
+                        closing_balance=closing, closing_date=values.get("closing_date"),
+                        opening_balance=values.get("opening_balance"))
 
 
 # Currency codes written around a label ('Credit Limit (EUR)', 'USD New Balance'), folded.

@@ -102,6 +102,16 @@ def test_a_limit_in_a_transaction_description_is_not_read():
     assert f.kind == "card" and f.stated == StatedValues()
 
 
+def test_a_skipped_transaction_row_is_not_read_as_a_summary():
+    # A declined row is skipped, but it is a transaction: its words and amount state nothing.
+    data = (b"Card statement\nDate,Description,Amount,Status\n"
+            b"01/05/2024,NEW BALANCE,-10.00,Declined\n"
+            b"01/09/2024,BOOKSHOP,-30.00,Posted\n"
+            b"01/20/2024,PAYMENT - THANK YOU,50.00,Posted\n")
+    f = read_statement(data, "visa_card.csv")
+    assert f.skipped_total == 1 and f.stated == StatedValues()
+
+
 # -- aggregate side ------------------------------------------------------------------------------
 
 # A card with charges written positive, no balance column, closing on 02/26 with 1,100.00 owed
