@@ -9,8 +9,10 @@ Per calendar month, over all the person's files:
 - ``debt_payments``: card and loan repayments and buy-now-pay-later instalments, counted once:
   a payment from an uploaded account to an uploaded card is matched (same amount, within a few
   days) and taken from the account side only;
-- ``liquid_savings``: month-end balance summed over accounts with a balance column;
-- ``total_debt``: month-end balance owed summed over cards with a balance column;
+- ``liquid_savings``: month-end balance summed over accounts with a balance column, or with
+  a balance the statement states (worked back through its rows: stated.py);
+- ``total_debt``: month-end balance owed summed over cards likewise;
+- ``credit_limit``: the cards' stated limits summed (unknown if a card states none);
 - ``missed_payments``: returned payments and late / NSF / overdraft fees, one per row.
 
 Months between a person's first and last dates with no transaction are months of zero flows.
