@@ -22,8 +22,10 @@ import html.parser
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,16 +34,19 @@ from .decode import decode, wide_encoding
 from .dialect import MAX_COLUMNS, Grid, read_grid
 from .errors import StatementError
 
+T = TypeVar("T")
 # -- limits ----------------------------------------------------------------------------------
-# An upload is at most 32 MB (web/config.toml); a real workbook of that size unpacks to a few
-# hundred MB of XML at most, and a statement to far less. What a zip declares it unpacks to is
-# checked before anything is read (zipfile never inflates past a member's declared size: it
-# fails its CRC check instead), so a small file that would unpack to gigabytes is refused.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# An upload is at most 32 MB (web/config.toml); a statement's workbook unpacks to a few MB.
+# What a zip declares it unpacks to is checked before anything is read (zipfile never
+# inflates past a member's declared size: it fails its CRC check instead), so a small file
+# that would unpack to gigabytes is refused.
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 150  # sheet XML packs 5-20 to 1; a run of identical rows may reach ~100
 _RATIO_FLOOR = 1024 * 1024  # members smaller than this unpacked are never bombs
 MAX_MEMBERS = 10_000
-MAX_SHEET_ROWS = 1_000_000  # Excel's own limit (1,048,576 rows)
+# A person's statement has thousands of rows; openpyxl reads ~10,000 rows a second, so this
+# many keeps a hostile sheet within a request's time.
+MAX_SHEET_ROWS = 200_000
 MAX_SHEETS = 50
 
 PDF_MESSAGE = ("PDF statements are not read: download the CSV, Excel, OFX or QIF export "
@@ -110,16 +115,33 @@ def read_source(data: bytes) -> Source:
         return Source(read_grid(decoded.text), decoded.encoding, warnings=decoded.warnings)
     if kind == "pdf":
         raise StatementError(PDF_MESSAGE)
-    if kind == "zip":
-        return _xlsx(data)
     if kind == "cfb":
         raise StatementError(_cfb_message(data))
+    if kind == "zip":
+        return _guarded(kind, _xlsx, data)
     decoded = decode(data)
     reader = {"ofx": _ofx, "qif": _qif, "html": _html,
               "xml-spreadsheet": _xml_spreadsheet}[kind]
-    source = reader(decoded.text)
+    source = _guarded(kind, reader, decoded.text)
     return Source(source.grid, decoded.encoding, source.container, source.card,
                   decoded.warnings + source.warnings, source.details)
+
+
+def _guarded(kind: str, reader: Callable[..., T], *args: Any) -> T:
+    """``reader(*args)``, any failure but a StatementError worded as one: a damaged file is
+    the person's to fix, never a server error (the failures known are worded where they
+    occur; this is for the ones a fuzzer has not found yet)."""
+    try:
+        return reader(*args)
+    except StatementError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise StatementError(f"the {_NAMES[kind]} cannot be read ({type(exc).__name__}: "
+                             f"{exc}); download it again, or the CSV export") from None
+
+
+_NAMES = {"zip": "workbook", "ofx": "OFX file", "qif": "QIF file", "html": "HTML table",
+          "xml-spreadsheet": "Excel XML spreadsheet"}
 
 
 def table_csv(data: bytes, rows: int | None = None) -> bytes | None:
@@ -128,7 +150,7 @@ def table_csv(data: bytes, rows: int | None = None) -> bytes | None:
     default). None for anything else (delimited text, OFX, QIF: those are used as they are)."""
     kind = sniff(data[:8192])
     if kind == "zip":
-        cells = _xlsx_first_sheet(data, rows)
+        cells = _guarded(kind, _xlsx_first_sheet, data, rows)
     elif kind in ("html", "xml-spreadsheet"):
         source = read_source(data)
         cells = source.grid.cells if rows is None else source.grid.cells.iloc[:rows]
@@ -220,7 +242,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError) as exc:  # the last: a zip 'version' Python does not read
         raise StatementError("the file is a damaged or incomplete zip archive (an .xlsx "
                              f"workbook cut short?): {exc}; download it again") from None
     names = {m.filename for m in members}
@@ -270,13 +293,21 @@ def _sheet_rows(sheet, limit: int | None = None) -> tuple[list[list[str]], list[
     """A sheet's rows as text cells and the sheet row each is."""
     rows: list[list[str]] = []
     numbers: list[int] = []
+    # The sheet's stated size is not trusted: a tiny file can claim A1:XFD1048576, and openpyxl
+    # pads every row to it. Without it each row is as long as its last cell, and the rows
+    # missing between two rows are empty tuples.
+    sheet.reset_dimensions()
     try:
-        # Column bound: a row with thousands of (empty, styled) cells costs time; one past
-        # the limit is read so that a wider table is refused, not cut.
-        for k, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)):
-            if k >= MAX_SHEET_ROWS or (limit is not None and k >= limit):
+        for k, row in enumerate(sheet.iter_rows(values_only=True)):
+            if limit is not None and k >= limit:
                 break
-            rows.append([_cell_text(v) for v in row])
+            if k >= MAX_SHEET_ROWS:
+                raise StatementError(f"the workbook's sheet {sheet.title!r} has more than "
+                                     f"{MAX_SHEET_ROWS:,} rows: export a shorter period",
+                                     line=k + 1)
+            # One past the column limit is kept so that a wider table is refused, not cut.
+            rows.append([v if type(v) is str else _cell_text(v)
+                         for v in row[: MAX_COLUMNS + 1]] if row else [])
             numbers.append(k + 1)
     except StatementError:
         raise
@@ -291,9 +322,13 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 _NUMBER_TEXT = re.compile(r"^[-+(]?[^\d]{0,3}\d[\d.,' ]*\)?$")
 
 
+_SHEET_SAMPLE = 2000  # rows a sheet is judged on
+
+
 def _transaction_rows(rows: list[list[str]]) -> int:
-    """How many rows hold a date and another number: how much a sheet looks like a
-    statement's transactions (a summary or cover sheet has a few such rows at most)."""
+    """How many rows (of the first 2,000) hold a date and another number: how much a sheet
+    looks like a statement's transactions (a summary or cover sheet has a few such rows)."""
+    rows = rows[:_SHEET_SAMPLE]
     if not rows:
         return 0
     width = max(len(r) for r in rows)

@@ -9,6 +9,8 @@ import contextlib
 import io
 import json
 import random
+import re
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -273,7 +275,8 @@ def test_problems_name_the_file_through_read_statements() -> None:
 
 def test_mutated_containers_raise_only_statement_errors() -> None:
     """Cut short, bytes flipped or inserted: every new format's file is read or refused with
-    a StatementError, never another exception (which the API would answer with a 500)."""
+    an InputError naming the problem, never another exception (which the API would answer
+    with a 500)."""
     rng = random.Random(20261203)
     for name in sorted(FORMATS):
         original = _bytes(name)
@@ -292,8 +295,9 @@ def test_mutated_containers_raise_only_statement_errors() -> None:
                     del data[at:at + rng.randint(1, 50)]
                 if not data:
                     break
-            with contextlib.suppress(StatementError):
-                read_statement(bytes(data), name)
+            # read_upload: the monthly-table check, the statement reader and ingest.
+            with contextlib.suppress(InputError):
+                read_upload([(name, bytes(data))])
 
 
 # -- through the web API ----------------------------------------------------------------------
@@ -311,3 +315,56 @@ def test_the_dry_run_api_reads_an_uploaded_workbook(client) -> None:
                           content_type="multipart/form-data")
     assert refused.status_code == 400
     assert "march.pdf" in json.dumps(refused.json)
+
+
+def _rezip(data: bytes, member: str, change) -> bytes:  # noqa: ANN001 - bytes -> bytes
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info, change(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def test_a_sheet_claiming_to_be_huge_is_read_at_its_real_size() -> None:
+    """A sheet's stated dimension (A1:XFD1048576 on a sheet of 12 rows) is not what is read:
+    openpyxl would pad every row to 16,384 cells and add a million empty rows."""
+    name = "xlsx_current_account_summary_sheet.xlsx"
+    lying = _rezip(_bytes(name), "xl/worksheets/sheet2.xml",
+                   lambda b: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"',
+                                    b))
+    assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(lying)).read("xl/worksheets/sheet2.xml")
+    started = time.perf_counter()
+    source = read_source(lying)
+    assert time.perf_counter() - started < 10
+    assert source.grid.cells.shape == (16, 5)
+    assert read_statements([(name, lying)]).report()["months"] == EXPECTED[name]["months"]
+
+
+def test_a_sheet_past_the_row_limit_is_refused(monkeypatch) -> None:
+    monkeypatch.setattr(containers, "MAX_SHEET_ROWS", 10)
+    error = _error(_bytes("xlsx_current_account_summary_sheet.xlsx"))
+    assert "more than 10 rows" in error.message and error.line == 11
+
+
+def test_an_excel_2003_xml_spreadsheet_is_read() -> None:
+    rows = "".join(
+        f'<Row><Cell><Data ss:Type="DateTime">2024-01-{d:02d}T00:00:00.000</Data></Cell>'
+        f'<Cell><Data ss:Type="String">SHOP &amp; CO {d}</Data></Cell>'
+        f'<Cell ss:Index="4"><Data ss:Type="Number">-{d}.5</Data></Cell></Row>'
+        for d in range(2, 9))
+    doc = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Umsatz">'
+           '<Table><Row><Cell><Data ss:Type="String">Date</Data></Cell><Cell><Data '
+           'ss:Type="String">Description</Data></Cell><Cell ss:Index="4"><Data ss:Type="String">'
+           'Amount</Data></Cell></Row>' + rows + "</Table></Worksheet></Workbook>")
+    file = read_statement(doc.encode(), "export.xls")
+    assert file.format["container"] == "xml-spreadsheet" and file.format["sheet"] == "Umsatz"
+    assert len(file.transactions) == 7
+    assert file.transactions["amount"].sum() == pytest.approx(-sum(d + 0.5 for d in range(2, 9)))
+    assert file.transactions["description"].iloc[0] == "SHOP & CO 2"
+    bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+            f'<Workbook xmlns="{containers._XML_SPREADSHEET}"><Worksheet><Table><Row><Cell>'
+            '<Data>&b;</Data></Cell></Row></Table></Worksheet></Workbook>')
+    assert "cannot be read" in _error(bomb.encode(), "x.xls").message
