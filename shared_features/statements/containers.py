@@ -252,6 +252,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
                              "fewer")
     if "mimetype" in names and b"opendocument" in data[:200]:
         raise StatementError(f"OpenDocument spreadsheets (.ods) are not read: {_SAVE_AS}")
+    if "xl/workbook.bin" in names:
+        raise StatementError(f"binary Excel workbooks (.xlsb) are not read: {_SAVE_AS}")
     if "xl/workbook.xml" not in names and not any(n.startswith("xl/workbook") for n in names):
         raise StatementError("a zip archive that is not an Excel workbook: upload the "
                              "statement file itself (CSV, .xlsx, OFX or QIF), not a zip")
@@ -634,24 +636,45 @@ def _refuse_amounts(amounts: pd.Series, lines: np.ndarray, tag: str) -> None:
                              line=int(lines[row]), column=tag, value=value)
 
 
+def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, str] | None:
+    """OFX and QIF amounts as numbers, and their decimal mark: '.' with ',' grouping
+    ('-1,100.00'), or, when no value has a '.' decimal and some have a ',' one, the other way
+    round ('-1.100,00', as European exports write them); None if any is not a number."""
+    v = values.astype(str).str.replace(r"[\s']", "", regex=True)
+    mark = "."
+    if v.str.contains(r",\d{1,2}$").any() and not v.str.contains(r"\.\d{1,2}$").any():
+        v = v.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        mark = ","
+    else:
+        v = v.str.replace(",", "", regex=False)
+    out = pd.to_numeric(v, errors="coerce").to_numpy(dtype=np.float64)
+    return None if np.isnan(out).any() or not np.isfinite(out).all() else (out, mark)
+
+
+def _balance_texts(values: np.ndarray, mark: str) -> list[str]:
+    """Balances written with the amounts' decimal mark, so the file reads as one."""
+    texts = [f"{v:.2f}" for v in np.round(values, 2)]
+    return texts if mark == "." else [t.replace(".", ",") for t in texts]
+
+
 def _ledger_balances(body: str, frame: pd.DataFrame, card: bool, warnings: list[str]
                      ) -> list[str] | None:
     """The balance after each row, worked back from <LEDGERBAL> (the balance at the
     statement's end): the ledger balance less every amount after the row. Only when its date
-    (DTASOF) is on or after the last transaction's, and every amount reads as a number with
-    a '.' decimal mark; else None and the month-end balances stay unknown."""
+    (DTASOF) is on or after the last transaction's, and every amount reads as a number; else
+    None and the month-end balances stay unknown."""
     m = re.search(r"<LEDGERBAL>(.*?)(?:</LEDGERBAL>|<AVAILBAL>|</STMTRS>|</CCSTMTRS>|\Z)",
                   body, re.I | re.S)
     if m is None:
         return None
     leaves = _leaves(m.group(1))
-    try:
-        end = float(leaves.get("BALAMT", "").replace(",", "").replace(" ", ""))
-        amounts = pd.to_numeric(frame["Amount"].str.replace(",", "", regex=False))
-    except ValueError:
+    numbers = _plain_numbers(pd.concat([frame["Amount"],
+                                        pd.Series([leaves.get("BALAMT", "")])]))
+    if numbers is None:
         warnings.append("the OFX ledger balance or amounts are not plain numbers: month-end "
                         "balances were left unknown")
         return None
+    values, end, mark = numbers[0][:-1], float(numbers[0][-1]), numbers[1]
     as_of = _ofx_date(leaves.get("DTASOF", ""))
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", as_of) or as_of < str(frame["Date"].max()):
         warnings.append(f"the OFX ledger balance is dated {as_of or 'nowhere'}, before the "
@@ -662,9 +685,8 @@ def _ledger_balances(body: str, frame: pd.DataFrame, card: bool, warnings: list[
         # amount owed written as a bank would print it (a card in credit is rare).
         end = -end
         warnings.append("the card's OFX ledger balance is positive: read as the amount owed")
-    values = amounts.to_numpy(dtype=np.float64)
     after = np.concatenate((np.cumsum(values[::-1])[::-1][1:], [0.0]))
-    return [f"{v:.2f}" for v in np.round(end - after, 2)]
+    return _balance_texts(end - after, mark)
 
 
 # -- QIF -------------------------------------------------------------------------------------------
@@ -747,18 +769,17 @@ def _qif_opening(frame: pd.DataFrame, line_of: np.ndarray, warnings: list[str]
     account itself ('Opening Balance', category '[Checking]'): not a transaction but the
     balance before the first one. It is taken out, and the balance after each row is the
     opening balance plus the amounts so far (Quicken writes a register in date order).
-    Only when every amount is a plain number (a '.' decimal mark)."""
+    Only when every amount reads as a number."""
     first = frame.iloc[0]
     if not (re.fullmatch(r"(?i)opening balance", first["Payee"].strip())
             and first["Category"].startswith("[")) or len(frame) < 2:
         return frame, line_of
-    try:
-        values = pd.to_numeric(frame["Amount"].str.replace(",", "", regex=False)).to_numpy()
-    except ValueError:
+    numbers = _plain_numbers(frame["Amount"])
+    if numbers is None:
         return frame, line_of
+    values, mark = numbers
     rest = frame.iloc[1:].reset_index(drop=True)
-    running = values[0] + np.cumsum(values[1:])
-    rest["Balance"] = [f"{v:.2f}" for v in np.round(running, 2)]
+    rest["Balance"] = _balance_texts(values[0] + np.cumsum(values[1:]), mark)
     warnings.append(f"the QIF's opening balance ({first['Amount']} on {first['Date']}) was "
                     "read as the balance before the first transaction, not as a transaction")
     return rest, line_of[1:]

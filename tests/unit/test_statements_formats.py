@@ -235,6 +235,7 @@ def test_encrypted_and_macro_workbooks_are_refused() -> None:
     macro = _zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"\0" * 10})
     assert "macros" in _error(macro, "book.xlsm").message
     assert "not an Excel workbook" in _error(_zip({"statement.csv": b"a,b\n"}), "x.zip").message
+    assert ".xlsb" in _error(_zip({"xl/workbook.bin": b"\0"}), "x.xlsb").message
 
 
 def test_a_pdf_gets_what_to_download_instead() -> None:
@@ -368,3 +369,17 @@ def test_an_excel_2003_xml_spreadsheet_is_read() -> None:
             f'<Workbook xmlns="{containers._XML_SPREADSHEET}"><Worksheet><Table><Row><Cell>'
             '<Data>&b;</Data></Cell></Row></Table></Worksheet></Workbook>')
     assert "cannot be read" in _error(bomb.encode(), "x.xls").message
+
+
+def test_comma_decimal_ofx_and_qif_give_the_same_balances() -> None:
+    """European exports write '-84,35': the balances worked back from the ledger balance (or
+    on from a QIF opening balance) are written the same way, so the file reads as one."""
+    name = "ofx1_sgml_checking.ofx"
+    comma = re.sub(rb"(<(?:TRNAMT|BALAMT)>-?\d+)\.(\d\d)", rb"\1,\2", _bytes(name))
+    assert b"<TRNAMT>-84,35" in comma
+    assert read_statements([(name, comma)]).report()["months"] == EXPECTED[name]["months"]
+    name = "qif_bank_opening_balance.qif"
+    comma = re.sub(rb"([TU]-?[\d,]+)\.(\d\d)", lambda m: m.group(1).replace(b",", b".") + b","
+                   + m.group(2), _bytes(name))
+    assert b"T-1.100,00" in comma
+    assert read_statements([(name, comma)]).report()["months"] == EXPECTED[name]["months"]
