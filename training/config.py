@@ -141,6 +141,9 @@ class LightGBMConfig:
     enabled: bool = True
     # Also fit LightGBM under the model's own monotone constraints: the like-for-like figure.
     monotone_too: bool = True
+    # LightGBM's way of enforcing them: "basic" | "intermediate" | "advanced" (the least
+    # restrictive, so the strongest constrained reference).
+    monotone_method: str = "advanced"
     num_leaves: int = 63
     learning_rate: float = 0.1
     max_rounds: int = 1000
@@ -169,6 +172,9 @@ class DiagnosticConfig:
     hidden_params: bool = True
     unconstrained: bool = True
     raw_panel: bool = False
+    # LightGBM once per monotone feature with that one constraint lifted: what each guarantee
+    # costs on the synthetic test set.
+    constraint_costs: bool = False
 
 
 @dataclass(frozen=True)

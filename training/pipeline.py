@@ -39,7 +39,7 @@ from .export import (
     write_json,
     write_reference_sample,
 )
-from .gbm import fit_lightgbm
+from .gbm import constraint_costs, fit_lightgbm
 from .labeler import label, rule_hits
 from .masking import mask_history
 from .metrics import evaluate
@@ -301,8 +301,8 @@ def evaluate_all(cfg: TrainingConfig, data: Generated, feats: Features, model: F
 
 def run_diagnostics(cfg: TrainingConfig, data: Generated, feats: Features, seeds: Seeds,
                     log: Progress) -> dict[str, Any]:
-    """Models that are reported but never exported: what hidden state, every uploaded cell or
-    dropping the monotone guarantee would add."""
+    """Models that are reported but never exported: what hidden state, every uploaded cell,
+    dropping the monotone guarantee or lifting any one of its constraints would add."""
     dc, x, out = cfg.diagnostic, feats.x, {}
     variants: dict[str, tuple[np.ndarray, ModelConfig]] = {}
     if dc.hidden_params:
@@ -327,6 +327,14 @@ def run_diagnostics(cfg: TrainingConfig, data: Generated, feats: Features, seeds
         log(f"diagnostic {name}: AUC {result['roc_auc']:.4f} log-loss {result['log_loss']:.4f}")
         log.done(f"diagnostic_{name}")
         out[name] = result
+    if dc.constraint_costs and cfg.lightgbm.enabled and cfg.model.kind == "monotone":
+        names = list(feats.spec.feature_names)
+        directions = feature_directions(names, cfg.model.increasing, cfg.model.decreasing)
+        test_y = data.y[feats.test]
+        out["constraint_costs"] = constraint_costs(
+            x, data.y, feats.splits, cfg.lightgbm, seeds.torch % 2**31, names, directions,
+            lambda p: evaluate(test_y, p, cfg.threshold, cfg.evaluation.ece_bins))
+        log.done("diagnostic_constraint_costs")
     return out
 
 
@@ -387,6 +395,7 @@ def write_report(cfg: TrainingConfig, data: Generated, feats: Features, model: F
         "diagnostic_hidden": diagnostics.get("hidden_params"),
         "diagnostic_unconstrained": diagnostics.get("unconstrained_mlp"),
         "diagnostic_raw_panel": diagnostics.get("raw_panel"),
+        "diagnostic_constraint_costs": diagnostics.get("constraint_costs"),
         "subsets": evaluation["subsets"],
         "label_rules": {r: float(data.labels[test, k + 1].mean())
                         for k, r in enumerate(data.rules)},

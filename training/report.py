@@ -214,6 +214,9 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
             f"log-loss {u['log_loss']:.4f} on the same test persons, but its risk can rise with "
             "income or savings and fall with utilisation for some persons (tests/model/).",
         ]
+    costs = report.get("diagnostic_constraint_costs")
+    if costs:
+        lines += _constraint_cost_lines(costs, g)
     sub = report.get("subsets", {})
     if sub:
         who = [k for k in ("model", "lightgbm", "lightgbm_monotone", "baseline", "oracle")
@@ -260,3 +263,20 @@ def model_card(report: dict[str, Any], cfg: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _constraint_cost_lines(costs: dict[str, dict[str, float]], free: dict[str, float] | None
+                           ) -> list[str]:
+    """The table of what each monotone constraint costs LightGBM on the test set."""
+    base = costs["all"]
+    lines = ["", "### What each monotone constraint costs (LightGBM, one lifted at a time)",
+             f"Under every constraint: ROC-AUC {base['roc_auc']:.4f}, log-loss "
+             f"{base['log_loss']:.4f}"
+             + (f"; with none: {free['roc_auc']:.4f} / {free['log_loss']:.4f}." if free else "."),
+             "", "| constraint lifted | ROC-AUC | gain | log-loss | gain |",
+             "|---|---|---|---|---|"]
+    rows = sorted(((k, v) for k, v in costs.items() if k != "all"),
+                  key=lambda kv: -kv[1]["log_loss_gain"])
+    lines += [f"| {k} | {v['roc_auc']:.4f} | {v['auc_gain']:+.4f} | {v['log_loss']:.4f} | "
+              f"{v['log_loss_gain']:+.4f} |" for k, v in rows]
+    return lines

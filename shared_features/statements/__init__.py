@@ -130,14 +130,17 @@ def _names_table_column(data: bytes) -> bool:
 
 def _table_only(cells: list[str]) -> bool:
     """A cell names a column only the monthly table has. An 'ID' alone does not when another
-    cell names a statement's amount: exports number their transactions too (Wise's first
-    column is 'ID'), and no monthly table has an amount column."""
+    cell names a statement's amount or description: exports number their transactions too
+    (Wise's first column is 'ID'), and no monthly table has an amount or description column."""
     found = {HEADER_SYNONYMS.get(normalise_header(c)) for c in cells} & _TABLE_ONLY
     if found != {"person_id"}:
         return bool(found)
     roles = columns()["roles"]
-    amounts = [*roles["amount"], *roles["debit"], *roles["credit"]]
-    return not any(best_word(c, amounts) for c in cells)
+    # A statement's description column says so too: a wallet's '[-]' and '[+]' money columns
+    # name no amount, but its 'Transaction Details' names a statement's column ('balance' is
+    # no sign: a monthly table's savings may be called that).
+    statement = [*roles["amount"], *roles["debit"], *roles["credit"], *roles["description"]]
+    return not any(best_word(c, statement) for c in cells)
 
 
 @dataclass

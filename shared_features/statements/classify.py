@@ -80,6 +80,21 @@ _TO_MASKED_ACCOUNT = re.compile(
     r"(?:x{2,}|\*{2,}|\.{2,}|•{2,})\s*\d{3,6}\b")
 
 
+# A full card number with its middle masked ('XXXXXXXXXXXX1234', '4147********1234'): 12-19
+# digits and masking marks, the last four digits shown. Read on the raw text, as folding
+# drops the marks.
+_MASKED_CARD = re.compile(r"(?<![\w*•])(?=[\dXx*•]{12,19}(?![\w*•]))\d{0,6}[Xx*•]{4,12}\d{4}(?!\w)")
+
+
+@cache
+def _card_bill() -> tuple[str | None, re.Pattern[str]]:
+    """(category, bill-payment words) of [card_bill]; None when the file has no such table."""
+    bill = load_categories().get("card_bill")
+    if not bill:
+        return None, re.compile(r"(?!)")
+    return bill["category"], re.compile(contains_pattern(bill["words"]))
+
+
 def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
     """Category name per row (object array): the first category whose words match. With
     ``app_export`` (the file is a payment app's export) [app_moves] words count without an
@@ -93,6 +108,11 @@ def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
         if name == _app_moves()[0]:
             moved = _moved_by_app(folded[todo & ~hit], app_export)
             hit[moved.index] |= moved
+        if name == _card_bill()[0]:
+            # A bill paid to a masked card number: the card's payment ([card_bill]).
+            raw = pd.Series(uniq, dtype=object).astype(str)
+            hit |= (todo & folded.str.contains(_card_bill()[1], regex=True)
+                    & raw.str.contains(_MASKED_CARD, regex=True))
         if name == "own_transfer":
             hit |= todo & pd.Series(uniq, dtype=object).astype(str).str.contains(
                 _TO_MASKED_ACCOUNT, regex=True)

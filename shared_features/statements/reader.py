@@ -44,7 +44,8 @@ from .vocabulary import best_word, columns, contains_pattern, fold, fold_series,
 
 MAX_SKIPPED_LISTED = 200
 _SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "R$": "BRL", "zł": "PLN", "Ft": "HUF",
-            "CHF": "CHF", "S$": "SGD", "NZ$": "NZD", "C$": "CAD", "$": "USD"}
+            "CHF": "CHF", "S$": "SGD", "NZ$": "NZD", "C$": "CAD", "₦": "NGN", "₱": "PHP",
+            "₫": "VND", "৳": "BDT", "₵": "GHS", "$": "USD"}
 
 
 @dataclass
@@ -339,8 +340,11 @@ def _continuation_rows(body: pd.DataFrame, roles: Roles, transaction: np.ndarray
         return only_words
     rest = body.iloc[maybe]
     others = [k for k in body.columns if k not in roles.description]
-    only_words[maybe] = ((rest[others] == "").all(axis=1)
-                         & (rest[roles.description] != "").any(axis=1)).to_numpy()
+    # A rule of dashes or other marks under the table ('-----' above a wallet's summary lines)
+    # holds no words: it ends the table rather than carrying a description on.
+    worded = pd.concat([rest[k].str.contains(r"[^\W_]", regex=True)
+                        for k in roles.description], axis=1).any(axis=1)
+    only_words[maybe] = ((rest[others] == "").all(axis=1) & worded).to_numpy()
     group = np.cumsum(~only_words)  # each run of such rows with the row above it
     # The row each run follows (group 0: none above), and whether it is a transaction.
     led = np.concatenate(([False], transaction[np.flatnonzero(~only_words)]))[group]
@@ -372,6 +376,32 @@ def _merge_continuations(description: pd.Series, follows: np.ndarray) -> pd.Seri
 
 
 def _signed_amounts(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The amounts of ``_amount_columns``, then a charge alone in a fee column read as money
+    out, and unsigned amounts signed by the move from the balance before to the one after."""
+    amount, readable, undirected, converted = _amount_columns(body, roles, decimal, warnings)
+    if roles.fee is not None:
+        # A row whose amount cells are empty and whose fee cell holds a charge: the bank's
+        # charge, money out (its sign as written or not).
+        fee = parse_money(body[roles.fee], decimal).values
+        alone = ~readable & ~undirected & ~np.isnan(fee) & (fee != 0)
+        if alone.any():
+            amount = np.where(alone, -np.abs(fee), amount)
+            readable = readable | alone
+            warnings.append(f"{int(alone.sum())} row(s) with no amount and a charge in column "
+                            f"{roles.fee + 1} (a fee column) were read as that charge, money out")
+    if (roles.balance_before is not None and roles.balance is not None
+            and roles.amount is not None and roles.indicator is None
+            and not (amount[readable] < 0).any()):
+        # Amounts with no sign between a balance before and after: the balance's move says
+        # in or out (a fee or levy taken besides may make it differ from the amount).
+        move = (parse_money(body[roles.balance], decimal).values
+                - parse_money(body[roles.balance_before], decimal).values)
+        amount = np.where(move < 0, -np.abs(amount), amount)
+    return amount, readable, undirected, converted
+
+
+def _amount_columns(body: pd.DataFrame, roles: Roles, decimal: str, warnings: list[str]
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(signed amount, readable, undirected, converted) per row from one amount column, debit
     and credit columns or an amount with a D/C indicator; undirected rows have an unsigned

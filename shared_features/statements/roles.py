@@ -13,7 +13,7 @@ import pandas as pd
 
 from .dates import date_share
 from .money import money_share
-from .vocabulary import best_word, columns, fold_series, folded_set
+from .vocabulary import best_word, columns, fold, fold_series, folded_set
 
 AMOUNT_ROLES = ("amount", "debit", "credit", "balance")
 _MIN_SHARE = 0.6  # of a column's non-empty values that must fit the role its header names
@@ -21,7 +21,11 @@ _MIN_SHARE = 0.6  # of a column's non-empty values that must fit the role its he
 CURRENCY_CODES = frozenset({
     "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SGD", "INR", "BRL", "HUF", "PLN", "CZK",
     "SEK", "NOK", "DKK", "JPY", "CNY", "HKD", "MXN", "ZAR", "RON", "BGN", "TRY", "ILS", "AED",
-    "SAR", "THB", "MYR", "IDR", "PHP", "KRW", "RUB", "UAH", "ISK"})
+    "SAR", "THB", "MYR", "IDR", "PHP", "KRW", "RUB", "UAH", "ISK",
+    # Round eight: African, Middle Eastern and Asian currencies exports name in a preamble
+    # ('Currency: NGN'), a header or a currency column.
+    "NGN", "KES", "GHS", "TZS", "UGX", "EGP", "MAD", "PKR", "BDT", "LKR", "NPR", "QAR", "KWD",
+    "BHD", "OMR", "JOD", "VND", "TWD"})
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Roles:
     balance_indicator: int | None = None  # a Dr/Cr (S/H) column just after the balance
     currency: int | None = None
     status: int | None = None
+    fee: int | None = None  # a charge in a column of its own ('Fee'), read where no amount is
+    balance_before: int | None = None  # the balance before the row, beside the one after
     description: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how roles were found, for warnings
     # Amount columns of other currencies than the amount's ('CAD$' the amount, 'USD$' here):
@@ -50,7 +56,8 @@ class Roles:
             return header[k] if header else f"column {k + 1}"
         out = {r: name(getattr(self, r)) for r in ("date", "value_date", "amount", "debit",
                                                    "credit", "indicator", "balance",
-                                                   "balance_indicator", "currency", "status")
+                                                   "balance_indicator", "currency", "status",
+                                                   "balance_before")
                if getattr(self, r) is not None}
         if self.description:
             out["description"] = " + ".join(name(k) for k in self.description)
@@ -144,6 +151,18 @@ def _exclusive(a: pd.Series, b: pd.Series) -> bool:
             and float((fa ^ fb)[rows].mean()) >= 0.95)
 
 
+# Two words of letters ('MENSAH RENT'): a cell written by a person, not a code.
+_TWO_WORDS = r"[^\W\d_]{2,}\s+[^\W\d_]{2,}"
+
+
+def _words_in_reference(name: str, col: pd.Series) -> bool:
+    """A column headed as a reference code ([reference_text]) whose cells are mostly words."""
+    if fold(name) not in folded_set("reference_text", "headers"):
+        return False
+    v = col[col != ""]
+    return not v.empty and float(v.str.contains(_TWO_WORDS, regex=True).mean()) >= 0.6
+
+
 def _fits(role: str, col: pd.Series, kind: str) -> bool:
     """Do the column's values fit the role its header names?"""
     v = col[col != ""]
@@ -191,10 +210,18 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
 
     named = _header_roles(header) if header else {}
     for k, role in named.items():
+        col = sample[k]
         if not _fits(role, sample[k], kinds[k]):
             roles.notes.append(f"column {header[k]!r} does not hold what its name says; "
                                "judged from its values")
             continue
+        if role == "ignore" and kinds[k] == "text" and _words_in_reference(header[k], col):
+            roles.description.append(k)
+            roles.notes.append(f"column {header[k]!r} holds words, not codes: read as part of "
+                               "the description")
+        if (role == "ignore" and roles.fee is None and kinds[k] != "text"
+                and fold(header[k]) in folded_set("fee_column", "headers")):
+            roles.fee = k  # still ignored beside an amount: see reader._signed_amounts
         if role == "ignore" or kinds[k] == "empty":
             used.add(k)
             continue
@@ -277,7 +304,7 @@ def assign_roles(header: list[str] | None, body: pd.DataFrame,
     # Unnamed text columns join the description: the payee or narrative may be in any of them.
     taken = {roles.date, roles.value_date, roles.amount, roles.debit, roles.credit,
              roles.indicator, roles.balance, roles.balance_indicator, roles.currency,
-             roles.status}
+             roles.status, roles.fee, roles.balance_before}
     roles.description += [k for k in free if kinds[k] == "text" and k not in taken
                           and k not in roles.description]
     roles.description.sort()

@@ -2488,6 +2488,360 @@ def loan_account_statement(h, w):
     return join([*pre, head, *body]).encode()
 
 
+# -- round eight: Africa, the Middle East, South and East Asia, payment apps -------------------
+# Words as banks and wallets there print them (written from memory of their exports).
+WORDS["en_ng"] = {"salary": "NIP TRF FROM ACME NIGERIA LTD/SALARY JAN 2024",
+                  "rent": "NIP TRF TO ADEBAYO OGUNLEYE/RENT",
+                  "groceries": "POS PURCHASE SHOPRITE LEKKI LA NG",
+                  "card_payment": "CREDIT CARD REPAYMENT 5399XXXXXXXX1234",
+                  "savings": "TRF TO OWN ACCT 0123456789 TARGET SAVINGS",
+                  "refund": "REVERSAL POS PURCHASE JUMIA", "electricity":
+                  "IKEDC PREPAID TOKEN 04123456789", "loan": "LOAN REPAYMENT QUICKCREDIT 0012345",
+                  "returned": "PENALTY CHARGE LATE LOAN REPAYMENT",
+                  "groceries2": "POS PURCHASE SPAR NIGERIA IKEJA"}
+WORDS["en_ng_wallet"] = {"salary": "Transfer from ACME NIGERIA LTD | Salary January",
+                         "rent": "Transfer to ADEBAYO OGUNLEYE | Rent",
+                         "groceries": "POS Payment SHOPRITE LEKKI",
+                         "card_payment": "Credit Card Repayment",
+                         "savings": "Target Savings Deposit",
+                         "refund": "Reversal - POS Payment JUMIA",
+                         "electricity": "Electricity - IKEDC Prepaid 04123456789",
+                         "loan": "Loan Repayment - OKash",
+                         "returned": "Late Repayment Penalty - OKash",
+                         "groceries2": "POS Payment SPAR IKEJA"}
+WORDS["en_ke"] = {
+    "salary": "Business Payment from 505050 - ACME KENYA LTD Salary Payment via API",
+    "rent": "Customer Transfer to 0722XXX123 - JOHN KAMAU",
+    "groceries": "Merchant Payment to 512345 - NAIVAS SUPERMARKET KILIMANI",
+    "card_payment": "Pay Bill Online to 522522 - KCB Credit Card Acc. 4567XXXX1234",
+    "savings": "M-Shwari Deposit", "refund": "Refund from JUMIA KENYA Order 12345",
+    "electricity": "Pay Bill to 888880 - KPLC PREPAID Acc. 37123456789",
+    "loan": "M-Shwari Loan Repayment", "returned": "M-Shwari Loan Late Repayment Penalty",
+    "groceries2": "Merchant Payment to 723456 - QUICKMART WESTLANDS"}
+WORDS["en_za_app"] = {"salary": "SALARY ACME (PTY) LTD",
+                      "rent": "PAYMENT TO J VAN WYK RENT", "groceries": "CHECKERS HYPER SANDTON",
+                      "card_payment": "CREDIT CARD REPAYMENT", "savings": "TRANSFER TO SAVINGS",
+                      "refund": "REFUND TAKEALOT", "electricity": "PREPAID ELECTRICITY CITY POWER",
+                      "loan": "PERSONAL LOAN REPAYMENT", "returned": "UNPAID DEBIT ORDER FEE",
+                      "groceries2": "PICK N PAY ROSEBANK"}
+WORDS["ar_sa"] = {"salary": "راتب شهري - شركة أكمي المحدودة", "rent": "حوالة صادرة - إيجار شقة",
+                  "groceries": "شراء نقاط بيع - بنده", "card_payment": "سداد بطاقة ائتمانية 4321",
+                  "savings": "تحويل بين حساباتي - حساب الادخار",
+                  "refund": "استرجاع مبلغ - نون",
+                  "electricity": "سداد فواتير - الشركة السعودية للكهرباء",
+                  "loan": "قسط تمويل شخصي", "returned": "رسوم تأخير سداد",
+                  "groceries2": "شراء نقاط بيع - الدانوب"}
+WORDS["en_pk"] = {"salary": "SALARY CREDIT ACME PAKISTAN PVT LTD",
+                  "rent": "IBFT TO MUHAMMAD ALI RENT",
+                  "groceries": "POS PURCHASE IMTIAZ SUPER MARKET KHI",
+                  "card_payment": "CREDIT CARD PAYMENT 4567XXXXXXXX1234",
+                  "savings": "FUNDS TRANSFER TO OWN ACCOUNT 0101-0107654321",
+                  "refund": "POS REFUND DARAZ.PK", "electricity": "1LINK BILL PAYMENT K-ELECTRIC",
+                  "loan": "PERSONAL FINANCE INSTALLMENT",
+                  "returned": "LATE PAYMENT CHARITY CHARGES",
+                  "groceries2": "POS PURCHASE CARREFOUR LHR"}
+WORDS["en_in_billpay"] = {
+    "salary": "NEFT-CITIN24012345678-ACME SOLUTIONS PVT LTD-SALARY JAN 2024-CITI0100000",
+    "rent": "UPI/401234567890/Rent Jan/ramesh.k@oksbi/State Bank Of I/ICI8a7b6c5d",
+    "groceries": "POS 4147XXXXXXXX1234 DMART BANGALORE",
+    "card_payment": "IB BILLPAY DR-HDFCC2-XXXXXXXXXXXX1234",
+    "savings": "MMT/IMPS/401512345678/Self transfer/RAHUL SHARMA/HDFC Bank",
+    "refund": "UPI/402012345678/Refund/amazonpay@apl/Axis Bank/AMZ123",
+    "electricity": "BIL/BPAY/000123456789/BESCOM/BBPS",
+    "loan": "ACH/BAJAJ FINANCE LTD EMI/ICIC7021102230012345",
+    "returned": "ECS/ACH RETURN CHARGES INCL GST 240224",
+    "groceries2": "UPI/405566778899/Groceries/dmart@ybl/Yes Bank Ltd/YBL0c1d2e3f"}
+WORDS["en_ph"] = {"salary": "Payroll credit ACME PHILIPPINES INC via InstaPay",
+                  "rent": "Send Money to JUAN DELA CRUZ 0917***1234",
+                  "groceries": "Payment to PUREGOLD PRICE CLUB via QR",
+                  "card_payment": "Bills Payment to BPI CREDIT CARD",
+                  "savings": "Transfer to GSave", "refund": "Refund from LAZADA PHILIPPINES",
+                  "electricity": "Bills Payment to MERALCO", "loan": "GLoan Repayment",
+                  "returned": "GGives Late Payment Fee",
+                  "groceries2": "Payment to SM SUPERMARKET via QR"}
+WORDS["zh_alipay"] = dict(WORDS["zh"], savings="余额宝-自动转入")
+WORDS["en_gh"] = {"salary": "ACME GHANA LTD SALARY", "rent": "KWAME MENSAH RENT",
+                  "groceries": "MELCOM SHOPPING CENTRE", "card_payment":
+                  "ECOBANK CREDIT CARD REPAYMENT",
+                  "savings": "TRANSFER TO OWN ACCOUNT GCB BANK 1011234567",
+                  "refund": "REFUND JUMIA GHANA", "electricity": "ECG PREPAID POWER",
+                  "loan": "QWIKLOAN REPAYMENT", "returned": "QWIKLOAN LATE PAYMENT PENALTY",
+                  "groceries2": "SHOPRITE ACCRA MALL"}
+WORDS["fr_ma"] = {"salary": "VIREMENT RECU ACME MAROC SARL SALAIRE",
+                  "rent": "VIREMENT EMIS LOYER M. BENNANI",
+                  "groceries": "PAIEMENT TPE MARJANE CASABLANCA",
+                  "card_payment": "REGLEMENT CARTE DE CREDIT",
+                  "savings": "VIREMENT PERMANENT VERS COMPTE EPARGNE",
+                  "refund": "REMBOURSEMENT ACHAT JUMIA MA",
+                  "electricity": "PAIEMENT FACTURE LYDEC ELECTRICITE",
+                  "loan": "ECHEANCE CREDIT CONSOMMATION", "returned": "FRAIS IMPAYE PRELEVEMENT",
+                  "groceries2": "PAIEMENT TPE CARREFOUR MARKET RABAT"}
+CARD_WORDS["en_ae"] = {"coffee": "TIM HORTONS DUBAI MALL DUBAI ARE",
+                       "supermarket": "CARREFOUR MOE DUBAI ARE",
+                       "payment": "PAYMENT RECEIVED - THANK YOU", "online": "NOON.COM DUBAI ARE",
+                       "refund": "REFUND NOON.COM", "restaurant": "ZAATAR W ZEIT JLT DUBAI",
+                       "fuel": "ENOC 1045 AL BARSHA", "late_fee": "LATE PAYMENT FEE",
+                       "books": "KINOKUNIYA BOOK STORES", "interest": "FINANCE CHARGES"}
+
+
+def ng_narration_debits_credits(h, w):
+    # A Nigerian bank's statement: a preamble of label rows (currency, period, opening and
+    # closing balances), 'DD-Mon-YYYY' dates, Debits / Credits columns, the narration last.
+    pre = [["Account Statement"], ["Account Name", "ADEBAYO JOHNSON"],
+           ["Account Number", "0123456789"], ["Currency", "NGN"],
+           ["Period", "01-Jan-2024 To 29-Feb-2024"], ["Opening Balance", us(ACCOUNT_OPENING)],
+           ["Closing Balance", us(h[-1][3])], [""]]
+    head = ["Trans. Date", "Value. Date", "Reference", "Debits", "Credits", "Balance",
+            "Originating Branch", "Narration"]
+    body = [[d.strftime("%d-%b-%Y"), d.strftime("%d-%b-%Y"), f"'{90000120 + i * 37:012d}",
+             us(-a) if a < 0 else "", us(a) if a > 0 else "", us(b), "E-CHANNELS", t]
+            for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *body]).encode()
+
+
+def ng_wallet_dashes_naira(h, w):
+    # A Nigerian wallet app: '₦' in the headers, '--' in the empty money cell, timestamps
+    # 'DD Mon YYYY hh:mm:ss', newest first, a preamble with the totals.
+    pre = [["Wallet Account Statement"], ["Account Name", "ADEBAYO JOHNSON"],
+           ["Account Number", "8012345678"], ["Period", "01 Jan 2024 - 29 Feb 2024"],
+           ["Opening Balance", f"₦{us(ACCOUNT_OPENING)}"], ["Closing Balance", f"₦{us(h[-1][3])}"],
+           ["Total Debit", "₦3,112.65"], ["Total Credit", "₦4,925.99"], [""]]
+    head = ["Trans. Time", "Value Date", "Description", "Debit(₦)", "Credit(₦)",
+            "Balance After(₦)", "Channel", "Transaction Reference"]
+    body = [[d.strftime("%d %b %Y") + " 09:14:33", d.strftime("%d %b %Y"), t,
+             us(-a) if a < 0 else "--", us(a) if a > 0 else "--", us(b), "Mobile",
+             f"2401{i:020d}"] for i, (d, t, a, b) in enumerate(h)]
+    return join([*pre, head, *reversed(body)]).encode()
+
+
+def ke_wallet_summary_table(h, w):
+    # A Kenyan mobile-money full statement: a preamble with a SUMMARY table (transaction type,
+    # paid in, paid out, TOTAL) above the DETAILED STATEMENT, 'Withdrawn' written negative, a
+    # status column, newest first, a disclaimer line after.
+    pre = [["MPESA FULL STATEMENT"], ["Customer Name:", "JANE WANJIKU"],
+           ["Mobile Number:", "0712345678"], ["Statement Period:", "01 Jan 2024 - 29 Feb 2024"],
+           ["Request Date:", "01 Mar 2024"], [""], ["SUMMARY"],
+           ["TRANSACTION TYPE", "PAID IN", "PAID OUT"],
+           ["SEND MONEY", "0.00", "2,200.00"], ["RECEIVED MONEY", "4,925.99", "0.00"],
+           ["LIPA NA M-PESA (BUY GOODS)", "0.00", "176.45"],
+           ["LIPA NA M-PESA (PAYBILL)", "0.00", "361.20"], ["OTHERS", "0.00", "375.00"],
+           ["TOTAL:", "4,925.99", "3,112.65"], [""], ["DETAILED STATEMENT"]]
+    head = ["Receipt No.", "Completion Time", "Details", "Transaction Status", "Paid In",
+            "Withdrawn", "Balance"]
+    body = [[f"SA{i:02d}K7XQ2B", d.strftime("%Y-%m-%d") + " 14:05:12", t, "COMPLETED",
+             us(a) if a > 0 else "", us(a) if a < 0 else "", us(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    foot = [[""], ["Disclaimer: This record is produced for your information only."]]
+    return join([*pre, head, *reversed(body), *foot]).encode()
+
+
+def za_app_fee_column(h, w):
+    # A South African app bank: a row number and the account on every row, posting and
+    # transaction dates, categories, Money In / Money Out (written negative) and the bank's
+    # charges in a Fee column of their own (the returned debit order's fee is there, not in
+    # Money Out), the balance.
+    head = ["Nr", "Account", "Posting Date", "Transaction Date", "Description",
+            "Original Description", "Parent Category", "Category", "Money In", "Money Out",
+            "Fee", "Balance"]
+    fee_text = w["returned"]
+    body = [[str(i + 1), "1234567890", d.isoformat(), d.isoformat(), t.title(), t,
+             "Fees" if t == fee_text else ("Income" if a > 0 else "Spending"), "Other",
+             plain(a) if a > 0 else "", plain(a) if a < 0 and t != fee_text else "",
+             plain(a) if t == fee_text else "", plain(b)] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body]).encode()
+
+
+def ae_card_cr_suffix(h, w):
+    # A UAE card's statement: a preamble with the masked card, charges unsigned and the
+    # payment and refund marked 'CR' after the amount, in AED, day-first dates, no balance.
+    pre = [["Card Number", "5123 45XX XXXX 1234"], ["Statement Period", "01/01/2024 - 29/02/2024"],
+           [""]]
+    head = ["Transaction Date", "Posting Date", "Description", "Amount (AED)"]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t,
+             f"{us(a)} CR" if a > 0 else us(-a)] for d, t, a, _ in h]
+    return join([*pre, head, *body]).encode()
+
+
+def hijri(d: date) -> str:
+    # Umm al-Qura months around the history: 1 Jumada II 1445 = 14 Dec 2023, 1 Rajab =
+    # 13 Jan 2024, 1 Sha'ban = 11 Feb 2024.
+    for start, month in ((date(2024, 2, 11), 8), (date(2024, 1, 13), 7), (date(2023, 12, 14), 6)):
+        if d >= start:
+            return f"1445/{month:02d}/{(d - start).days + 1:02d}"
+    raise ValueError(d)
+
+
+def sa_arabic_hijri_dates(h, w):
+    # A Saudi bank's export: Arabic headers, a Gregorian and a Hijri date column, debit and
+    # credit columns, the balance; a short preamble with the currency; UTF-8 with a BOM.
+    pre = [["رقم الحساب", "SA0380000000608010167519"], ["العملة", "SAR"], [""]]
+    head = ["التاريخ", "التاريخ الهجري", "الوصف", "مدين", "دائن", "الرصيد"]
+    body = [[d.strftime("%d/%m/%Y"), hijri(d), t, us(-a) if a < 0 else "",
+             us(a) if a > 0 else "", us(b)] for d, t, a, b in h]
+    return ("\ufeff" + join([*pre, head, *body])).encode()
+
+
+def pk_brought_forward(h, w):
+    # A Pakistani bank's statement: a preamble with the currency, a 'Balance B/F' row with a
+    # date and no amount, 'DD-Mon-YYYY', debit / credit / balance, a Total row and a
+    # 'Balance C/F' row after.
+    pre = [["Statement of Account"], ["Account Title:", "MUHAMMAD USMAN"],
+           ["Account No:", "0101-0101234567"], ["Currency:", "PKR"],
+           ["From:", "01-Jan-2024", "To:", "29-Feb-2024"], [""]]
+    head = ["Date", "Value Date", "Particulars", "Instrument No", "Debit", "Credit", "Balance"]
+    opening = ["01-Jan-2024", "", "Balance B/F", "", "", "", us(ACCOUNT_OPENING)]
+    body = [[d.strftime("%d-%b-%Y"), d.strftime("%d-%b-%Y"), t, "", us(-a) if a < 0 else "",
+             us(a) if a > 0 else "", us(b)] for d, t, a, b in h]
+    foot = [["", "", "Total", "", us(3112.65), us(4925.99), ""],
+            ["", "", "Balance C/F", "", "", "", us(h[-1][3])]]
+    return join([*pre, head, opening, *body, *foot]).encode()
+
+
+def in_serial_inr_legends(h, w):
+    # An Indian private bank's detailed statement: a preamble, 'S No.', value and transaction
+    # dates, '(INR )' in the money headers, remarks with HDFC-style bill-pay codes, and a block
+    # of legends after the rows.
+    pre = [["DETAILED STATEMENT"], ["Transactions List - RAHUL SHARMA (INR) - 123401234567"],
+           [""]]
+    head = ["S No.", "Value Date", "Transaction Date", "Cheque Number", "Transaction Remarks",
+            "Withdrawal Amount (INR )", "Deposit Amount (INR )", "Balance (INR )"]
+    body = [[str(i + 1), d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), "", t,
+             plain(-a) if a < 0 else "0.00", plain(a) if a > 0 else "0.00", plain(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    foot = [[""], ["Legends Used in Account Statement"], ["INF - Internet Fund Transfer"],
+            ["BIL - Internet Bill Payment"], ["MMT - Mobile Money Transfer"]]
+    return join([*pre, head, *body, *foot]).encode()
+
+
+def ph_wallet_starting_ending(h, w):
+    # A Philippine e-wallet history: a preamble, 'YYYY-MM-DD hh:mm AM' times, Debit / Credit /
+    # Balance, STARTING and ENDING BALANCE rows with no date, Total Debit / Total Credit after.
+    pre = [["Transaction History"], ["Name:", "JUAN SANTOS"], ["Mobile No.:", "09171234567"],
+           ["Period:", "2024-01-01 to 2024-02-29"], [""]]
+    head = ["Date and Time", "Description", "Reference No.", "Debit", "Credit", "Balance"]
+    start = ["", "STARTING BALANCE", "", "", "", plain(ACCOUNT_OPENING)]
+    body = [[d.isoformat() + " 09:14 AM", t, f"{7012345678901 + i * 11}",
+             plain(-a) if a < 0 else "", plain(a) if a > 0 else "", plain(b)]
+            for i, (d, t, a, b) in enumerate(h)]
+    foot = [["", "ENDING BALANCE", "", "", "", plain(h[-1][3])],
+            ["", "Total Debit", "", plain(3112.65), "", ""],
+            ["", "Total Credit", "", "", plain(4925.99), ""]]
+    return join([*pre, head, start, *body, *foot]).encode()
+
+
+def cn_alipay_padded_gbk(h, w):
+    # A Chinese payment wallet's bill (Alipay-like), GBK: a preamble ending in a dashed title,
+    # every cell padded with spaces (ids with a tab), unsigned amounts with 收/支, a closed
+    # trade that moved no money (资金状态 empty), a dashed line and a summary after.
+    def pad(c: str, n: int = 12) -> str:
+        return c + " " * max(1, n - len(c))
+    pre = [["支付宝交易记录明细查询"], ["账号:[13800001234]"],
+           ["起始日期:[2024-01-01 00:00:00]    终止日期:[2024-03-01 00:00:00]"],
+           ["---------------------------------交易记录明细列表------------------------------------"]]
+    names = ["交易号", "商户订单号", "交易创建时间", "付款时间", "最近修改时间",
+             "交易来源地", "类型", "交易对方", "商品名称", "金额（元）", "收/支",
+             "交易状态", "服务费（元）", "成功退款（元）", "备注", "资金状态"]
+    head = [pad(c) for c in names] + [""]
+
+    def row(i: int, d: date, t: str, a: float, status: str = "交易成功") -> list[str]:
+        moved = status == "交易成功"
+        when = f"{d.isoformat()} 09:15:{i:02d}"
+        return [f"2024{i:020d}\t", f"T200P{i:015d}\t", pad(when, 20), pad(when, 20),
+                pad(when, 20), pad("其他"), pad("即时到账交易"), pad(t.split()[0][:6]), pad(t),
+                pad(f"{abs(a):.2f}"), pad("收入" if a > 0 else "支出"), pad(status), pad("0.00"),
+                pad("0.00"), pad(""), pad(("已收入" if a > 0 else "已支出") if moved else ""), ""]
+    body = [row(i, d, t, a) for i, (d, t, a, _) in enumerate(h)]
+    body.insert(4, row(90, date(2024, 1, 11), "淘宝订单 已取消", -88.00, "交易关闭"))
+    foot = [["-" * 84],
+            [f"共{len(body)}笔记录"], ["已收入:3笔,4925.99元"], ["待收入:0笔,0.00元"],
+            ["已支出:9笔,3112.65元"], ["待支出:0笔,0.00元"],
+            ["导出时间:[2024-03-01 10:00:00]    用户:小明"]]
+    return join([*pre, head, *body, *foot]).encode("gbk")
+
+
+def gh_wallet_balance_before_after(h, w):
+    # A Ghanaian mobile-money statement: unsigned amounts, the direction only in who the money
+    # went from and to (and the balance before and after), FEES and E-LEVY columns,
+    # 'YYYY-MM-DD hh:mm:ss', the narration in REF.
+    me = ("233241234567", "AMA OWUSU")
+    head = ["TRANSACTION DATE", "FROM ACCT", "FROM NAME", "FROM NO.", "TRANS. TYPE", "AMOUNT",
+            "FEES", "E-LEVY", "BAL BEFORE", "BAL AFTER", "TO NO.", "TO NAME", "TO ACCT", "F_ID",
+            "REF", "OVA"]
+    kinds = {v: k for k, v in w.items()}
+    types = {"groceries": "PAYMENT", "groceries2": "PAYMENT", "electricity": "DEBIT",
+             "returned": "DEBIT", "loan": "DEBIT"}
+    body = []
+    for i, (d, t, a, b) in enumerate(h):
+        other = (f"23320{i:07d}", t.split()[0])
+        frm, to = (other, me) if a > 0 else (me, other)
+        body.append([d.isoformat() + " 10:21:07", frm[0], frm[1], frm[0],
+                     types.get(kinds[t], "TRANSFER"), plain(abs(a)), "0.00", "0.00",
+                     plain(b - a), plain(b), to[0], to[1], to[0], f"{5123456780 + i}", t,
+                     "MTN"])
+    return join([head, *body]).encode()
+
+
+def skrill_sent_received(h, w):
+    # A payment wallet (Skrill-like): '[-]' and '[+]' money columns, 'DD Mon YY hh:mm' times
+    # (a two-digit year after the month's name), a status with one pending payment, a balance
+    # and the currency on every row.
+    head = ["ID", "Time (UTC)", "Type", "Transaction Details", "[-]", "[+]", "Status",
+            "balance", "Currency", "More information"]
+    body = [[f"{4123456000 + i}", d.strftime("%d %b %y") + " 09:14",
+             "Receive Money" if a > 0 else "Send Money", t, plain(-a) if a < 0 else "",
+             plain(a) if a > 0 else "", "processed", plain(b), "EUR", ""]
+            for i, (d, t, a, b) in enumerate(h)]
+    body.append(["4123456999", "28 Feb 24 11:00", "Send Money", "Send Money to PAUL MARTIN",
+                 "15.00", "", "pending", "", "EUR", ""])
+    return join([head, *body], quote=True).encode()
+
+
+def ma_solde_depart_mad(h, w):
+    # A Moroccan bank's statement in French: ';', a preamble with the currency (MAD), the
+    # opening balance as a row of its own in the Crédit column ('SOLDE DE DEPART'), debit and
+    # credit with space thousands and a decimal comma, the movements' total and the closing
+    # balance after; no balance column.
+    pre = [["RELEVE DE COMPTE"], ["Compte :", "007 780 0001234567890123 45"], ["Devise :", "MAD"],
+           [""]]
+    head = ["Date opération", "Date valeur", "Libellé", "Débit", "Crédit"]
+    opening = ["01/01/2024", "01/01/2024", "SOLDE DE DEPART", "", eu(ACCOUNT_OPENING, " ")]
+    body = [[d.strftime("%d/%m/%Y"), d.strftime("%d/%m/%Y"), t, eu(-a, " ") if a < 0 else "",
+             eu(a, " ") if a > 0 else ""] for d, t, a, _ in h]
+    foot = [["", "", "TOTAL DES MOUVEMENTS", eu(3112.65, " "), eu(4925.99, " ")],
+            ["29/02/2024", "29/02/2024", "SOLDE FINAL", "", eu(h[-1][3], " ")]]
+    return join([*pre, head, opening, *body, *foot], sep=";").encode("utf-8")
+
+
+WORDS["en_lk"] = {"salary": "SALARY ACME LANKA (PVT) LTD", "rent": "CEFT TO K PERERA RENT",
+                  "groceries": "POS KEELLS SUPER COLOMBO 03",
+                  "card_payment": "CREDIT CARD SETTLEMENT 4512XXXXXXXX1234",
+                  "savings": "TRANSFER TO OWN SAVINGS A/C 8001234567",
+                  "refund": "REFUND DARAZ LK", "electricity": "CEB ELECTRICITY BILL",
+                  "loan": "PERSONAL LOAN RECOVERY", "returned": "CHEQUE RETURN CHARGES",
+                  "groceries2": "POS CARGILLS FOOD CITY"}
+
+
+def hk_bilingual_headers(h, w):
+    # A Hong Kong bank's export: each header in Chinese and English in one cell ('交易日期
+    # Transaction Date'), deposit before withdrawal, a currency column, YYYY/MM/DD, a BOM.
+    head = ["交易日期 Transaction Date", "摘要 Description", "存入 Deposit", "提取 Withdrawal",
+            "結餘 Balance", "貨幣 Currency"]
+    body = [[d.strftime("%Y/%m/%d"), t, us(a) if a > 0 else "", us(-a) if a < 0 else "",
+             us(b), "HKD"] for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body])).encode()
+
+
+def lk_parentheses_debits(h, w):
+    # A Sri Lankan bank's statement: a preamble, money out in parentheses ('(1,100.00)'),
+    # the currency in the amount's header, the balance, a closing line after.
+    pre = [["Account Statement"], ["Account Number", "8001234567"],
+           ["Statement Period", "01/01/2024 - 29/02/2024"], [""]]
+    head = ["Date", "Description", "Amount (LKR)", "Balance (LKR)"]
+    body = [[d.strftime("%d/%m/%Y"), t, f"({us(-a)})" if a < 0 else us(a), us(b)]
+            for d, t, a, b in h]
+    foot = [["", "Closing Balance", "", us(h[-1][3])]]
+    return join([*pre, head, *body, *foot]).encode()
+
 
 # -- files that are not CSV: workbooks, HTML '.xls', OFX / QFX, QIF ------------------------------
 # Each is written the way the exporting software writes it (by hand, or with openpyxl for the
@@ -2918,6 +3272,37 @@ LAYOUTS = [
            "en_au"),
     Layout("loan_account_principal_balance.csv", "loan", True, loan_account_statement,
            "en", skipped=1),
+    # Round eight.
+    Layout("ng_narration_debits_credits.csv", "account", True, ng_narration_debits_credits,
+           "en_ng", currency="NGN"),
+    Layout("ng_wallet_dashes_naira.csv", "account", True, ng_wallet_dashes_naira,
+           "en_ng_wallet", currency="NGN"),
+    Layout("ke_wallet_summary_table.csv", "account", True, ke_wallet_summary_table, "en_ke",
+           skipped=1),
+    Layout("za_app_fee_column.csv", "account", True, za_app_fee_column, "en_za_app"),
+    Layout("ae_card_cr_suffix_aed.csv", "card", False, ae_card_cr_suffix, "en_ae",
+           currency="AED"),
+    Layout("sa_arabic_hijri_dates.csv", "account", True, sa_arabic_hijri_dates, "ar_sa",
+           currency="SAR"),
+    Layout("pk_brought_forward_carried.csv", "account", True, pk_brought_forward, "en_pk",
+           skipped=3, currency="PKR"),
+    Layout("in_serial_inr_billpay_legends.csv", "account", True, in_serial_inr_legends,
+           "en_in_billpay", skipped=4, currency="INR"),
+    Layout("ph_wallet_starting_ending.csv", "account", True, ph_wallet_starting_ending, "en_ph",
+           skipped=4),
+    # The closed trade and the seven lines under the table's closing rule are skipped.
+    Layout("cn_alipay_padded_gbk.csv", "account", False, cn_alipay_padded_gbk, "zh_alipay",
+           skipped=8),
+    Layout("gh_wallet_balance_before_after.csv", "account", True,
+           gh_wallet_balance_before_after, "en_gh"),
+    Layout("skrill_sent_received.csv", "account", True, skrill_sent_received, "en", pending=1,
+           currency="EUR"),
+    Layout("ma_solde_depart_mad.csv", "account", False, ma_solde_depart_mad, "fr_ma",
+           skipped=3, currency="MAD"),
+    Layout("hk_bilingual_headers.csv", "account", True, hk_bilingual_headers, "en_hk",
+           currency="HKD"),
+    Layout("lk_parentheses_debits.csv", "account", True, lk_parentheses_debits, "en_lk",
+           skipped=1, currency="LKR"),
     # Not CSV: read by shared_features/statements/containers.py.
     Layout("xlsx_current_account_summary_sheet.xlsx", "account", True, xlsx_account, "en",
            currency="GBP"),
