@@ -383,3 +383,20 @@ def test_comma_decimal_ofx_and_qif_give_the_same_balances() -> None:
                    + m.group(2), _bytes(name))
     assert b"T-1.100,00" in comma
     assert read_statements([(name, comma)]).report()["months"] == EXPECTED[name]["months"]
+
+
+def test_ofx_with_unclosed_transactions_on_one_line_reads() -> None:
+    """Some banks close no <STMTTRN> at all (each ends where the next begins) and write the
+    whole body on a line or two; a card by its CCSTMTRS, the balances worked back from
+    LEDGERBAL (-50.00 owed at the end: nothing owed before the first charge)."""
+    rows = "".join(f"<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024012{d}<TRNAMT>-{d}0.00<FITID>{d}"
+                   f"<NAME>SHOP {d}\n" for d in range(1, 6))
+    body = ("OFXHEADER:100\n\n<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS><CCSTMTRS><CURDEF>CAD"
+            "<BANKTRANLIST>" + rows + "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240129"
+            "<TRNAMT>100.00<NAME>PAYMENT THANK YOU</BANKTRANLIST><LEDGERBAL><BALAMT>-50.00"
+            "<DTASOF>20240131</LEDGERBAL></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>")
+    file = read_statement(body.encode(), "download.ofx")
+    assert (file.kind, file.currency, len(file.transactions)) == ("card", "CAD", 6)
+    assert file.transactions["balance"].tolist() == [-10.0, -30.0, -60.0, -100.0, -150.0,
+                                                     -50.0]
+    assert file.transactions["description"].iloc[-1] == "PAYMENT THANK YOU"
