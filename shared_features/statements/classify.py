@@ -28,20 +28,25 @@ def load_categories(path: str | None = None) -> dict[str, Any]:
     unknown = set(config["order"]) - set(config["categories"])
     if unknown:
         raise ValueError(f"{path}: order names categories with no words: {sorted(unknown)}")
+    if set(config.get("unless", {})) - set(config["order"]):
+        raise ValueError(f"{path}: [unless] names a category that is not in order")
     if "app_moves" in config and config["app_moves"]["category"] not in config["order"]:
         raise ValueError(f"{path}: [app_moves] names a category that is not in order")
     return config
 
 
 @cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """(category, its words, the phrases of [unless] that do not count towards it) in order."""
     config = load_categories()
+    unless = config.get("unless", {})
     out = []
     for name in config["order"]:
         # Words of 6+ letters match inside longer ones (compounds), shorter ones whole; words
         # of unspaced scripts (Chinese, Thai) anywhere, as their text has no word boundaries.
         out.append((name, re.compile(contains_pattern(config["categories"][name],
-                                                      compounds=True, inside_from=6))))
+                                                      compounds=True, inside_from=6)),
+                    re.compile(contains_pattern(unless[name])) if unless.get(name) else None))
     return tuple(out)
 
 
@@ -103,8 +108,9 @@ def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
     folded = fold_series(pd.Series(uniq, dtype=object))
     category = pd.Series(OTHER, index=folded.index, dtype=object)
     todo = pd.Series(True, index=folded.index)
-    for name, pattern in _patterns():
-        hit = todo & folded.str.contains(pattern, regex=True)
+    for name, pattern, unless in _patterns():
+        text = folded if unless is None else folded.str.replace(unless, " ", regex=True)
+        hit = todo & text.str.contains(pattern, regex=True)
         if name == _app_moves()[0]:
             moved = _moved_by_app(folded[todo & ~hit], app_export)
             hit[moved.index] |= moved

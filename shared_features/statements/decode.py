@@ -72,7 +72,8 @@ def decode(data: bytes) -> Decoded:
                 raise StatementError("the file is binary, not text (export it as CSV)") from None
             # cp1252 is what a Western bank's "CSV (Excel)" export is when it is not UTF-8; a
             # guess charset-normalizer cannot make is read as that rather than refused.
-            encoding = _guess_encoding(data[:_SAMPLE]) or "cp1252"
+            encoding = ("cp1252" if _only_currency_signs(data[:_SAMPLE])
+                        else _guess_encoding(data[:_SAMPLE]) or "cp1252")
             text = data.decode(encoding, errors="replace")
             try:  # Western text that cp1252 reads the same is reported as what it most likely is
                 if encoding != "cp1252" and data.decode("cp1252") == text:
@@ -195,6 +196,25 @@ def _turkish_read_as_western(data: bytes, encoding: str) -> bool:
     turkish = sum(text.count(ch) for ch in _TURKISH_AS_WESTERN)
     icelandic = sum(text.count(ch) for ch in _ICELANDIC_ONLY)
     return turkish >= 2 and icelandic * 10 <= turkish
+
+
+# The bytes of '€' (80), '£' (A3) and '¥' (A5) in Windows-1252, and its no-break space (A0).
+# A file whose only non-ASCII bytes are these - each sign written against an amount
+# ('£2,813.34', '12,50 €'), each no-break space after a label's colon or against a number
+# ('Date:\xa002/01/2024') - is cp1252: with no letters to go by a detector names any
+# single-byte code page (a UK export's '£' read as Baltic cp775's 'Ż', its no-break space as
+# 'Ā'); the Windows code pages all have the no-break space there, and none a letter before a
+# number where cp1252 has its currency signs.
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_SIGN_AT_AMOUNT = re.compile(rb"[\x80\xa3\xa5](?=\s?[-+]?\d)|(?<=\d)\s?[\x80\xa3\xa5]"
+                             rb"|(?<=[\d:])\xa0|\xa0(?=[-+]?\d)")
+
+
+def _only_currency_signs(data: bytes) -> bool:
+    """Whether every non-ASCII byte of ``data`` is a cp1252 currency sign beside an amount or
+    a no-break space beside a number or after a colon."""
+    others = len(_NON_ASCII.findall(data))
+    return others > 0 and len(_SIGN_AT_AMOUNT.findall(data)) == others
 
 
 def _control_share(text: str) -> float:

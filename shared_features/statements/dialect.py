@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,8 +113,66 @@ def _delimiters_per_line(body: str, delimiter: str) -> np.ndarray:
     return np.diff(np.concatenate(([0], seen[ends], seen[-1:])))
 
 
+# A 'Label: value' line of a text export that writes each transaction as a block of such lines
+# (Date: / Description: / Amount: / Balance:). The label starts with a letter and holds no CSV
+# delimiter; the value may hold anything, a time's colons too.
+_KEY_VALUE = re.compile(r"^\s*([^\W\d_][^:,;\t|\n]{0,39}?)\s*:[\s\u00a0]*(.*?)\s*$")
+_KEY_VALUE_SHARE = 0.9  # of the non-blank lines, for a file to be read as blocks
+_MIN_BLOCKS = 3
+
+
+def key_value_grid(text: str) -> Grid | None:
+    """A file of 'Label: value' blocks, one per transaction, as a table: the labels every block
+    repeats are the header, each block a row (starting at its first label's line); the lines
+    before the first block are the preamble, as label and value cells. None when the file is
+    not such blocks: fewer than nine in ten of its non-blank lines are 'Label: value', or no
+    label repeats on three blocks or more."""
+    # The head decides first: a CSV's first lines are no 'Label: value' lines, and the whole
+    # file is split into lines only for a file that starts like blocks.
+    head = [line for line in text[:8192].split("\n")[:_SAMPLE_LINES] if line.strip()]
+    if sum(bool(_KEY_VALUE.match(line)) for line in head) < _KEY_VALUE_SHARE * len(head):
+        return None
+    lines = pd.Series(text.split("\n"), dtype=object)
+    nonblank = lines.str.strip() != ""
+    if int(nonblank.sum()) < 2 * _MIN_BLOCKS:
+        return None
+    parts = lines.str.extract(_KEY_VALUE)
+    labelled = parts[0].notna()
+    if labelled.sum() < _KEY_VALUE_SHARE * nonblank.sum():
+        return None
+    label = parts[0][labelled].str.strip()
+    counts = label.value_counts()
+    blocks = int(counts.iloc[0])
+    columns = counts.index[counts == blocks]
+    if blocks < _MIN_BLOCKS or len(columns) < 2:
+        return None
+    in_block = label.isin(columns)
+    first = label[in_block].iloc[0]  # the label each block opens with
+    block = (label == first).cumsum()
+    rows = pd.DataFrame({"block": block[in_block], "label": label[in_block],
+                         "value": parts[1][labelled][in_block].fillna("")})
+    table = rows.pivot_table(index="block", columns="label", values="value", aggfunc="first",
+                             sort=False).reindex(columns=list(dict.fromkeys(
+                                 rows["label"]))).fillna("")
+    starts = rows.index[rows["label"] == first].to_numpy()
+    before = labelled & (lines.index < starts[0])
+    pre = [[f"{k}:", v] for k, v in zip(parts[0][before].str.strip(), parts[1][before].fillna(""),
+                                       strict=True)]
+    header = list(table.columns)
+    width = max(len(header), 2)
+    cells = [r + [""] * (width - len(r)) for r in [*pre, header]]
+    cells += [list(r) + [""] * (width - len(r)) for r in table.to_numpy(dtype=object).tolist()]
+    line_of = np.concatenate([lines.index[before].to_numpy() + 1, [max(starts[0], 1)],
+                              starts + 1]).astype(np.int64)
+    frame = pd.DataFrame(cells, dtype=object)
+    return Grid(_strip_cells(frame), line_of, ":")
+
+
 def read_grid(text: str, delimiter: str | None = None) -> Grid:
-    """Every line of the file as cells; blank lines kept as empty rows (line numbers hold)."""
+    """Every line of the file as cells; blank lines kept as empty rows (line numbers hold).
+    A text export of 'Label: value' blocks is read as the table they spell out."""
+    if delimiter is None and (blocks := key_value_grid(text)) is not None:
+        return blocks
     delimiter = delimiter or detect_delimiter(text)
     body = text[:-1] if text.endswith("\n") else text
     n_lines = body.count("\n") + 1

@@ -140,7 +140,12 @@ def find_layout(grid: Grid) -> Layout:
         # PDF statement's 'BALANCE BROUGHT FORWARD ... 1,000.00 CR'): a labelled amount.
         carried = (bool(money.iloc[above].any()) and not date.iloc[above].any()
                    and bool(_summary_words().search(fold(" ".join(head.iloc[above])))))
-        if filled[above] == 0 or lone_amount or not_booked or carried:
+        # A pending section's title between the header and the rows ('Pending
+        # Transactions' on a cell of its own, its rows below): the section, not the header.
+        pending_title = (filled[above] == 1 and not date.iloc[above].any()
+                         and not money.iloc[above].any()
+                         and bool(pending.search(fold(" ".join(head.iloc[above])))))
+        if filled[above] == 0 or lone_amount or not_booked or carried or pending_title:
             above -= 1
             continue
         words = head.iloc[above]

@@ -25,7 +25,7 @@ guessed year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -151,8 +151,22 @@ def _is_card(name: str, layout: Layout) -> str | None:
     a masked card number ('**** 1234') in the preamble - unless that line names an account
     and no card: banks mask account numbers too ('Account Number XXXXXXXX1234'); "header"
     for card words in the header only (an account's export may have a 'Card Last Four
-    Digits' column for its debit card); None."""
-    words = columns()["kind"]["card"]
+    Digits' column for its debit card); "loan" when only a loan account's words ([kind]
+    loan) say so, anywhere; None."""
+    kind = columns()["kind"]
+    said = _card_words_say(name, layout, kind["card"])
+    if said is None:
+        linked = contains_pattern(kind["loan_linked"])
+        own = replace(layout, preamble=[line for line in layout.preamble
+                                        if not re.search(linked, fold(line))])
+        if _card_words_say(name, own, kind["loan"]):
+            return "loan"
+    return said
+
+
+def _card_words_say(name: str, layout: Layout, words: list[str]) -> str | None:
+    """Where ``words`` (or a masked number on a line with one of them) mark the file as a
+    card's: "file", "header" or None, as ``_is_card`` tells them."""
     card = contains_pattern(words)
     account = contains_pattern(columns()["kind"]["account"])
     lines = [name.rsplit(".", 1)[0].replace("_", " "), *layout.preamble]
@@ -736,10 +750,11 @@ def read_statement(data: bytes, name: str) -> StatementFile:
             "were read as money moved out of this balance to another of the holder's: own "
             "transfers, neither income nor spending")
     a = amount[booked]
-    if card_words == "header" and _pay_comes_in(a, category):
+    if card_words in ("header", "loan") and _pay_comes_in(a, category):
         kind = "account"
-        warnings.append("the header names a card, but pay comes in among the rows: read as "
-                        "a bank account")
+        warnings.append(f"the {'header' if card_words == 'header' else 'file'} names a "
+                        f"{'card' if card_words == 'header' else 'loan account'}, but pay "
+                        "comes in among the rows: read as a bank account")
     if kind == "account":
         is_card, note = _card_from_values(a, category, roles.balance is not None)
         kind = "card" if is_card else kind
