@@ -3,9 +3,9 @@
 Four checks, cheapest first, each naming what is wrong in SQLite's own words where it has some:
 
 1. the database opens and has this code's schema (migrated here if startup could not);
-2. it can be written: a write transaction is begun and rolled back, and when that fails the
-   file that cannot be written (the database, a leftover ``-wal``/``-shm`` or its directory) is
-   named; the disk has some free space left;
+2. it can be written: a write transaction is begun, writes the header and is rolled back, and
+   when that fails a read-only filesystem or the file that cannot be written (the database, a
+   leftover ``-wal``/``-shm`` or its directory) is named; the disk has some free space left;
 3. ``PRAGMA quick_check`` passes: it reads every page, so it runs on a schedule (every
    ``quick_check_interval_s``), not on every probe, and at once after a request met a damaged
    page (``report``);
@@ -92,12 +92,23 @@ class StoreHealth:
                 self._last_quick_check = float("-inf")
 
     def _check_writable(self, store: Store) -> None:
+        conn = store.conn
         try:
-            store.conn.execute("BEGIN IMMEDIATE")
-            store.conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+            # BEGIN IMMEDIATE alone succeeds on a WAL database whose volume is mounted
+            # read-only (SQLite 3.40 falls back to a private read-only -shm): only a write
+            # says SQLITE_READONLY. The header's user_version rewritten to its own value is the
+            # cheapest one; it is rolled back and never reaches the file.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.execute(f"PRAGMA user_version = {version}")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 return  # another worker is writing: busy, not broken
+            if _on_read_only_filesystem(self.path.parent):
+                raise StoreError(f"{self.path.parent} is on a read-only filesystem "
+                                 f"({describe(exc)}): mount the database volume read-write "
+                                 "(runs and accounts can be read, nothing can be stored)"
+                                 ) from exc
             blocked = self._unwritable_files()
             if blocked:
                 raise StoreError(f"{', '.join(blocked)} cannot be written by this process "
@@ -105,6 +116,9 @@ class StoreHealth:
                                  "must be made writable or removed while the service is "
                                  "stopped") from exc
             raise
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     def _unwritable_files(self) -> list[str]:
         candidates = [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
@@ -133,6 +147,14 @@ class StoreHealth:
             with self._lock:
                 self._damage = None if found == "ok" else f"quick_check: {found}"
         self.require_sound()
+
+
+def _on_read_only_filesystem(directory: Path) -> bool:
+    """Whether ``directory`` is on a filesystem mounted read-only (a read-only volume)."""
+    try:
+        return bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def describe(exc: BaseException) -> str:

@@ -115,3 +115,30 @@ def test_nginx_refuses_a_too_large_body_in_the_service_error_shape(tmp_path, art
             urllib.request.urlopen(request, timeout=30)
         assert refused.value.code == 413
         assert json.loads(refused.value.read())["error"]["code"] == 413
+
+
+def _login_cookie(port: int, headers: dict[str, str]) -> str:
+    """The Set-Cookie of the login page fetched through nginx with ``headers``."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/login", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers.get("Set-Cookie") or ""
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_the_scheme_behind_nginx_follows_the_trusted_hops(tmp_path, artifact_dir, hops):
+    """One proxy (compose's default): a client that claims https itself gets no Secure cookie.
+    A TLS load balancer in front too (SCORER__PROXY__TRUSTED_HOPS=2): nginx passes its
+    X-Forwarded-Proto on, and the session cookie is Secure (it was not: nginx overwrote the
+    header with its own http)."""
+    env = {"SCORER__AUTH__REQUIRED": "true", "SCORER__AUTH__SECRET_KEY": "k" * 64,
+           "SCORER__PROXY__TRUSTED_HOPS": str(hops)}
+    with gunicorn(tmp_path, artifact_dir, workers=1, extra_env=env) as server, \
+            nginx(server.url.removeprefix("http://"), tmp_path / "nginx") as proxy_port:
+        plain = _login_cookie(proxy_port, {})
+        claimed = _login_cookie(proxy_port, {"X-Forwarded-Proto": "https",
+                                             "X-Forwarded-For": "203.0.113.7"})
+    assert "scorer_session=" in plain and "Secure" not in plain
+    if hops == 1:
+        assert "scorer_session=" in claimed and "Secure" not in claimed
+    else:
+        assert "scorer_session=" in claimed and "Secure" in claimed

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -136,3 +139,58 @@ def _safe_ids(db_path: Path) -> set[str]:
             return {r[0] for r in conn.execute("SELECT id FROM runs")}
     except sqlite3.DatabaseError:
         return {"<unreadable>"}
+
+
+@contextmanager
+def _read_only_mount(directory: Path) -> Iterator[Path]:
+    """``directory`` bind-mounted read-only over itself (root only): a volume mounted ``:ro``,
+    or a disk the kernel remounted read-only after errors."""
+    done = subprocess.run(["mount", "--bind", str(directory), str(directory)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot bind-mount here ({done.stderr.strip() or 'not root'})")
+    try:
+        done = subprocess.run(["mount", "-o", "remount,bind,ro", str(directory)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot remount read-only here ({done.stderr.strip()})")
+        yield directory
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], capture_output=True)
+
+
+def test_a_read_only_database_volume(start_server, tmp_path, sample_csv):
+    """The data volume mounted read-only, with the -wal/-shm a running service left on it (as
+    `-v data:/data:ro` beside a live one): SQLite lets BEGIN IMMEDIATE through there, so
+    /readyz must try a real write to say 503 "read-only filesystem"; scoring is a 503, the
+    stored runs stay readable, and once writable again it is ready without a restart."""
+    source = tmp_path / "live" / "scorer.sqlite3"
+    with start_server("read-only database volume (setup)", db_path=source) as server:
+        wait_until_ready(server)
+        status, body = server.post_csv(sample_csv)
+        assert status == 200
+        stored = body["id"]
+    directory = tmp_path / "volume"
+    directory.mkdir()
+    # A copy taken while a connection holds the database open keeps its -wal and -shm, as the
+    # volume of a running service has them (a clean close would remove both).
+    with sqlite3.connect(source) as holder:
+        holder.execute("PRAGMA user_version").fetchone()
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", directory / f"scorer.sqlite3{suffix}")
+    assert (directory / "scorer.sqlite3-shm").exists()
+    db_path = directory / "scorer.sqlite3"
+    with _read_only_mount(directory) as mounted, \
+            start_server("read-only database volume", db_path=db_path) as server:
+        ready = server.request("GET", "/readyz")
+        scored = server.post_csv(sample_csv)
+        listed = server.request("GET", f"/api/v1/runs/{stored}")
+        record_status("read-only database volume: /readyz", _seen(*ready))
+        record_status("read-only database volume: POST /score", _seen(*scored))
+        assert ready[0] == 503 and "read-only filesystem" in _message(ready[1]), ready
+        assert scored[0] == 503, scored
+        assert listed[0] == 200, listed
+        subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
+        wait_until_ready(server, timeout_s=10)
+        assert server.post_csv(sample_csv)[0] == 200
