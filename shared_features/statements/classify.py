@@ -100,15 +100,23 @@ def _card_bill() -> tuple[str | None, re.Pattern[str]]:
     return bill["category"], re.compile(contains_pattern(bill["words"]))
 
 
-def classify(descriptions: pd.Series, app_export: bool = False) -> np.ndarray:
+def inflow_only() -> tuple[str, ...]:
+    """The categories that name money coming in only (`inflow_only` of categories.toml)."""
+    return tuple(load_categories().get("inflow_only", ()))
+
+
+def classify(descriptions: pd.Series, app_export: bool = False,
+             exclude: tuple[str, ...] = ()) -> np.ndarray:
     """Category name per row (object array): the first category whose words match. With
     ``app_export`` (the file is a payment app's export) [app_moves] words count without an
-    app named in the row."""
+    app named in the row; categories in ``exclude`` are not tried."""
     codes, uniq = pd.factorize(descriptions.fillna(""), use_na_sentinel=False)
     folded = fold_series(pd.Series(uniq, dtype=object))
     category = pd.Series(OTHER, index=folded.index, dtype=object)
     todo = pd.Series(True, index=folded.index)
     for name, pattern, unless in _patterns():
+        if name in exclude:
+            continue
         text = folded if unless is None else folded.str.replace(unless, " ", regex=True)
         hit = todo & text.str.contains(pattern, regex=True)
         if name == _app_moves()[0]:

@@ -74,6 +74,8 @@ def decode(data: bytes) -> Decoded:
             # guess charset-normalizer cannot make is read as that rather than refused.
             encoding = ("cp1252" if _only_currency_signs(data[:_SAMPLE])
                         else _guess_encoding(data[:_SAMPLE]) or "cp1252")
+            if _classic_mac(data[:_SAMPLE], encoding):
+                encoding = "mac_roman"
             text = data.decode(encoding, errors="replace")
             try:  # Western text that cp1252 reads the same is reported as what it most likely is
                 if encoding != "cp1252" and data.decode("cp1252") == text:
@@ -148,19 +150,31 @@ _NEAR_TIE = 0.05
 _LOOSE_CHAOS = 0.5
 
 
+def _known_count(sample: bytes, encoding: str) -> int:
+    """How many of the words ``sample`` reads as under ``encoding`` (those not ASCII) are
+    words of the vocabularies."""
+    words = set(re.findall(r"[^\W\d_]+", sample[:16384].decode(encoding, errors="replace")
+                           .lower()))
+    return len({fold(w) for w in words if not w.isascii()} & _known_words())
+
+
+# Lines that end in CR alone are what only classic Mac software writes - Excel for Mac's "CSV
+# (Macintosh)" among it, in Mac Roman. A detector rarely names Mac Roman (its near ties
+# mac_latin2 / cp1250 read the same accented letters but its '€' as 'Ř'); such a file is read
+# as Mac Roman unless the detector's code page reads more of its words as known ones.
+def _classic_mac(sample: bytes, encoding: str) -> bool:
+    if encoding == "mac_roman" or b"\n" in sample or b"\r" not in sample:
+        return False
+    return _known_count(sample, "mac_roman") >= _known_count(sample, encoding)
+
+
 def _known_words_decide(sample: bytes, best: charset_normalizer.CharsetMatch,
                         matches: list[charset_normalizer.CharsetMatch]) -> str:
     ties = [m for m in matches if m.encoding != best.encoding
             and m.chaos <= best.chaos + _NEAR_TIE and m.coherence >= best.coherence - _NEAR_TIE]
     if not ties:
         return best.encoding
-    head = sample[:16384]
-
-    def known(encoding: str) -> int:
-        words = set(re.findall(r"[^\W\d_]+", head.decode(encoding, errors="replace").lower()))
-        return len({fold(w) for w in words if not w.isascii()} & _known_words())
-
-    scores = {m.encoding: known(m.encoding) for m in [best, *ties]}
+    scores = {m.encoding: _known_count(sample, m.encoding) for m in [best, *ties]}
     top = max(scores.values())
     return best.encoding if scores[best.encoding] == top else next(
         e for e, n in scores.items() if n == top)

@@ -80,6 +80,28 @@ def _header_above(head: pd.DataFrame, index: int, date: pd.DataFrame, money: pd.
     return int(named.sum()) >= 2 and bool(named[gaps[upper != ""]].all())
 
 
+@cache
+def _account_words() -> re.Pattern[str]:
+    return re.compile(contains_pattern(columns()["kind"]["account"]))
+
+
+# 'Assets:Current Assets:Checking': an account's path in an accounting program's tree.
+_ACCOUNT_PATH = re.compile(r"^[^\W\d_][^:]*(?::[^\W\d_][^:]*){2,}$")
+
+
+def _names_account(text: str) -> bool:
+    return bool(_ACCOUNT_PATH.match(text.strip()) or _account_words().search(fold(text)))
+
+
+def _names_columns(row: pd.Series, date: pd.Series, money: pd.Series) -> bool:
+    """A row of at least two column names (the header's words) and no date or amount."""
+    if date.any() or money.any():
+        return False
+    texts = row[row != ""]
+    return len(texts) >= 2 and int(texts.map(
+        lambda c: bool(_role_words().search(fold(c)))).sum()) >= 2
+
+
 @dataclass(frozen=True)
 class Layout:
     header: list[str] | None  # the header row's cells, None for a headerless file
@@ -145,7 +167,17 @@ def find_layout(grid: Grid) -> Layout:
         pending_title = (filled[above] == 1 and not date.iloc[above].any()
                          and not money.iloc[above].any()
                          and bool(pending.search(fold(" ".join(head.iloc[above])))))
-        if filled[above] == 0 or lone_amount or not_booked or carried or pending_title:
+        # An account's name between the header and its rows (an accounting program's report
+        # groups the rows under each account: 'Assets:Current Assets:Checking Account'): one
+        # cell naming an account, a row of column names directly above it. Other one-cell
+        # titles still end the search ('Recent Activity' makes no header of the row above).
+        account_title = (filled[above] == 1 and above >= 1 and not date.iloc[above].any()
+                         and not money.iloc[above].any()
+                         and _names_account(" ".join(head.iloc[above]))
+                         and _names_columns(head.iloc[above - 1], date.iloc[above - 1],
+                                            money.iloc[above - 1]))
+        if (filled[above] == 0 or lone_amount or not_booked or carried or pending_title
+                or account_title):
             above -= 1
             continue
         words = head.iloc[above]

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import MAX_AMOUNT
-from .classify import classify, is_app_export
+from .classify import classify, inflow_only, is_app_export
 from .containers import read_source
 from .dates import DateReading, excel_serial_dates, parse_dates, year_anchor
 from .dialect import Grid
@@ -777,6 +777,13 @@ def read_statement(data: bytes, name: str) -> StatementFile:
         if paid.any():
             paid[paid] = _says(description[booked][paid], columns()["kind"]["payment_in"])
             category[paid] = "card_payment"
+    # Pay's words on money going out (a shop called 'PICK N PAY', 'Pay Bill ...') are no pay:
+    # with the holder's sign settled, those rows are classified again without the
+    # categories only money coming in can be.
+    outgoing_income = (a < 0) & np.isin(category, inflow_only())
+    if outgoing_income.any():
+        category[outgoing_income] = classify(description[booked][outgoing_income],
+                                             app_export=app, exclude=inflow_only())
     balance = (balances[booked] if balances is not None
                else np.full(int(booked.sum()), np.nan))
 

@@ -3217,6 +3217,250 @@ def lk_parentheses_debits(h, w):
     return join([*pre, head, *body, *foot]).encode()
 
 
+# -- round nine: exports opened and re-saved by a spreadsheet, or written by a tool ---------------
+# Each names the tool and the quirks it is known to introduce; the histories are unchanged.
+
+def _gbp(x: float) -> str:
+    # Excel's currency format for pounds: '-£1,100.00' (the sign before the symbol).
+    return f"-£{us(-x)}" if x < 0 else f"£{us(x)}"
+
+
+def excel_cp1252_currency_trailing(h, w):
+    # A UK bank's export opened in Excel, amounts given the currency format and saved as "CSV
+    # (Comma delimited)": Windows-1252 (the '£' is byte A3), CRLF, formatted amounts quoted for
+    # their commas, two trailing empty columns on every row (a column once touched), day first.
+    head = ["Date", "Type", "Description", "Amount", "Balance", "", ""]
+    body = [[d.strftime("%d/%m/%Y"), "BGC" if a > 0 else "DD", t, _gbp(a), _gbp(b), "", ""]
+            for d, t, a, b in h]
+    return join([head, *body], end="\r\n").encode("cp1252")
+
+
+def _general_de(x: float) -> str:
+    # Excel's General format in a German locale: no trailing zeros, a decimal comma.
+    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def excel_de_semicolon_exponent(h, w):
+    # A US checking export opened in a German Excel and saved again: ';', dates turned into
+    # dd.mm.yyyy, amounts in General format ('-1100', '-61,2'), the 16-digit reference numbers
+    # turned into '1,23457E+15', Windows-1252.
+    head = ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+            "Reference Number"]
+    body = [["CREDIT" if a > 0 else "DEBIT", d.strftime("%d.%m.%Y"), t, _general_de(a),
+             "ACH_CREDIT" if a > 0 else "ACH_DEBIT", _general_de(b), f"{1.23457 + i / 1e5:.5f}"
+             .replace(".", ",") + "E+15"] for i, (d, t, a, b) in enumerate(h)]
+    return join([head, *body], sep=";", end="\r\n").encode("cp1252")
+
+
+def _eur_fr(x: float) -> str:
+    # Excel's euro format in a French locale: '-1 100,00 €' (no-break space grouping).
+    return eu(x, "\u00a0") + "\u00a0€"
+
+
+def excel_mac_roman_cr(h, w):
+    # A French bank's file re-saved by Excel for Mac as "CSV (Macintosh)": Mac Roman bytes,
+    # lone CR line ends, ';', amounts in the euro currency format.
+    head = ["Date", "Libellé", "Montant", "Solde"]
+    body = [[d.strftime("%d/%m/%Y"), t, _eur_fr(a), _eur_fr(b)] for d, t, a, b in h]
+    return join([head, *body], sep=";", end="\r").encode("mac_roman")
+
+
+def excel_msdos_cp850(h, w):
+    # A German bank's file re-saved by Excel as "CSV (MS-DOS)": code page 850 (ü is byte 81),
+    # ';', decimal commas, the account number's leading zero lost, a currency column.
+    head = ["Buchungstag", "Valuta", "Empfänger/Auftraggeber", "Verwendungszweck",
+            "Kontonummer", "BLZ", "Betrag", "Saldo", "Währung"]
+    body = [[d.strftime("%d.%m.%Y"), d.strftime("%d.%m.%Y"), t.split()[0], t, "123456789",
+             "10050000", f"{a:.2f}".replace(".", ","), f"{b:.2f}".replace(".", ","), "EUR"]
+            for d, t, a, b in h]
+    return join([head, *body], sep=";", end="\r\n").encode("cp850")
+
+
+def _accounting(x: float) -> str:
+    # Excel's accounting-style dollar format: negatives in parentheses.
+    return f"(${us(-x)})" if x < 0 else f"${us(x)}"
+
+
+def excel_card_totals_blank_rows(h, w):
+    # A card export (charges positive) worked on in Excel: m/d/yyyy without leading zeros, the
+    # amounts in a dollar format with negatives in parentheses, an empty row between the months
+    # and a TOTAL row with the column's =SUM result under the table.
+    head = ["Trans. Date", "Post Date", "Description", "Amount", "Category"]
+    rows, month = [], h[0][0].month
+    for d, t, a, _ in h:
+        if d.month != month:
+            rows.append(["", "", "", "", ""])
+            month = d.month
+        rows.append([f"{d.month}/{d.day}/{d.year}", f"{d.month}/{d.day}/{d.year}", t,
+                     _accounting(-a), "Payments and Credits" if a > 0 else "Merchandise"])
+    total = round(sum(-a for _, _, a, _ in h), 2)
+    rows += [["", "", "", "", ""], ["", "", "TOTAL", _accounting(total), ""]]
+    return join([head, *rows], end="\r\n").encode()
+
+
+def excel_reordered_renamed(h, w):
+    # A UK bank's columns reordered and renamed by hand in Excel, saved as "CSV UTF-8" (a BOM):
+    # balance first, money in before money out, the date last as '2-Jan-24', a notes column
+    # the holder typed into.
+    head = ["Balance", "Money In", "Money Out", "Details", "Notes", "Date"]
+    notes = {"RENT HIGHGATE LETTINGS": "check with landlord", "TESCO STORES 3021": "food"}
+    body = [[us(b), us(a) if a > 0 else "", us(-a) if a < 0 else "", t, notes.get(t, ""),
+             f"{d.day}-{d.strftime('%b-%y')}"] for d, t, a, b in h]
+    return ("\ufeff" + join([head, *body], end="\r\n")).encode()
+
+
+def sheets_es_locale_quoted_commas(h, w):
+    # A Spanish bank's file pasted into Google Sheets (Spanish locale) and downloaded as CSV:
+    # ',' separator, so every decimal-comma amount is quoted; dates as d/m/yyyy without leading
+    # zeros; a category column the holder added.
+    head = ["Fecha", "Concepto", "Importe", "Saldo", "Categoría"]
+    body = [[f"{d.day}/{d.month}/{d.year}", t, eu(a), eu(b), "Casa" if a < 0 else ""]
+            for d, t, a, b in h]
+    return join([head, *body]).encode()
+
+
+def libreoffice_tab_quoted_text(h, w):
+    # A Dutch bank's file saved from LibreOffice Calc with tab as the separator and "quote all
+    # text cells": the text quoted, the numbers bare (decimal comma, Dutch locale), dates
+    # shown as DD-MM-YY, the account number read as a number.
+    head = ["Rekeningnummer", "Muntsoort", "Transactiedatum", "Rentedatum", "Beginsaldo",
+            "Eindsaldo", "Transactiebedrag", "Omschrijving"]
+    lines = ["\t".join(f'"{c}"' for c in head)]
+    for d, t, a, b in h:
+        day = d.strftime("%d-%m-%y")
+        lines.append("\t".join([
+            "123456789", '"EUR"', day, day, f"{b - a:.2f}".replace(".", ","),
+            f"{b:.2f}".replace(".", ","), f"{a:.2f}".replace(".", ","), f'"{t}"']))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _usd(x: float) -> str:
+    return f"-${us(-x)}" if x < 0 else f"${us(x)}"
+
+
+def numbers_table_name(h, w):
+    # Apple Numbers' CSV export with "Include table names": the table's name on the first line,
+    # UTF-8 without a BOM, dates as 'Jan 2, 2024', amounts '$2,450.00' / '-$1,100.00'.
+    body = [[f"{d.strftime('%b')} {d.day}, {d.year}", t, _usd(a), _usd(b)] for d, t, a, b in h]
+    return join([["Table 1"], ["Date", "Description", "Amount", "Balance"], *body]).encode()
+
+
+def web_paste_tabs_badges(h, w):
+    # An account's activity copied from the bank's web page and saved as text: tabs between the
+    # cells, no-break spaces after the descriptions and inside '$ 2,450.00', a Posted / Pending
+    # badge as its own cell, newest first, a pending charge on top with no balance.
+    head = ["Date", "Description", "Status", "Amount", "Balance"]
+
+    def money(x: float) -> str:
+        return ("-" if x < 0 else "") + "$\u00a0" + us(abs(x))
+    body = [[f"{d.strftime('%b')} {d.day}, {d.year}", t + "\u00a0", "Posted", money(a),
+             money(b)] for d, t, a, b in h]
+    pending = ["Feb 28, 2024", "AMAZON MKTPLACE PMTS\u00a0", "Pending", money(-15.00), ""]
+    return join([head, pending, *reversed(body)], sep="\t").encode()
+
+
+YNAB_PAYEES = {"salary": ("Acme Corp", "Inflow", "Ready to Assign"),
+               "rent": ("Highgate Lettings", "Bills", "Rent"),
+               "groceries": ("Whole Foods", "Everyday Expenses", "Groceries"),
+               "card_payment": ("Transfer : Visa Card", "", ""),
+               "savings": ("Transfer : Savings", "", ""),
+               "refund": ("Amazon", "Everyday Expenses", "Shopping"),
+               "electricity": ("Con Edison", "Bills", "Electric"),
+               "loan": ("Personal Loan", "Debt Payments", "Personal Loan"),
+               "returned": ("Chase", "Bills", "Bank Fees"),
+               "groceries2": ("Trader Joe's", "Everyday Expenses", "Groceries")}
+
+
+def ynab_outflow_inflow(h, w):
+    # A budgeting app's register export (YNAB-like): a BOM, every cell quoted, the cleaned
+    # payee and the category group, the bank's own words kept in Memo, Outflow and Inflow both
+    # written on every row ('$0.00' in the other), a Cleared column, no balance.
+    head = ["Account", "Flag", "Date", "Payee", "Category Group/Category", "Category Group",
+            "Category", "Memo", "Outflow", "Inflow", "Cleared"]
+    kinds = {v: k for k, v in w.items()}
+    body = []
+    for d, t, a, _ in h:
+        payee, group, cat = YNAB_PAYEES[kinds[t]]
+        body.append(["Checking", "", d.strftime("%m/%d/%Y"), payee,
+                     f"{group}: {cat}" if group else "", group, cat, t,
+                     _usd(-a) if a < 0 else "$0.00", _usd(a) if a > 0 else "$0.00",
+                     "Cleared"])
+    return ("\ufeff" + join([head, *body], quote=True)).encode()
+
+
+def actual_budget_export(h, w):
+    # A budgeting app's transaction export (Actual-like): ISO dates, signed amounts, the
+    # account's name on every row, a category, a cleared flag, no balance.
+    head = ["Account", "Date", "Payee", "Notes", "Category", "Amount", "Cleared"]
+    body = [["Current Account", d.isoformat(), t, "", "Income" if a > 0 else "General",
+             plain(a), "true"] for d, t, a, _ in h]
+    return join([head, *body]).encode()
+
+
+def firefly_export(h, w):
+    # A self-hosted finance manager's export (Firefly III-like): created_at / updated_at are
+    # when the rows were imported (March), 'date' is the transaction's; type Withdrawal /
+    # Deposit / Transfer, withdrawals negative, a currency code on every row.
+    head = ["user_id", "group_id", "journal_id", "created_at", "updated_at", "group_title",
+            "type", "amount", "foreign_amount", "currency_code", "foreign_currency_code",
+            "description", "date", "source_name", "source_iban", "source_type",
+            "destination_name", "destination_iban", "destination_type", "reconciled",
+            "category", "budget", "bill", "tags", "notes"]
+    kinds = {v: k for k, v in w.items()}
+    body = []
+    for i, (d, t, a, _) in enumerate(h):
+        kind = ("Transfer" if kinds[t] == "savings" else "Deposit" if a > 0 else "Withdrawal")
+        src, dst = (("Acme", "Current account") if a > 0 else
+                    ("Current account", "Savings account" if kind == "Transfer" else t.title()))
+        body.append(["1", str(100 + i), str(200 + i), "2024-03-01T09:12:44+01:00",
+                     "2024-03-01T09:12:44+01:00", "", kind, plain(a), "", "EUR", "", t,
+                     d.isoformat() + "T00:00:00+01:00", src, "", "Asset account", dst, "",
+                     "Asset account" if kind == "Transfer" else "Expense account", "false",
+                     "", "", "", "", ""])
+    return join([head, *body]).encode()
+
+
+def gnucash_transaction_report(h, w):
+    # A desktop accounting program's Transaction Report exported as CSV: every cell quoted,
+    # the account's full name on a row of its own above its splits, the other account in
+    # 'Transfer from/to', dollar amounts, a 'Total For' row and a 'Grand Total' row under it.
+    head = ["Date", "Num", "Description", "Memo/Notes", "Transfer from/to", "Amount"]
+    acct = "Assets:Current Assets:Checking Account"
+    body = [[d.strftime("%m/%d/%Y"), "", t, "", "Income:Salary" if a > 0 else "Expenses",
+             _usd(a)] for d, t, a, _ in h]
+    net = round(sum(a for _, _, a, _ in h), 2)
+    foot = [[f"Total For {acct}", "", "", "", "", _usd(net)],
+            ["Grand Total", "", "", "", "", _usd(net)]]
+    return join([head, [acct, "", "", "", "", ""], *body, *foot], quote=True).encode()
+
+
+WORDS["en_za_pay"] = {"salary": "ACME (PTY) LTD SALARY", "rent": "PAY BILL HIGHGATE LETTINGS",
+                      "groceries": "PICK N PAY CLAREMONT", "card_payment": "CREDIT CARD PAYMENT",
+                      "savings": "TRANSFER TO SAVINGS", "refund": "REFUND TAKEALOT",
+                      "electricity": "PAY BILL CITY OF CAPE TOWN ELEC",
+                      "loan": "PERSONAL LOAN INSTALMENT",
+                      "returned": "RETURNED DEBIT ORDER FEE", "groceries2": "PAY-LESS SUPERMARKET"}
+MONARCH = {"salary": ("Acme", "Paychecks"), "rent": ("Highgate Lettings", "Rent"),
+           "groceries": ("Pick n Pay", "Groceries"),
+           "card_payment": ("Credit Card Payment", "Credit Card Payment"),
+           "savings": ("Transfer", "Transfer"), "refund": ("Takealot", "Shopping"),
+           "electricity": ("City of Cape Town", "Gas & Electric"),
+           "loan": ("Personal Loan", "Loan Repayment"), "returned": ("Bank Fee", "Financial Fees"),
+           "groceries2": ("Pay-Less", "Groceries")}
+
+
+def monarch_original_statement(h, w):
+    # A personal-finance app's export (Monarch-like): ISO dates, the cleaned merchant, the
+    # app's category, the account, the bank's own words in 'Original Statement', signed
+    # amounts; shop names with the word 'pay' in them (PICK N PAY, PAY-LESS, PAY BILL ...).
+    head = ["Date", "Merchant", "Category", "Account", "Original Statement", "Notes", "Amount",
+            "Tags"]
+    kinds = {v: k for k, v in w.items()}
+    body = [[d.isoformat(), *MONARCH[kinds[t]], "Cheque Account (...1234)", t, "", plain(a), ""]
+            for d, t, a, _ in h]
+    return join([head, *body]).encode()
+
+
 # -- files that are not CSV: workbooks, HTML '.xls', OFX / QFX, QIF ------------------------------
 # Each is written the way the exporting software writes it (by hand, or with openpyxl for the
 # workbooks); the expected readings come from the same histories as every other file.
@@ -3415,6 +3659,7 @@ def qif_card(h, w):
     for d, t, a, _ in h:
         out += [f"D{d:%d/%m/%Y}", f"T{plain(a)}", f"P{t}", "MVisa 4821", "^"]
     return ("\n".join(out) + "\n").encode("utf-8")
+
 
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
@@ -3706,6 +3951,36 @@ LAYOUTS = [
            currency="HKD"),
     Layout("lk_parentheses_debits.csv", "account", True, lk_parentheses_debits, "en_lk",
            skipped=1, currency="LKR"),
+    # Round nine: files re-saved by spreadsheets or written by budgeting tools. (The GnuCash
+    # report's account-name row above its rows is a section title, skipped as the corpus
+    # counts them.)
+    Layout("excel_cp1252_pound_format_trailing.csv", "account", True,
+           excel_cp1252_currency_trailing, "en", currency="GBP"),
+    Layout("excel_de_semicolon_exponent_refs.csv", "account", True, excel_de_semicolon_exponent,
+           "us"),
+    Layout("excel_mac_roman_cr_euro.csv", "account", True, excel_mac_roman_cr, "fr",
+           currency="EUR"),
+    Layout("excel_msdos_cp850.csv", "account", True, excel_msdos_cp850, "de", currency="EUR"),
+    Layout("excel_card_totals_blank_rows.csv", "card", False, excel_card_totals_blank_rows, "en",
+           skipped=1, currency="USD"),
+    Layout("excel_reordered_renamed_utf8.csv", "account", True, excel_reordered_renamed, "en"),
+    Layout("sheets_es_locale_quoted_commas.csv", "account", True,
+           sheets_es_locale_quoted_commas, "es"),
+    Layout("libreoffice_tab_quoted_text.csv", "account", True, libreoffice_tab_quoted_text,
+           "nl", currency="EUR"),
+    Layout("numbers_table_name.csv", "account", True, numbers_table_name, "us",
+           currency="USD"),
+    Layout("web_paste_tabs_badges.csv", "account", True, web_paste_tabs_badges, "us",
+           pending=1, currency="USD"),
+    Layout("ynab_outflow_inflow.csv", "account", False, ynab_outflow_inflow, "us",
+           currency="USD"),
+    Layout("actual_budget_export.csv", "account", False, actual_budget_export, "en"),
+    Layout("firefly_export_created_at.csv", "account", False, firefly_export, "en",
+           currency="EUR"),
+    Layout("gnucash_transaction_report.csv", "account", False, gnucash_transaction_report,
+           "en", skipped=3, currency="USD"),
+    Layout("monarch_original_statement.csv", "account", False, monarch_original_statement,
+           "en_za_pay"),
     # Not CSV: read by shared_features/statements/containers.py.
     Layout("xlsx_current_account_summary_sheet.xlsx", "account", True, xlsx_account, "en",
            currency="GBP"),
