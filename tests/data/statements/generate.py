@@ -79,6 +79,26 @@ COMBINED_MONTHS = [  # account + card: the 300.00 payment counted once
      "liquid_savings": 2813.34, "total_debt": 444.84, "credit_limit": None,
      "missed_payments": 2.0},
 ]
+# The account, the card, the savings account and the loan uploaded together, by hand: income is
+# the pay and the savings interest (2450.00 + 4.12, 2450.00 + 3.40); spending the account's and
+# the card's as above plus the loan's interest (1355.75 + 32.10, 1325.75 + 30.95); the debt
+# payments the card payment (January, matched to the card) and the February loan instalment
+# (matched to the loan's receipt of it), and the loan's January repayment, which no account row
+# pays (300.00 + 150.00, 150.00); the savings transfers are own money (the account's 200.00 on
+# 15 January and the savings' 200.00 on 5 January are ten days apart: both own transfers by
+# their words); savings are the account's and the savings' balances (1730.44 + 5204.12,
+# 2813.34 + 4707.52); the debt is the loan's principal (the card has no balance column).
+ALL_FOUR_MONTHS = [
+    {"month": "2024-01", "income": 2454.12, "expenses": 1387.85, "debt_payments": 450.00,
+     "liquid_savings": 6934.56, "total_debt": 4882.10, "credit_limit": None,
+     "missed_payments": 0.0},
+    {"month": "2024-02", "income": 2453.40, "expenses": 1356.70, "debt_payments": 150.00,
+     "liquid_savings": 7520.86, "total_debt": 4763.05, "credit_limit": None,
+     "missed_payments": 2.0},
+]
+# Two overlapping exports of the account (to 9 February, from 20 January): five rows in both.
+OVERLAP_EXPORTS = (("uk_current_account_to_2024-02-09.csv", None, date(2024, 2, 9)),
+                   ("uk_current_account_from_2024-01-20.csv", date(2024, 1, 20), None))
 TOTALS = {"account": (4925.99, 3112.65), "card": (315.00, 259.84)}
 SPAN = {"account": ("2024-01-02", "2024-02-27"), "card": ("2024-01-04", "2024-02-26")}
 
@@ -4046,9 +4066,28 @@ def main() -> None:
         {"files": ["us_checking_indicator.csv", "visa_dollar_forms_crcrlf.csv"],
          "months": COMBINED_MONTHS},
     ]
+    # One person's files as people upload them: the account file twice; two overlapping
+    # exports of the account; account, card, savings and loan together. Each row counts once.
+    for name, lo, hi in OVERLAP_EXPORTS:  # written here, not corpus layouts of their own
+        rows = [r for r in rows_of(ACCOUNT, WORDS["en"])
+                if (lo is None or r[0] >= lo) and (hi is None or r[0] <= hi)]
+        (HERE / name).write_bytes(uk_current(rows, WORDS["en"]))
+    manifest["combined"] += [
+        {"files": ["uk_current_account.csv", "amex_activity.csv", "uk_current_account.csv"],
+         "months": COMBINED_MONTHS,
+         "repeats": "uk_current_account.csv repeats 12 rows of uk_current_account.csv "
+                    "(2024-01-02 .. 2024-02-27): counted once"},
+        {"files": [OVERLAP_EXPORTS[0][0], OVERLAP_EXPORTS[1][0], "amex_activity.csv"],
+         "months": COMBINED_MONTHS,
+         "repeats": f"{OVERLAP_EXPORTS[1][0]} repeats 5 rows of {OVERLAP_EXPORTS[0][0]} "
+                    "(2024-01-20 .. 2024-02-09): counted once"},
+        {"files": ["uk_current_account.csv", "savings_interest_and_transfers_only.csv",
+                   "loan_account_principal_balance.csv", "amex_activity.csv"],
+         "months": ALL_FOUR_MONTHS},
+    ]
     for combo in manifest["combined"]:
         # Cards without a balance column leave total_debt unknown.
-        has_card_balance = any(manifest["files"][f]["kind"] == "card"
+        has_card_balance = any(f in manifest["files"] and manifest["files"][f]["kind"] == "card"
                                and manifest["files"][f]["months"][0]["total_debt"] is not None
                                for f in combo["files"])
         combo["months"] = [dict(m, total_debt=m["total_debt"] if has_card_balance else None)
