@@ -21,6 +21,7 @@ import pandas as pd
 from ..ingest import IngestLimits, IngestResult, InputError, Problem, ingest, ingest_frame
 from ..schema import FIELD_NAMES, HEADER_SYNONYMS, canonical_column, normalise_header
 from .aggregate import monthly_records
+from .containers import SPREADSHEETS, sniff, table_csv
 from .decode import decode
 from .dialect import detect_delimiter
 from .errors import StatementError
@@ -89,6 +90,14 @@ def is_monthly_table(data: bytes) -> bool:
     name or synonym; or income and expenses by their words (``Einkommen``, ``Total Expenses``)
     with no description column, which every statement has (an Italian statement's ``Entrate``
     and ``Uscite`` are money in and out, not monthly income and expenses)."""
+    kind = sniff(data[:8192])
+    if kind is not None:  # a workbook is judged by its first rows; OFX, QIF, PDF never are
+        if kind not in SPREADSHEETS:
+            return False
+        try:
+            data = table_csv(data, rows=20) or b""
+        except StatementError:
+            return False  # the statement reader words what is wrong with the file
     if _names_table_column(data):
         return True
     try:
@@ -150,7 +159,8 @@ def read_upload(uploads: list[Upload], person_id: str = "person_1",
         raise InputError([Problem(None, None, None, "no file was sent")])
     tables = [name for name, data in uploads if is_monthly_table(_head(data))]
     if tables and len(uploads) == 1:
-        return UploadReading(ingest(uploads[0][1], limits))  # a path is streamed, not loaded
+        # A path is streamed, not loaded; a workbook is read as the CSV it holds.
+        return UploadReading(ingest(monthly_table_bytes(uploads[0][1]), limits))
     if tables:
         raise InputError([Problem(None, None, None, f"{name}: a monthly table cannot be sent "
                                   "with other files; send it alone", file=name)
@@ -160,13 +170,30 @@ def read_upload(uploads: list[Upload], person_id: str = "person_1",
     return UploadReading(reading.ingest(person_id, limits), reading)
 
 
+def monthly_table_bytes(data: bytes | Path) -> bytes | Path:
+    """A monthly table as the CSV ingest reads: a workbook's (xlsx, an HTML or Excel XML
+    '.xls') first sheet as CSV bytes; anything else as it is."""
+    head = _head(data, 8192)
+    if sniff(head) not in SPREADSHEETS:
+        return data
+    try:
+        return table_csv(data.read_bytes() if isinstance(data, Path) else data) or b""
+    except StatementError:
+        return data  # the monthly-table reader words what is wrong, as for any file
+
+
 def _head(data: bytes | Path, size: int = 65536) -> bytes:
-    """What ``is_monthly_table`` looks at: the first 64 KiB."""
+    """What ``is_monthly_table`` looks at: the first 64 KiB; all of a workbook (a zip cannot
+    be read from its start alone)."""
     if isinstance(data, bytes):
-        return data[:size]
+        return data if sniff(data[:8192]) in SPREADSHEETS else data[:size]
     with open(data, "rb") as fh:
-        return fh.read(size)
+        head = fh.read(size)
+        if sniff(head[:8192]) in SPREADSHEETS:
+            head += fh.read()
+        return head
 
 
 __all__ = ["StatementError", "StatementFile", "StatementsReading", "UploadReading",
-           "is_monthly_table", "monthly_csv", "read_statement", "read_statements", "read_upload"]
+           "is_monthly_table", "monthly_csv", "monthly_table_bytes", "read_statement",
+           "read_statements", "read_upload"]

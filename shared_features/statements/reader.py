@@ -33,9 +33,9 @@ import pandas as pd
 
 from ..schema import MAX_AMOUNT
 from .classify import classify, inflow_only, is_app_export
+from .containers import read_source
 from .dates import DateReading, excel_serial_dates, parse_dates, year_anchor
-from .decode import decode
-from .dialect import Grid, read_grid
+from .dialect import Grid
 from .errors import StatementError
 from .layout import Layout, cell_flags, find_layout
 from .money import decimal_votes, parse_money
@@ -629,9 +629,10 @@ def _says(text: pd.Series, words: list[str]) -> np.ndarray:
 
 def read_statement(data: bytes, name: str) -> StatementFile:
     """Read one export; raises StatementError when the file holds no readable transactions."""
-    decoded = decode(data)
-    warnings = list(decoded.warnings)
-    grid = read_grid(decoded.text)
+    # Delimited text, or a workbook / OFX / QIF turned into the same grid of cells.
+    source = read_source(data)
+    warnings = list(source.warnings)
+    grid = source.grid
     serial_cells, serial_notes = excel_serial_dates(grid.cells)
     if serial_notes:
         grid = Grid(serial_cells, grid.lines, grid.delimiter)
@@ -662,7 +663,7 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                              "credit columns)", line=header_line)
 
     currency = _currency(layout, body, roles)
-    card_words = _is_card(name, layout)
+    card_words = "file" if source.card else _is_card(name, layout)
     kind = "card" if card_words else "account"
     # A '$' alone is the US dollar when the dates read month-first, as in the US, or fit
     # both ways; day-first dates with '$' are a peso's or another dollar's (Mexico,
@@ -810,7 +811,9 @@ def read_statement(data: bytes, name: str) -> StatementFile:
                     for i in where[:MAX_SKIPPED_LISTED]]
     if pending.any():
         warnings.append(f"{int(pending.sum())} pending transactions were counted but not used")
-    fmt = {"encoding": decoded.encoding, "delimiter": grid.delimiter,
+    fmt = {"encoding": source.encoding, "delimiter": grid.delimiter,
+           **({"container": source.container, **dict(source.details)} if source.container
+              else {}),
            "header_row": header_line, "decimal_mark": decimal,
            "date_format": date_reading.format, "day_first": date_reading.day_first,
            "columns": roles.named(layout.header)}

@@ -29,7 +29,7 @@ from inference.result import INDEX
 from inference.service import ModelUnavailable, PersonNotFound, RunNotFound
 from inference.store import RESULT_ORDERS, StoreError
 from shared_features import FIELD_NAMES, InputError
-from shared_features.statements import is_monthly_table, monthly_csv
+from shared_features.statements import is_monthly_table, monthly_csv, monthly_table_bytes
 
 from ..downloads import results_csv_response
 from ..errors import report_store_error, too_large_message
@@ -114,7 +114,8 @@ def upload_file() -> Response | tuple[str, int]:
     uploads = [(f.filename or f"file {i + 1}", f.read())
                for i, f in enumerate(request.files.getlist("file")) if f.filename]
     if len(uploads) == 1 and is_monthly_table(uploads[0][1]):
-        return _score(uploads[0][1], uploads[0][0])
+        # A workbook's table is scored as the CSV it holds.
+        return _score(bytes(monthly_table_bytes(uploads[0][1])), uploads[0][0])
     return _statements_preview(uploads)
 
 

@@ -3486,6 +3486,206 @@ def monarch_original_statement(h, w):
     return join([head, *body]).encode()
 
 
+# -- files that are not CSV: workbooks, HTML '.xls', OFX / QFX, QIF ------------------------------
+# Each is written the way the exporting software writes it (by hand, or with openpyxl for the
+# workbooks); the expected readings come from the same histories as every other file.
+FIXED_TIME = (2024, 3, 1, 9, 0, 0)  # every workbook's zip entries and properties: stable bytes
+
+
+def _kind_of(w: dict[str, str]) -> dict[str, str]:
+    return {text: kind for kind, text in w.items()}
+
+
+def _workbook_bytes(book) -> bytes:  # noqa: ANN001 - an openpyxl Workbook
+    """The workbook as .xlsx bytes that do not change from one run to the next: openpyxl
+    stamps the time into the properties and the zip entries, both set to a fixed one here."""
+    import io
+    import zipfile
+    from datetime import datetime
+
+    book.properties.creator = "statement generator"
+    book.properties.created = book.properties.modified = datetime(*FIXED_TIME)
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl writes 'modified' as now
+                import re
+                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<",
+                              rb"<dcterms:modified\1>2024-03-01T09:00:00Z<", data)
+            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def xlsx_account(h, w):
+    # A UK bank's Excel download: a summary sheet first, then the transactions under a few
+    # lines about the account; real date cells shown dd/mm/yyyy, Money out / Money in as
+    # numbers with two decimals (what the cells hold: 84.35, not '84.35').
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    summary.append(["Account", "20-45-77 12345678"])
+    summary.append(["Statement period", "01/01/2024 to 29/02/2024"])
+    summary.append(["Opening balance", 1000.00])
+    summary.append(["Closing balance", h[-1][3]])
+    sheet = book.create_sheet("Transactions")
+    sheet.append(["Current account 20-45-77 12345678 (GBP)"])
+    sheet.append(["Exported 01/03/2024"])
+    sheet.append([])
+    sheet.append(["Date", "Description", "Money out", "Money in", "Balance"])
+    for d, t, a, b in h:
+        sheet.append([d, t, -a if a < 0 else None, a if a > 0 else None, b])
+    for row in sheet.iter_rows(min_row=5):
+        row[0].number_format = "DD/MM/YYYY"
+        for cell in row[2:]:
+            cell.number_format = "#,##0.00"
+    return _workbook_bytes(book)
+
+
+def xlsx_card(h, w):
+    # A US card issuer's Excel activity: one sheet, the card named above the table,
+    # month-first date cells, a Type column, charges negative; a datetime cell with a time
+    # for the posting date, and one amount computed in floating point (1219.56-like noise).
+    from datetime import datetime, time
+
+    from openpyxl import Workbook
+
+    kind = _kind_of(w)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Activity"
+    sheet.append(["Visa Signature card ending in 4821"])
+    sheet.append(["Transaction Date", "Post Date", "Description", "Type", "Amount"])
+    for d, t, a, _ in h:
+        label = {"payment": "Payment", "refund": "Return", "late_fee": "Fee",
+                 "interest": "Fee"}.get(kind[t], "Sale")
+        amount = a if kind[t] != "supermarket" else 0.1 * a * 10  # -62.300000000000004
+        sheet.append([d, datetime.combine(d, time(14, 5)), t, label, amount])
+    for row in sheet.iter_rows(min_row=3):
+        row[0].number_format = "MM/DD/YYYY"
+        row[1].number_format = "MM/DD/YYYY HH:MM"
+    return _workbook_bytes(book)
+
+
+def html_xls(h, w):
+    # A bank's "Excel" download that is a web page: an HTML table in a .xls, cp1252, with
+    # the account above it in the page, a header row of <th>, '&nbsp;' in empty cells and
+    # numbers written as text.
+    rows = "".join(
+        f"<tr><td>{d.strftime('%d/%m/%Y')}</td><td>{t.replace('&', '&amp;')}</td>"
+        f"<td align=right>{us(-a) if a < 0 else '&nbsp;'}</td>"
+        f"<td align=right>{us(a) if a > 0 else '&nbsp;'}</td><td>{us(b)}</td></tr>\r\n"
+        for d, t, a, b in h)
+    page = ("<html xmlns:o=\"urn:schemas-microsoft-com:office:office\">\r\n<head><meta "
+            "http-equiv=Content-Type content=\"text/html; charset=windows-1252\">"
+            "<style>td {mso-number-format:\\@;}</style></head>\r\n<body>\r\n"
+            "<table><tr><td colspan=5><b>Account statement 20-45-77 12345678</b></td></tr>"
+            "</table>\r\n<table border=1>\r\n<tr><th>Date</th><th>Description</th>"
+            "<th>Paid out</th><th>Paid in</th><th>Balance</th></tr>\r\n"
+            + rows + "</table>\r\n</body></html>\r\n")
+    return page.encode("cp1252")
+
+
+_OFX_TYPES = {"salary": "DIRECTDEP", "rent": "DEBIT", "groceries": "POS",
+              "card_payment": "PAYMENT", "savings": "XFER", "refund": "CREDIT",
+              "electricity": "DIRECTDEBIT", "loan": "PAYMENT", "returned": "SRVCHG",
+              "groceries2": "POS", "coffee": "DEBIT", "supermarket": "DEBIT",
+              "payment": "CREDIT", "online": "DEBIT", "restaurant": "DEBIT", "fuel": "DEBIT",
+              "late_fee": "FEE", "books": "DEBIT", "interest": "INT"}
+
+
+def ofx1_sgml_bank(h, w):
+    # OFX 1.0.2 as banks' "Money / Quicken" downloads write it: the colon header, SGML with
+    # no closing tag on leaf elements, CRLF, dates with a time and zone, the ledger balance
+    # at the end of the period (the only balance the file has).
+    kind = _kind_of(w)
+    head = ("OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\n"
+            "ENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\n"
+            "NEWFILEUID:NONE\r\n\r\n")
+    lines = ["<OFX>", "<SIGNONMSGSRSV1>", "<SONRS>", "<STATUS>", "<CODE>0",
+             "<SEVERITY>INFO", "</STATUS>", "<DTSERVER>20240301093000.000[-5:EST]",
+             "<LANGUAGE>ENG", "</SONRS>", "</SIGNONMSGSRSV1>", "<BANKMSGSRSV1>",
+             "<STMTTRNRS>", "<TRNUID>0", "<STATUS>", "<CODE>0", "<SEVERITY>INFO", "</STATUS>",
+             "<STMTRS>", "<CURDEF>USD", "<BANKACCTFROM>", "<BANKID>021000021",
+             "<ACCTID>000123456789", "<ACCTTYPE>CHECKING", "</BANKACCTFROM>",
+             "<BANKTRANLIST>", "<DTSTART>20240101050000.000[-5:EST]",
+             "<DTEND>20240229050000.000[-5:EST]"]
+    for n, (d, t, a, _) in enumerate(h):
+        lines += ["<STMTTRN>", f"<TRNTYPE>{_OFX_TYPES[kind[t]]}",
+                  f"<DTPOSTED>{d:%Y%m%d}120000.000[-5:EST]", f"<TRNAMT>{plain(a)}",
+                  f"<FITID>2024{n:06d}"]
+        if kind[t] == "rent":
+            lines.append("<CHECKNUM>1042")
+        lines.append(f"<NAME>{t[:32].replace('&', '&amp;')}")
+        if len(t) > 32:  # OFX 1 caps NAME at 32 characters: the rest goes in MEMO
+            lines.append(f"<MEMO>{t[32:].replace('&', '&amp;')}")
+        lines.append("</STMTTRN>")
+    lines += ["</BANKTRANLIST>", "<LEDGERBAL>", f"<BALAMT>{plain(h[-1][3])}",
+              "<DTASOF>20240229050000.000[-5:EST]", "</LEDGERBAL>", "<AVAILBAL>",
+              f"<BALAMT>{plain(h[-1][3] - 100)}", "<DTASOF>20240301093000.000[-5:EST]",
+              "</AVAILBAL>", "</STMTRS>", "</STMTTRNRS>", "</BANKMSGSRSV1>", "</OFX>"]
+    return (head + "\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def qfx2_xml_card(h, w):
+    # A card issuer's QFX (Quicken Web Connect) in OFX 2.2 XML: closed tags, one line, the
+    # XML and OFX processing instructions, Intuit's INTU.BID, '&amp;' in a name, the card
+    # statement aggregate (CCSTMTRS), and the balance owed as a negative ledger balance.
+    kind = _kind_of(w)
+    trans = "".join(
+        f"<STMTTRN><TRNTYPE>{_OFX_TYPES[kind[t]]}</TRNTYPE><DTPOSTED>{d:%Y%m%d}000000"
+        f"</DTPOSTED><DTUSER>{d:%Y%m%d}</DTUSER><TRNAMT>{plain(a)}</TRNAMT>"
+        f"<FITID>{d:%Y%m%d}{n:04d}</FITID><NAME>{t.replace('&', '&amp;')}</NAME></STMTTRN>"
+        for n, (d, t, a, _) in enumerate(h))
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+           '<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" '
+           'NEWFILEUID="NONE"?>\n'
+           "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY>"
+           "</STATUS><DTSERVER>20240301093000</DTSERVER><LANGUAGE>ENG</LANGUAGE>"
+           "<FI><ORG>B1</ORG><FID>10898</FID></FI><INTU.BID>10898</INTU.BID></SONRS>"
+           "</SIGNONMSGSRSV1><CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>1</TRNUID><STATUS>"
+           "<CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><CCSTMTRS><CURDEF>USD</CURDEF>"
+           "<CCACCTFROM><ACCTID>4821000011114821</ACCTID></CCACCTFROM><BANKTRANLIST>"
+           "<DTSTART>20240101</DTSTART><DTEND>20240229</DTEND>" + trans +
+           f"</BANKTRANLIST><LEDGERBAL><BALAMT>{plain(-h[-1][3])}</BALAMT>"
+           "<DTASOF>20240229</DTASOF></LEDGERBAL></CCSTMTRS></CCSTMTTRNRS>"
+           "</CREDITCARDMSGSRSV1></OFX>\n")
+    return doc.encode()
+
+
+def qif_bank(h, w):
+    # Quicken's QIF of a bank register: the opening balance as its first record (a transfer
+    # to the account itself), month-first dates with the apostrophe year ("1/ 2'24"),
+    # thousands commas, cleared marks, categories, an address line and a split.
+    opening = round(h[0][3] - h[0][2], 2)
+    out = ["!Type:Bank", "D1/ 1'24", f"T{us(opening)}", "CX", "POpening Balance",
+           "L[Checking]", "^"]
+    for d, t, a, _ in h:
+        out += [f"D{d.month}/{d.day:2d}'{d:%y}", f"U{us(a)}", f"T{us(a)}", "C*", f"P{t}"]
+        if a < -1000:
+            out += ["N1042", "AHighgate Lettings", "A12 High St", "LHousing:Rent",
+                    "SHousing:Rent", f"${plain(a)}"]
+        else:
+            out.append("LGroceries" if "TESCO" in t or "SAINS" in t else "LMisc")
+        out.append("^")
+    return ("\r\n".join(out) + "\r\n").encode("cp1252")
+
+
+def qif_card(h, w):
+    # Microsoft Money's QIF of a card: !Type:CCard, day-first dates with four-digit years,
+    # memos, no opening balance; charges negative as in every QIF.
+    out = ["!Type:CCard"]
+    for d, t, a, _ in h:
+        out += [f"D{d:%d/%m/%Y}", f"T{plain(a)}", f"P{t}", "MVisa 4821", "^"]
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
 LAYOUTS = [
     Layout("us_checking_indicator.csv", "account", True, us_checking, "en", currency=None),
     Layout("us_checking_own_transfers.csv", "account", True, us_checking_transfers, "us",
@@ -3807,6 +4007,15 @@ LAYOUTS = [
            "en", skipped=3, currency="USD"),
     Layout("monarch_original_statement.csv", "account", False, monarch_original_statement,
            "en_za_pay"),
+    # Not CSV: read by shared_features/statements/containers.py.
+    Layout("xlsx_current_account_summary_sheet.xlsx", "account", True, xlsx_account, "en",
+           currency="GBP"),
+    Layout("xlsx_card_activity.xlsx", "card", False, xlsx_card, "en"),
+    Layout("html_table_download.xls", "account", True, html_xls, "en"),
+    Layout("ofx1_sgml_checking.ofx", "account", True, ofx1_sgml_bank, "us", currency="USD"),
+    Layout("quicken_web_connect.qfx", "card", True, qfx2_xml_card, "en", currency="USD"),
+    Layout("qif_bank_opening_balance.qif", "account", True, qif_bank, "en"),
+    Layout("money_export.qif", "card", False, qif_card, "en"),
 ]
 
 
