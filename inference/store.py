@@ -298,6 +298,11 @@ class Store:
     def ping(self) -> None:
         """Raise if the database is not usable at the expected schema version."""
         version = self.schema_version()
+        if version == 0:  # what a connection finds once the file was deleted or swapped
+            raise StoreError(f"database {self.path} is empty (schema version 0, expected "
+                             f"{SCHEMA_VERSION}): the file was deleted or replaced while the "
+                             "service ran; restore a backup, or restart the service to start "
+                             "an empty database")
         if version != SCHEMA_VERSION:
             raise StoreError(f"database {self.path} is at schema version {version}, expected "
                              f"{SCHEMA_VERSION}")

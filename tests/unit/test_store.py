@@ -35,6 +35,18 @@ def test_migrate_creates_the_schema_in_wal_mode(store, tmp_path):
     store.ping()
 
 
+def test_a_database_deleted_under_the_service_is_named_as_such(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    with open_store(path, migrate=True) as s:
+        s.save_run(*_run("r0"))
+    for leftover in tmp_path.iterdir():  # the operator's `rm` of the file and its WAL
+        leftover.unlink()
+    with open_store(path, migrate=False) as s, pytest.raises(StoreError) as err:
+        s.ping()
+    assert "schema version 0" in str(err.value)
+    assert "deleted or replaced" in str(err.value) and "restore a backup" in str(err.value)
+
+
 def test_save_read_list_delete(store):
     for i in range(3):
         store.save_run(*_run(f"r{i}", n=i + 1, created=f"2024-01-0{i + 1}T00:00:00+00:00"))
