@@ -33,6 +33,7 @@ import pandas as pd
 from .decode import decode, wide_encoding
 from .dialect import MAX_COLUMNS, Grid, read_grid
 from .errors import StatementError
+from .money import decimal_votes, parse_money
 
 T = TypeVar("T")
 # -- limits ----------------------------------------------------------------------------------
@@ -637,18 +638,15 @@ def _refuse_amounts(amounts: pd.Series, lines: np.ndarray, tag: str) -> None:
 
 
 def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, str] | None:
-    """OFX and QIF amounts as numbers, and their decimal mark: '.' with ',' grouping
-    ('-1,100.00'), or, when no value has a '.' decimal and some have a ',' one, the other way
-    round ('-1.100,00', as European exports write them); None if any is not a number."""
-    v = values.astype(str).str.replace(r"[\s']", "", regex=True)
-    mark = "."
-    if v.str.contains(r",\d{1,2}$").any() and not v.str.contains(r"\.\d{1,2}$").any():
-        v = v.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        mark = ","
-    else:
-        v = v.str.replace(",", "", regex=False)
-    out = pd.to_numeric(v, errors="coerce").to_numpy(dtype=np.float64)
-    return None if np.isnan(out).any() or not np.isfinite(out).all() else (out, mark)
+    """OFX and QIF amounts as numbers, and their decimal mark, read as every statement's
+    amounts are (``money``): '-1,100.00', or '-1.100,00' as European exports write them;
+    None if any is not a number."""
+    texts = values.astype(str)
+    comma, dot = decimal_votes(texts)
+    mark = "," if comma > dot else "."
+    reading = parse_money(texts, mark)
+    out = reading.values
+    return None if reading.bad.any() or not np.isfinite(out).all() else (out, mark)
 
 
 def _balance_texts(values: np.ndarray, mark: str) -> list[str]:
